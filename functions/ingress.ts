@@ -1,0 +1,49 @@
+// Inbound events: Event Grid trigger, Event Hub trigger and a webhook, all feeding one dispatcher.
+import { app, output } from "@azure/functions";
+import * as df from "durable-functions";
+import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import {
+  eventGridHandler,
+  eventHubHandler,
+  webhookHandler,
+  type TriggerDeps,
+} from "../src/dispatch/triggers.js";
+
+// Validate settings and policy while the host loads this file: a bad value stops start-up, by name.
+getRuntimeConfig();
+
+const poisonOutput = output.storageQueue({
+  queueName: "ringmaster-poison",
+  connection: "AzureWebJobsStorage",
+});
+const deps: TriggerDeps = { policies: () => getRuntimeConfig().policies, poisonOutput };
+
+app.eventGrid("aksEvents", {
+  extraInputs: [df.input.durableClient()],
+  extraOutputs: [poisonOutput],
+  handler: eventGridHandler(deps),
+});
+
+app.eventHub("ingressHub", {
+  connection: "RINGMASTER_EVENTHUB",
+  eventHubName: "%RINGMASTER_EVENTHUB_NAME%",
+  cardinality: "many",
+  retry: {
+    strategy: "exponentialBackoff",
+    maxRetryCount: 5,
+    minimumInterval: { seconds: 5 },
+    maximumInterval: { minutes: 5 },
+  },
+  extraInputs: [df.input.durableClient()],
+  extraOutputs: [poisonOutput],
+  handler: eventHubHandler(deps),
+});
+
+app.http("eventsWebhook", {
+  route: "events",
+  methods: ["POST", "OPTIONS"],
+  authLevel: "function",
+  extraInputs: [df.input.durableClient()],
+  extraOutputs: [poisonOutput],
+  handler: webhookHandler(deps),
+});

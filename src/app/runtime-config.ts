@@ -1,0 +1,23 @@
+import { isAbsolute, resolve } from "node:path";
+import { loadPolicyFile, type Policy } from "../config/policy.js";
+import { getSettings, type Settings } from "../config/settings.js";
+
+export interface RuntimeConfig {
+  readonly settings: Settings;
+  readonly policies: readonly Policy[];
+}
+
+let cached: RuntimeConfig | undefined;
+
+/**
+ * Settings and policy, read and validated once per process. Entry files call this at load time, so a
+ * wrong setting or policy stops start-up with the message that names it, instead of failing later.
+ */
+export function getRuntimeConfig(): RuntimeConfig {
+  if (cached) return cached;
+  const settings = getSettings();
+  const file = settings.RINGMASTER_POLICY_FILE;
+  const policy = loadPolicyFile(isAbsolute(file) ? file : resolve(process.cwd(), file));
+  cached = { settings, policies: [policy] };
+  return cached;
+}

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { SettingsError } from "./errors.js";
+
+/**
+ * Every app setting Ringmaster reads, validated once at start-up. Each field documents what a valid value
+ * looks like, because that text is what an operator sees when the value is wrong (see `describeIssue`).
+ */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NCRONTAB = /^\S+(\s+\S+){5}$/;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const subscriptionIds = z
+  .string({ error: "required: a comma-separated list of subscription GUIDs" })
+  .transform((raw) =>
+    raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(z.string().regex(GUID, "each entry must be a GUID like 11111111-1111-1111-1111-111111111111"))
+      .min(1, "list at least one subscription GUID"),
+  );
+
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http(s) URL such as ${example}` });
+
+const schedule = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((v) => NCRONTAB.test(v), {
+      message: `expected a six-field NCRONTAB expression (seconds first), e.g. "${fallback}"`,
+    });
+
+const baseSettings = z.object({
+  /** Task hub name referenced by host.json (`%TASKHUB_NAME%`). */
+  TASKHUB_NAME: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z][A-Za-z0-9]{2,44}$/,
+      "expected 3-45 letters or digits starting with a letter, e.g. ringmaster",
+    )
+    .default("ringmaster"),
+  /** Path of the rollout policy YAML, relative to the app root. */
+  RINGMASTER_POLICY_FILE: z
+    .string({ error: "required: the path of the rollout policy YAML, e.g. examples/policy.yaml" })
+    .trim()
+    .min(1, "required: the path of the rollout policy YAML, e.g. examples/policy.yaml"),
+  /** Subscriptions whose clusters Ringmaster manages. */
+  RINGMASTER_SUBSCRIPTION_IDS: subscriptionIds,
+  /** Seconds between long-running-operation polls; events are preferred, polling is the fallback. */
+  RINGMASTER_LRO_POLL_SECONDS: z.coerce
+    .number({ error: "expected a whole number of seconds, e.g. 30" })
+    .int("expected a whole number of seconds, e.g. 30")
+    .min(1, "expected at least 1 second")
+    .default(30),
+  /** Name of the connection setting for the ingress Event Hub; empty disables the real Event Hub listener. */
+  RINGMASTER_EVENTHUB: optionalText,
+  RINGMASTER_EVENTHUB_NAME: z.string().trim().min(1).default("ringmaster-ingress"),
+  /** Connection for audit CloudEvents; empty keeps audit in structured logs only. */
+  RINGMASTER_AUDIT_EVENTHUB: optionalText,
+  RINGMASTER_AUDIT_EVENTHUB_NAME: z.string().trim().min(1).default("ringmaster-audit"),
+  RINGMASTER_NODE_IMAGE_SCHEDULE: schedule("0 0 5 * * Mon"),
+  RINGMASTER_RECONCILE_SCHEDULE: schedule("0 15 * * * *"),
+  /** Base URL put in approval emails so a person can act on them. */
+  RINGMASTER_PUBLIC_BASE_URL: optionalText.pipe(httpUrl("https://ringmaster.example.net").optional()),
+});
+
+const simulatorSettings = baseSettings.extend({
+  RINGMASTER_MODE: z.literal("simulator"),
+  /** Base URL of the simulated Azure (ARM, Resource Graph, Cost, Communication Services). */
+  RINGMASTER_ARM_ENDPOINT: httpUrl("http://127.0.0.1:7080"),
+  /** ACS connection string (HMAC); the simulator verifies signatures exactly as ACS does. */
+  RINGMASTER_ACS_CONNECTION_STRING: z
+    .string({ error: "required in simulator mode: endpoint=http://127.0.0.1:7080/;accesskey=<base64>" })
+    .regex(/^endpoint=.+;accesskey=.+$/i, "expected endpoint=<url>;accesskey=<base64 key>"),
+});
+
+const azureSettings = baseSettings.extend({
+  RINGMASTER_MODE: z.literal("azure"),
+  /** Communication Services endpoint; authenticated with the app's managed identity. */
+  RINGMASTER_ACS_ENDPOINT: httpUrl("https://contoso-mail.europe.communication.azure.com"),
+  // Production polling faster than every 30 s burns the AKS operation-status bucket (200 burst, 2/s per subscription).
+  RINGMASTER_LRO_POLL_SECONDS: z.coerce
+    .number({ error: "expected a whole number of seconds, e.g. 30" })
+    .int()
+    .min(
+      30,
+      "must be at least 30 in azure mode: faster polling exhausts the AKS operation-status throttle bucket",
+    )
+    .default(30),
+});
+
+const settingsSchema = z.discriminatedUnion("RINGMASTER_MODE", [simulatorSettings, azureSettings], {
+  error: 'expected "simulator" (local simulated Azure) or "azure" (real Azure with managed identity)',
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** Reads and validates settings from an environment map; throws one error listing every bad setting. */
+export function parseSettings(env: Record<string, string | undefined>): Settings {
+  const result = settingsSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.length > 0 ? issue.path.join(".") : "settings";
+    const value = typeof issue.path[0] === "string" ? env[issue.path[0]] : undefined;
+    const got = value === undefined ? "it is not set" : `got ${JSON.stringify(value)}`;
+    return `${name}: ${issue.message} (${got})`;
+  });
+  throw new SettingsError(lines);
+}
+
+let cached: Settings | undefined;
+
+/** Settings of this process, parsed on first use and kept: settings never change while the app runs. */
+export function getSettings(): Settings {
+  cached ??= parseSettings(process.env);
+  return cached;
+}

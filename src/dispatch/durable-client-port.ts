@@ -1,0 +1,37 @@
+import type { DurableClient } from "durable-functions";
+import type { DurablePort } from "./port.js";
+
+/**
+ * The dispatcher's port over the real durable client. durable-functions 3 reports "no such instance" by
+ * throwing with a 404 message; that is an answer here, not a failure.
+ */
+export function durableClientPort(client: DurableClient): DurablePort {
+  return {
+    async status(instanceId) {
+      try {
+        const status = await client.getStatus(instanceId);
+        return String(status.runtimeStatus);
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async start(workflow, instanceId, input) {
+      await client.startNew(workflow, { instanceId, input });
+    },
+    async raise(instanceId, eventName, data) {
+      try {
+        await client.raiseEvent(instanceId, eventName, data);
+        return true;
+      } catch (error) {
+        if (isNotFound(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\b404\b|No instance with ID/i.test(message);
+}

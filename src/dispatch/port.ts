@@ -1,0 +1,28 @@
+/**
+ * The slice of the Durable Functions client the dispatcher needs. Production wraps `df.getClient(ctx)`
+ * (durable-port.ts); unit tests use an in-memory fake, so routing is tested without a host.
+ */
+export interface DurablePort {
+  /** The instance's runtime status, or undefined when no instance has that id. */
+  status(instanceId: string): Promise<string | undefined>;
+  start(workflow: string, instanceId: string, input: unknown): Promise<void>;
+  /** Delivers an external event; false when no instance has that id (nothing owns it). */
+  raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
+}
+
+export interface DispatchLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** What is kept for an event that could not be processed, so an operator can replay or fix it. */
+export interface PoisonRecord {
+  readonly key: string;
+  readonly reason: string;
+  readonly at: string;
+  readonly receivedAt: string;
+  readonly source: string;
+  readonly eventType?: string;
+  readonly transient: boolean;
+}

@@ -1,0 +1,161 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext, StorageQueueOutput } from "@azure/functions";
+import * as df from "durable-functions";
+import type { Policy } from "../config/policy.js";
+import { normalizeBatch, normalizeBody, normalizeText } from "../events/normalize.js";
+import { durableClientPort } from "./durable-client-port.js";
+import { ingest, shouldRetry, type IngestReport } from "./ingest.js";
+import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
+import { answerAbuseProtection, tooLarge, validationCode } from "./webhook.js";
+
+/**
+ * Trigger handlers behind functions/ingress.ts. All three feed the same pipeline (normalize → decide →
+ * execute); they differ only in how a trigger reports failure back to Azure.
+ */
+export interface TriggerDeps {
+  readonly policies: () => readonly Policy[];
+  readonly poisonOutput: StorageQueueOutput;
+  /** Overridable for tests; production takes the durable client bound to the invocation. */
+  readonly port?: (context: InvocationContext) => DurablePort;
+}
+
+const portOf = (deps: TriggerDeps, context: InvocationContext) =>
+  deps.port ? deps.port(context) : durableClientPort(df.getClient(context));
+
+function loggerOf(context: InvocationContext): DispatchLogger {
+  return {
+    info: (m) => context.info(m),
+    warn: (m) => context.warn(m),
+    error: (m) => context.error(m),
+  };
+}
+
+function keepPoison(
+  context: InvocationContext,
+  output: StorageQueueOutput,
+  records: readonly PoisonRecord[],
+): void {
+  if (records.length > 0) context.extraOutputs.set(output, records);
+}
+
+function summary(report: IngestReport): string {
+  return `${report.total} event(s): ${report.handled} handled, ${report.rejected} rejected, ${report.failed} failed`;
+}
+
+/** Event Grid trigger: one event per invocation. Throwing makes Event Grid redeliver just this event. */
+export function eventGridHandler(deps: TriggerDeps) {
+  return async (event: unknown, context: InvocationContext): Promise<void> => {
+    const receivedAt = new Date().toISOString();
+    const events = normalizeBody(event, { receivedAt });
+    const report = await ingest(events, {
+      policies: deps.policies(),
+      port: portOf(deps, context),
+      log: loggerOf(context),
+      source: "eventGrid",
+      receivedAt,
+    });
+    keepPoison(
+      context,
+      deps.poisonOutput,
+      report.poison.filter((p) => !p.transient),
+    );
+    if (report.failed > 0)
+      throw new Error(`Ingress: dispatch failed, Event Grid will redeliver (${summary(report)})`);
+  };
+}
+
+/**
+ * Event Hub trigger, cardinality many. Each message is processed on its own; what fails is kept as a
+ * poison record and the rest of the batch stands. Only a batch in which nothing could be handled is
+ * thrown back for the function's retry policy, and once retries are spent it is kept as poison too.
+ */
+export function eventHubHandler(deps: TriggerDeps) {
+  return async (messages: unknown, context: InvocationContext): Promise<void> => {
+    const receivedAt = new Date().toISOString();
+    const bodies = Array.isArray(messages) ? messages : [messages];
+    const events = normalizeBatch(bodies, { receivedAt });
+    const report = await ingest(events, {
+      policies: deps.policies(),
+      port: portOf(deps, context),
+      log: loggerOf(context),
+      source: "eventHub",
+      receivedAt,
+    });
+    const retry = context.retryContext;
+    const retriesLeft = retry ? retry.retryCount < retry.maxRetryCount : true;
+    if (shouldRetry(report) && retriesLeft) {
+      keepPoison(
+        context,
+        deps.poisonOutput,
+        report.poison.filter((p) => !p.transient),
+      );
+      throw new Error(`Ingress: nothing in the batch could be dispatched; retrying (${summary(report)})`);
+    }
+    keepPoison(context, deps.poisonOutput, report.poison);
+    context.info(`Ingress: ${summary(report)}`);
+  };
+}
+
+/**
+ * HTTP webhook for Event Grid and CloudEvents subscriptions that target a URL: answers both handshakes,
+ * then ingests. 400 when every event was rejected (Event Grid dead-letters instead of retrying a
+ * payload that can never succeed); 503 when nothing could be dispatched (Event Grid retries).
+ */
+export function webhookHandler(deps: TriggerDeps) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    if (request.method === "OPTIONS") {
+      return answerAbuseProtection(
+        request.headers.get("webhook-request-origin"),
+        request.headers.get("webhook-request-rate"),
+      );
+    }
+    const text = await request.text();
+    const oversize = tooLarge(Buffer.byteLength(text));
+    if (oversize) return oversize;
+
+    if ((request.headers.get("aeg-event-type") ?? "").toLowerCase() === "subscriptionvalidation") {
+      const code = validationCode(safeJson(text));
+      if (!code)
+        return {
+          status: 400,
+          jsonBody: { error: "data.validationCode: missing in the SubscriptionValidation event" },
+        };
+      context.info("Ingress: Event Grid subscription validated");
+      return { status: 200, jsonBody: { validationResponse: code } };
+    }
+
+    const receivedAt = new Date().toISOString();
+    const events = normalizeText(text, { receivedAt });
+    const report = await ingest(events, {
+      policies: deps.policies(),
+      port: portOf(deps, context),
+      log: loggerOf(context),
+      source: "webhook",
+      receivedAt,
+    });
+    const body = {
+      received: report.total,
+      handled: report.handled,
+      rejected: report.poison.filter((p) => !p.transient).map((p) => ({ at: p.at, reason: p.reason })),
+      failed: report.failed,
+    };
+    if (shouldRetry(report)) {
+      keepPoison(
+        context,
+        deps.poisonOutput,
+        report.poison.filter((p) => !p.transient),
+      );
+      return { status: 503, headers: { "Retry-After": "10" }, jsonBody: body };
+    }
+    keepPoison(context, deps.poisonOutput, report.poison);
+    if (report.total > 0 && report.rejected === report.total) return { status: 400, jsonBody: body };
+    return { status: 200, jsonBody: body };
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,42 @@
+import type { DurablePort } from "../../src/dispatch/port.js";
+
+/** An in-memory durable backend for dispatch tests: records starts and raised events, can be told to fail. */
+export class FakeDurable implements DurablePort {
+  readonly instances = new Map<
+    string,
+    { workflow: string; input: unknown; status: string; events: { name: string; data: unknown }[] }
+  >();
+  failOn: ((op: "status" | "start" | "raise", id: string) => boolean) | undefined;
+
+  seed(instanceId: string, workflow: string, status = "Running"): void {
+    this.instances.set(instanceId, { workflow, input: null, status, events: [] });
+  }
+
+  status(instanceId: string): Promise<string | undefined> {
+    if (this.failOn?.("status", instanceId))
+      return Promise.reject(new Error(`durable backend unavailable (status ${instanceId})`));
+    return Promise.resolve(this.instances.get(instanceId)?.status);
+  }
+
+  start(workflow: string, instanceId: string, input: unknown): Promise<void> {
+    if (this.failOn?.("start", instanceId))
+      return Promise.reject(new Error(`durable backend unavailable (start ${instanceId})`));
+    this.instances.set(instanceId, { workflow, input, status: "Running", events: [] });
+    return Promise.resolve();
+  }
+
+  raise(instanceId: string, eventName: string, data: unknown): Promise<boolean> {
+    if (this.failOn?.("raise", instanceId))
+      return Promise.reject(new Error(`durable backend unavailable (raise ${instanceId})`));
+    const instance = this.instances.get(instanceId);
+    if (!instance) return Promise.resolve(false);
+    instance.events.push({ name: eventName, data });
+    return Promise.resolve(true);
+  }
+
+  started(): string[] {
+    return [...this.instances.entries()].filter(([, i]) => i.input !== null).map(([id]) => id);
+  }
+}
+
+export const silentLog = { info: () => {}, warn: () => {}, error: () => {} };
