@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerEventsCommand } from "./commands/events.js";
+import { registerPlanCommand } from "./commands/plan.js";
 import { registerPolicyCommand } from "./commands/policy.js";
+import { registerWindowsCommand } from "./commands/windows.js";
 
 /**
  * `ringmaster` entry point. Returns the exit code instead of exiting, so tests run commands in-process;
@@ -17,6 +19,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   };
   registerEventsCommand(program, io, setExit);
   registerPolicyCommand(program, io, setExit);
+  registerWindowsCommand(program, io, setExit);
+  registerPlanCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

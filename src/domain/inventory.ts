@@ -1,0 +1,56 @@
+import type { LegacyDefaultWindow } from "./legacy-window.js";
+import type { WindowSpec } from "./window-spec.js";
+
+/**
+ * What Ringmaster knows about the fleet at planning time: plain data read by the inventory activity
+ * (Resource Graph / ARM) and, for `ringmaster plan`, from a simulated fleet file.
+ */
+export type WindowSource =
+  | { readonly kind: "window"; readonly spec: WindowSpec }
+  | { readonly kind: "legacy"; readonly config: LegacyDefaultWindow };
+
+export interface InventoryPool {
+  readonly name: string;
+  readonly mode: string;
+  readonly count: number;
+  readonly orchestratorVersion: string;
+  readonly nodeImageVersion: string;
+  /** From the pool's upgrade profile; absent when unknown. */
+  readonly latestNodeImageVersion?: string | undefined;
+}
+
+export interface InventoryCluster {
+  readonly id: string;
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly kubernetesVersion: string;
+  readonly provisioningState: string;
+  readonly powerState?: string | undefined;
+  readonly upgradeChannel?: string | undefined;
+  readonly nodeOSUpgradeChannel?: string | undefined;
+  readonly nodePools: readonly InventoryPool[];
+  readonly windows: {
+    readonly autoUpgrade?: WindowSource | undefined;
+    readonly nodeOS?: WindowSource | undefined;
+    readonly default?: WindowSource | undefined;
+  };
+}
+
+export interface Inventory {
+  readonly clusters: readonly InventoryCluster[];
+  /** GA Kubernetes versions per location (lower-case location name). */
+  readonly availableVersions: Readonly<Record<string, readonly string[]>>;
+}
+
+export function nodeCount(cluster: InventoryCluster): number {
+  return cluster.nodePools.reduce((n, p) => n + p.count, 0);
+}
+
+/** Node image family: the image name without its version, e.g. "AKSUbuntu-2204gen2containerd". */
+export function imageFamily(nodeImageVersion: string): string {
+  const i = nodeImageVersion.lastIndexOf("-");
+  return i > 0 ? nodeImageVersion.slice(0, i) : nodeImageVersion;
+}

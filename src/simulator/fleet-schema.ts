@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/**
+ * The simulated Azure a fleet file describes (examples/fleet.yaml): subscriptions and clusters, release
+ * schedule, faults, clock and Event Grid delivery. The simulator is the test oracle, so this schema is its
+ * own and shares nothing with Ringmaster's domain (design §3).
+ */
+const text = z.string().min(1);
+const VERSION = /^\d+\.\d+\.\d+$/;
+const version = z.string().regex(VERSION, { error: "expected a full Kubernetes version such as 1.30.4" });
+const instantText = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), { error: "expected an ISO 8601 date-time" });
+
+const PoolSchema = z.strictObject({
+  name: text,
+  mode: z.enum(["System", "User"]).default("User"),
+  count: z.number().int().min(0).max(1000),
+  nodeImageVersion: text,
+  orchestratorVersion: version.optional(),
+  maxSurge: z.string().optional(),
+});
+
+/** Maintenance configurations as AKS stores them (`maintenanceWindow`, or the legacy `timeInWeek`). */
+const MaintenanceConfigSchema = z.looseObject({
+  maintenanceWindow: z.looseObject({}).optional(),
+  timeInWeek: z.array(z.looseObject({})).optional(),
+  notAllowedTime: z.array(z.looseObject({})).optional(),
+});
+
+const ClusterSchema = z.strictObject({
+  name: text,
+  resourceGroup: text,
+  location: text,
+  kubernetesVersion: version,
+  tags: z.record(z.string(), z.string()).default({}),
+  autoUpgradeProfile: z
+    .strictObject({ upgradeChannel: z.string().optional(), nodeOSUpgradeChannel: z.string().optional() })
+    .optional(),
+  maintenanceConfigurations: z
+    .partialRecord(
+      z.enum(["default", "aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]),
+      MaintenanceConfigSchema,
+    )
+    .optional(),
+  powerState: z.enum(["Running", "Stopped"]).default("Running"),
+  nodePools: z.array(PoolSchema).min(1),
+});
+
+const ReleaseSchema = z.strictObject({ version: text, regions: z.array(text).min(1), at: instantText });
+
+const FaultSchema = z.strictObject({
+  cluster: z.string().optional(),
+  pool: z.string().optional(),
+  on: z.enum(["upgrade", "nodeImageUpgrade", "controlPlane"]).optional(),
+  error: z.string().optional(),
+  message: z.string().optional(),
+  times: z.number().int().min(1).default(1),
+  api: z.string().optional(),
+  status: z.number().int().optional(),
+  retryAfterSeconds: z.number().min(0).optional(),
+  /** Extra simulated minutes an operation takes. */
+  slowMinutes: z.number().min(0).optional(),
+  /** Event Grid: drop (lost) or deliver twice (duplicate) the next N events of this type. */
+  event: z.enum(["lost", "duplicate"]).optional(),
+  eventType: z.string().optional(),
+});
+
+export const FleetSchema = z.strictObject({
+  apiVersion: z.literal("ringmaster/v1"),
+  kind: z.literal("SimulatedAzure"),
+  clock: z.strictObject({ start: instantText, speed: z.number().positive().default(3600) }),
+  timing: z
+    .strictObject({
+      controlPlaneMinutes: z.number().positive().default(12),
+      perNodeMinutes: z.number().positive().default(6),
+    })
+    .default({ controlPlaneMinutes: 12, perNodeMinutes: 6 }),
+  subscriptions: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[0-9a-f-]{36}$/i),
+        name: text,
+        clusters: z.array(ClusterSchema),
+      }),
+    )
+    .min(1),
+  releases: z
+    .strictObject({
+      kubernetes: z.array(ReleaseSchema).default([]),
+      nodeImages: z.array(ReleaseSchema).default([]),
+    })
+    .default({ kubernetes: [], nodeImages: [] }),
+  faults: z.array(FaultSchema).default([]),
+  eventGrid: z
+    .strictObject({
+      deliverTo: z.url().optional(),
+      duplicateRate: z.number().min(0).max(1).default(0),
+      maxDeliveryAttempts: z.number().int().min(1).max(30).default(30),
+    })
+    .optional(),
+});
+
+export type Fleet = z.infer<typeof FleetSchema>;
+export type FleetCluster = Fleet["subscriptions"][number]["clusters"][number];
