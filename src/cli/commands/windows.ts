@@ -47,13 +47,10 @@ export function registerWindowsCommand(program: Command, io: CliIo, setExit: (co
         );
       }
       const windows = windowsEndingAfter(spec, Date.parse(from), count);
-      io.out(
-        windows
-          .map((w) =>
-            JSON.stringify({ start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString() }),
-          )
-          .join("\n") + (windows.length ? "\n" : ""),
-      );
+      // Second-precision UTC, as AKS writes instants ("2026-11-26T19:00:00Z").
+      const utc = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+      const lines = windows.map((w) => JSON.stringify({ start: utc(w.start), end: utc(w.end) }));
+      io.out(lines.length ? `${lines.join("\n")}\n` : "");
     });
 }
 
