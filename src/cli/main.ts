@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { registerEventsCommand } from "./commands/events.js";
+import { registerHostCommand } from "./commands/host.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerWindowsCommand } from "./commands/windows.js";
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerPolicyCommand(program, io, setExit);
   registerWindowsCommand(program, io, setExit);
   registerPlanCommand(program, io, setExit);
+  registerHostCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

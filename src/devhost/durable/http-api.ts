@@ -1,0 +1,198 @@
+import { DurableEngine, InstanceExistsError } from "./engine.js";
+import type { Instance, RuntimeStatus } from "./store.js";
+
+/**
+ * The Durable extension's HTTP API, served under `/runtime/webhooks/durabletask/` (research/local-runtime.md
+ * §1.8): what `DurableClient` calls for start, status, raise event, terminate and purge, with the status
+ * codes it expects. Also the `durableClient` input binding data that points clients at it.
+ */
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly json?: unknown;
+}
+
+export const DURABLE_PREFIX = "/runtime/webhooks/durabletask/";
+
+export function clientBindingData(baseUrl: string, hubName: string): Record<string, unknown> {
+  const base = `${baseUrl}/runtime/webhooks/durabletask`;
+  const q = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+  return {
+    taskHubName: hubName,
+    creationUrls: {
+      createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?${q}`,
+      createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${q}`,
+    },
+    managementUrls: managementUrls(base, "INSTANCEID", hubName),
+    baseUrl: base,
+    requiredQueryStringParameters: q,
+    rpcBaseUrl: `${base}/`,
+  };
+}
+
+function managementUrls(base: string, id: string, hubName: string): Record<string, string> {
+  const q = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+  const i = `${base}/instances/${id}`;
+  return {
+    id,
+    statusQueryGetUri: `${i}?${q}`,
+    sendEventPostUri: `${i}/raiseEvent/{eventName}?${q}`,
+    terminatePostUri: `${i}/terminate?reason={text}&${q}`,
+    rewindPostUri: `${i}/rewind?reason={text}&${q}`,
+    purgeHistoryDeleteUri: `${i}?${q}`,
+    restartPostUri: `${i}/restart?${q}`,
+    suspendPostUri: `${i}/suspend?reason={text}&${q}`,
+    resumePostUri: `${i}/resume?reason={text}&${q}`,
+  };
+}
+
+const RUNNING: readonly RuntimeStatus[] = ["Pending", "Running", "ContinuedAsNew", "Suspended"];
+
+export function statusPayload(instance: Instance, query: URLSearchParams): Record<string, unknown> {
+  const payload: Record<string, unknown> = {
+    name: instance.name,
+    instanceId: instance.instanceId,
+    runtimeStatus: instance.runtimeStatus,
+    input: query.get("showInput") === "false" ? null : (instance.input ?? null),
+    customStatus: instance.customStatus ?? null,
+    output: instance.output ?? null,
+    createdTime: instance.createdTime,
+    lastUpdatedTime: instance.lastUpdatedTime,
+  };
+  if (query.get("showHistory") === "true") {
+    payload.historyEvents = instance.history.map((e) => {
+      const { IsPlayed: _played, ...rest } = e;
+      return query.get("showHistoryOutput") === "true"
+        ? rest
+        : { ...rest, Result: undefined, Input: undefined };
+    });
+  }
+  return payload;
+}
+
+export function handleDurableApi(
+  engine: DurableEngine,
+  req: ApiRequest,
+  baseUrl: string,
+  hubName: string,
+): ApiResponse {
+  const parts = req.path.slice(DURABLE_PREFIX.length).split("/").filter(Boolean).map(decodeURIComponent);
+  const [resource, a, b, c] = parts;
+  const base = `${baseUrl}/runtime/webhooks/durabletask`;
+
+  if (resource === "orchestrators" && req.method === "POST" && a) {
+    let input: unknown;
+    try {
+      input = req.body.trim() === "" ? undefined : (JSON.parse(req.body) as unknown);
+    } catch {
+      return { status: 400, json: { Message: "The request body is not valid JSON." } };
+    }
+    try {
+      const instance = engine.startNew(a, b, input);
+      const urls = managementUrls(base, instance.instanceId, hubName);
+      const payload = Object.fromEntries(
+        Object.entries(urls).map(([k, v]) => [
+          k,
+          v.replaceAll("INSTANCEID", encodeURIComponent(instance.instanceId)),
+        ]),
+      );
+      return {
+        status: 202,
+        headers: { Location: payload.statusQueryGetUri!, "Retry-After": "10" },
+        json: { ...payload, id: instance.instanceId },
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { status: error instanceof InstanceExistsError ? 409 : 400, json: { Message: message } };
+    }
+  }
+
+  if (resource === "instances") {
+    if (!a) {
+      if (req.method === "GET")
+        return {
+          status: 200,
+          json: filterInstances(engine.list(), req.query).map((i) => statusPayload(i, req.query)),
+        };
+      if (req.method === "DELETE") {
+        const victims = filterInstances(engine.list(), req.query).filter(
+          (i) => !RUNNING.includes(i.runtimeStatus),
+        );
+        for (const v of victims) engine.purge(v.instanceId);
+        return victims.length
+          ? { status: 200, json: { instancesDeleted: victims.length } }
+          : { status: 404, json: { instancesDeleted: 0 } };
+      }
+    }
+    if (a && !b) {
+      if (req.method === "GET") {
+        const instance = engine.get(a);
+        if (!instance) return { status: 404, json: { Message: `No instance with ID '${a}' found.` } };
+        const running = RUNNING.includes(instance.runtimeStatus);
+        const location = `${base}/instances/${encodeURIComponent(a)}?${req.query.toString()}`;
+        return {
+          status: running ? 202 : 200,
+          ...(running ? { headers: { Location: location, "Retry-After": "5" } } : {}),
+          json: statusPayload(instance, req.query),
+        };
+      }
+      if (req.method === "DELETE") {
+        return engine.purge(a)
+          ? { status: 200, json: { instancesDeleted: 1 } }
+          : { status: 404, json: { instancesDeleted: 0 } };
+      }
+    }
+    if (a && b === "raiseEvent" && c && req.method === "POST") {
+      const type = req.headers["content-type"] ?? "";
+      if (!type.toLowerCase().includes("application/json"))
+        return { status: 400, json: { Message: "Only application/json request content is supported" } };
+      let data: unknown;
+      try {
+        data = req.body.trim() === "" ? null : (JSON.parse(req.body) as unknown);
+      } catch {
+        return { status: 400, json: { Message: "The request body is not valid JSON." } };
+      }
+      return answer(engine.raiseEvent(a, c, data), a);
+    }
+    if (a && b === "terminate" && req.method === "POST")
+      return answer(engine.terminate(a, req.query.get("reason") ?? ""), a);
+    if (a && (b === "suspend" || b === "resume" || b === "rewind" || b === "restart")) {
+      return { status: 501, json: { Message: `${b} is not supported by the local durable engine` } };
+    }
+  }
+  if (resource === "entities")
+    return {
+      status: 501,
+      json: { Message: "Durable entities are not supported by the local durable engine" },
+    };
+  return { status: 404, json: { Message: `No durable API route for ${req.method} ${req.path}` } };
+}
+
+function answer(result: "accepted" | "not-found" | "gone", id: string): ApiResponse {
+  if (result === "not-found") return { status: 404, json: { Message: `No instance with ID '${id}' found.` } };
+  if (result === "gone")
+    return { status: 410, json: { Message: `The instance '${id}' has already completed.` } };
+  return { status: 202 };
+}
+
+function filterInstances(instances: Instance[], query: URLSearchParams): Instance[] {
+  const from = query.get("createdTimeFrom");
+  const to = query.get("createdTimeTo");
+  const statuses = (query.get("runtimeStatus") ?? "").split(",").filter(Boolean);
+  const prefix = query.get("instanceIdPrefix");
+  return instances.filter(
+    (i) =>
+      (!from || i.createdTime >= new Date(from).toISOString()) &&
+      (!to || i.createdTime <= new Date(to).toISOString()) &&
+      (statuses.length === 0 || statuses.includes(i.runtimeStatus)) &&
+      (!prefix || i.instanceId.startsWith(prefix)),
+  );
+}

@@ -1,0 +1,296 @@
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
+import type { HistoryEvent } from "./history.js";
+
+/**
+ * Append-only, write-ahead storage of orchestration instances: one JSON-lines file per instance under
+ * `<dir>/<hub>/`. Every record is written and fdatasync'ed before the engine acts on it, so after a crash
+ * (kill -9) the files say exactly what was decided, and recovery redoes only what may not have happened.
+ */
+export type RuntimeStatus =
+  "Pending" | "Running" | "Completed" | "ContinuedAsNew" | "Failed" | "Canceled" | "Terminated" | "Suspended";
+
+export interface ParentRef {
+  readonly instanceId: string;
+  readonly executionId: string;
+  readonly taskScheduleId: number;
+}
+
+export interface Instance {
+  readonly instanceId: string;
+  name: string;
+  executionId: string;
+  input: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  runtimeStatus: RuntimeStatus;
+  history: HistoryEvent[];
+  /** Messages received and not yet processed by an episode, in arrival order. */
+  inbox: HistoryEvent[];
+  output: unknown;
+  customStatus: unknown;
+  parent: ParentRef | undefined;
+}
+
+type Record_ =
+  | {
+      t: "start";
+      instanceId: string;
+      name: string;
+      executionId: string;
+      input: unknown;
+      createdTime: string;
+      parent?: ParentRef;
+    }
+  | { t: "msg"; event: HistoryEvent }
+  | {
+      t: "episode";
+      consumed: number;
+      events: HistoryEvent[];
+      status: RuntimeStatus;
+      output: unknown;
+      customStatus: unknown;
+      updated: string;
+    }
+  | { t: "restart"; executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string };
+
+export class InstanceStore {
+  private readonly dir: string;
+  private readonly instances = new Map<string, Instance>();
+  private readonly fds = new Map<string, number>();
+  private lockPath: string;
+
+  constructor(root: string, hubName: string) {
+    this.dir = join(root, hubName);
+    mkdirSync(this.dir, { recursive: true });
+    this.lockPath = join(this.dir, ".lock");
+  }
+
+  /** One host process per store: a second one would interleave writes. A lock left by a dead process is taken over. */
+  lock(): void {
+    if (existsSync(this.lockPath)) {
+      const pid = Number(readFileSync(this.lockPath, "utf8"));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `Devhost: the durable store ${this.dir} is in use by process ${pid}; stop it or use another --cwd`,
+        );
+      }
+    }
+    writeFileSync(this.lockPath, String(process.pid));
+  }
+
+  unlock(): void {
+    for (const fd of this.fds.values()) closeSync(fd);
+    this.fds.clear();
+    rmSync(this.lockPath, { force: true });
+  }
+
+  load(): Instance[] {
+    for (const file of readdirSync(this.dir)) {
+      if (!file.endsWith(".jsonl")) continue;
+      const instance = this.replayFile(join(this.dir, file));
+      if (instance) this.instances.set(instance.instanceId, instance);
+    }
+    return [...this.instances.values()];
+  }
+
+  get(instanceId: string): Instance | undefined {
+    return this.instances.get(instanceId);
+  }
+
+  all(): Instance[] {
+    return [...this.instances.values()];
+  }
+
+  /** Creates (or recreates, for an id whose previous instance has finished) an instance. */
+  create(
+    record: {
+      instanceId: string;
+      name: string;
+      executionId: string;
+      input: unknown;
+      createdTime: string;
+      parent?: ParentRef;
+    },
+    started: HistoryEvent,
+  ): Instance {
+    this.closeFd(record.instanceId);
+    const path = this.pathOf(record.instanceId);
+    const tmp = `${path}.tmp`;
+    const lines =
+      [JSON.stringify({ t: "start", ...record }), JSON.stringify({ t: "msg", event: started })].join("\n") +
+      "\n";
+    writeFileSync(tmp, lines);
+    const fd = openSync(tmp, "r+");
+    fdatasyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+    const instance: Instance = {
+      instanceId: record.instanceId,
+      name: record.name,
+      executionId: record.executionId,
+      input: record.input,
+      createdTime: record.createdTime,
+      lastUpdatedTime: record.createdTime,
+      runtimeStatus: "Pending",
+      history: [],
+      inbox: [started],
+      output: null,
+      customStatus: null,
+      parent: record.parent,
+    };
+    this.instances.set(record.instanceId, instance);
+    return instance;
+  }
+
+  appendMessage(instance: Instance, event: HistoryEvent): void {
+    this.write(instance.instanceId, { t: "msg", event });
+    instance.inbox.push(event);
+  }
+
+  commitEpisode(
+    instance: Instance,
+    episode: {
+      consumed: number;
+      events: HistoryEvent[];
+      status: RuntimeStatus;
+      output: unknown;
+      customStatus: unknown;
+      updated: string;
+    },
+  ): void {
+    this.write(instance.instanceId, { t: "episode", ...episode });
+    applyEpisode(instance, episode);
+  }
+
+  restart(
+    instance: Instance,
+    restart: { executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string },
+  ): void {
+    this.write(instance.instanceId, { t: "restart", ...restart });
+    applyRestart(instance, restart);
+  }
+
+  purge(instanceId: string): boolean {
+    const existed = this.instances.delete(instanceId);
+    this.closeFd(instanceId);
+    rmSync(this.pathOf(instanceId), { force: true });
+    return existed;
+  }
+
+  private write(instanceId: string, record: Record_): void {
+    let fd = this.fds.get(instanceId);
+    if (fd === undefined) {
+      fd = openSync(this.pathOf(instanceId), "a");
+      this.fds.set(instanceId, fd);
+    }
+    writeSync(fd, `${JSON.stringify(record)}\n`);
+    fdatasyncSync(fd);
+  }
+
+  private closeFd(instanceId: string): void {
+    const fd = this.fds.get(instanceId);
+    if (fd !== undefined) closeSync(fd);
+    this.fds.delete(instanceId);
+  }
+
+  /** Closes the file of a finished instance; it is reopened if anything else is ever written. */
+  release(instanceId: string): void {
+    this.closeFd(instanceId);
+  }
+
+  private pathOf(instanceId: string): string {
+    return join(this.dir, `${encodeURIComponent(instanceId)}.jsonl`);
+  }
+
+  private replayFile(path: string): Instance | undefined {
+    let instance: Instance | undefined;
+    const lines = readFileSync(path, "utf8").split("\n");
+    for (const [i, line] of lines.entries()) {
+      if (line.trim() === "") continue;
+      let record: Record_;
+      try {
+        record = JSON.parse(line) as Record_;
+      } catch {
+        // Only the last line can be torn (the process died mid-write); it was never acted on.
+        if (i >= lines.length - 2) break;
+        throw new Error(`Devhost: durable store file ${path} is corrupt at line ${i + 1}`);
+      }
+      if (record.t === "start") {
+        instance = {
+          instanceId: record.instanceId,
+          name: record.name,
+          executionId: record.executionId,
+          input: record.input,
+          createdTime: record.createdTime,
+          lastUpdatedTime: record.createdTime,
+          runtimeStatus: "Pending",
+          history: [],
+          inbox: [],
+          output: null,
+          customStatus: null,
+          parent: record.parent,
+        };
+      } else if (instance) {
+        if (record.t === "msg") instance.inbox.push(record.event);
+        else if (record.t === "episode") applyEpisode(instance, record);
+        else applyRestart(instance, record);
+      }
+    }
+    return instance;
+  }
+}
+
+function applyEpisode(
+  instance: Instance,
+  e: {
+    consumed: number;
+    events: HistoryEvent[];
+    status: RuntimeStatus;
+    output: unknown;
+    customStatus: unknown;
+    updated: string;
+  },
+): void {
+  instance.inbox.splice(0, e.consumed);
+  for (const ev of instance.history) ev.IsPlayed = true;
+  instance.history.push(...e.events);
+  instance.runtimeStatus = e.status;
+  instance.output = e.output;
+  instance.customStatus = e.customStatus;
+  instance.lastUpdatedTime = e.updated;
+}
+
+function applyRestart(
+  instance: Instance,
+  r: { executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string },
+): void {
+  instance.executionId = r.executionId;
+  instance.input = r.input;
+  instance.history = [];
+  instance.inbox = r.inbox;
+  instance.runtimeStatus = "Running";
+  instance.output = null;
+  instance.lastUpdatedTime = r.updated;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,565 @@
+import { appendFileSync, mkdirSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { glob } from "tinyglobby";
+import {
+  checkDurableFunctionsMajor,
+  readAppConfig,
+  resolveSettingRefs,
+  type AppConfig,
+} from "./app-config.js";
+import { realClock, type Clock } from "./clock.js";
+import { installCoreApi, Registry, type BindingInfo, type RetryOptions, type TypedData } from "./core-api.js";
+import { DurableEngine } from "./durable/engine.js";
+import { clientBindingData, DURABLE_PREFIX, handleDurableApi } from "./durable/http-api.js";
+import { InstanceStore } from "./durable/store.js";
+import { LocalHub, LocalHubTrigger, RealHubTrigger } from "./eventhubs.js";
+import { Invoker, type InvocationResult } from "./invoker.js";
+import { consoleLogger, type HostLogger } from "./logger.js";
+import { invokeWithRetry } from "./retry.js";
+import { compileRoute, type CompiledRoute } from "./routes.js";
+import { TimerSchedule, timerInput } from "./timers.js";
+import { stringData } from "./typed-data.js";
+
+/**
+ * A local Azure Functions host for Node v4 apps: it loads the app's compiled entry files (package.json
+ * `main`), captures their registrations through the `@azure/functions-core` seam, and runs them — HTTP,
+ * timers, Event Grid, Event Hubs and Durable Functions — on one machine, on 127.0.0.1 only. It knows
+ * nothing about the app it hosts.
+ */
+export interface HostOptions {
+  readonly appDir: string;
+  /** 0 picks a free port; default local.settings.json `Host.LocalHttpPort`, else 7071. */
+  readonly port?: number;
+  readonly clock?: Clock;
+  /** Where durable state, checkpoints and outputs live; default `<appDir>/.ringmaster`. */
+  readonly stateDir?: string;
+  readonly logger?: HostLogger;
+  /** Log failures only. */
+  readonly quiet?: boolean;
+  /** Extra environment for the app, applied before local.settings.json (which never overrides real variables). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+interface HttpFunction {
+  readonly name: string;
+  readonly route: CompiledRoute;
+  readonly methods: readonly string[];
+  readonly bindingName: string;
+}
+
+export class LocalHost {
+  readonly registry = new Registry();
+  private server: Server | undefined;
+  private invoker!: Invoker;
+  private engine!: DurableEngine;
+  private store!: InstanceStore;
+  private readonly httpFunctions: HttpFunction[] = [];
+  private readonly timers: TimerSchedule[] = [];
+  private readonly hubs = new Map<string, LocalHub>();
+  private readonly hubTriggers = new Map<string, LocalHubTrigger[]>();
+  private readonly realHubs: RealHubTrigger[] = [];
+  private config!: AppConfig;
+  private ready = false;
+  private readonly clock: Clock;
+  private readonly logger: HostLogger;
+  private readonly stateDir: string;
+  private readonly appDir: string;
+  baseUrl = "";
+
+  private constructor(private readonly options: HostOptions) {
+    this.appDir = resolve(options.appDir);
+    this.clock = options.clock ?? realClock();
+    this.logger =
+      options.logger ?? consoleLogger({ quiet: options.quiet === true, now: () => this.clock.now() });
+    this.stateDir = options.stateDir ?? join(this.appDir, ".ringmaster");
+  }
+
+  static async start(options: HostOptions): Promise<LocalHost> {
+    const host = new LocalHost(options);
+    await host.boot();
+    return host;
+  }
+
+  get durable(): DurableEngine {
+    return this.engine;
+  }
+
+  private async boot(): Promise<void> {
+    this.config = readAppConfig(this.appDir);
+    checkDurableFunctionsMajor(this.appDir);
+    const port = this.options.port ?? this.config.localHttpPort ?? 7071;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((ok, fail) => {
+      this.server!.once("error", fail);
+      this.server!.listen(port, "127.0.0.1", ok);
+    });
+    const actualPort = (this.server.address() as AddressInfo).port;
+    this.baseUrl = `http://127.0.0.1:${actualPort}`;
+
+    // The app sees what Core Tools would give it; real environment variables always win.
+    for (const [k, v] of Object.entries({ ...this.config.settings, ...(this.options.env ?? {}) }))
+      process.env[k] ??= v;
+    for (const [k, v] of Object.entries(this.options.env ?? {})) process.env[k] = v;
+    process.env.WEBSITE_HOSTNAME = `127.0.0.1:${actualPort}`;
+    process.env.AZURE_FUNCTIONS_ENVIRONMENT ??= "Development";
+    process.env.FUNCTIONS_WORKER_RUNTIME ??= "node";
+
+    this.registry.systemLog = (level, message) => this.logger.system(level, message);
+    installCoreApi(this.registry);
+    const files = (await glob(this.config.main, { cwd: this.appDir, absolute: true })).sort();
+    if (files.length === 0)
+      throw new Error(
+        `Devhost: package.json "main" (${this.config.main}) matches no file in ${this.appDir}; build the app first`,
+      );
+    for (const file of files) await import(pathToFileURL(file).href);
+    this.registry.lock();
+    if (this.registry.programmingModel?.getCapabilities)
+      await this.registry.programmingModel.getCapabilities({});
+
+    this.invoker = new Invoker(this.registry, this.logger, this.clock, this.config.functionTimeoutMs);
+    this.store = new InstanceStore(
+      join(this.stateDir, "durable"),
+      resolveSettingRefs(this.config.hubName, process.env),
+    );
+    this.store.lock();
+    const durable = this.config.hostJson.extensions?.durableTask;
+    this.engine = new DurableEngine({
+      store: this.store,
+      registry: this.registry,
+      invoker: this.invoker,
+      clock: this.clock,
+      logger: this.logger,
+      maxConcurrentActivities: durable?.maxConcurrentActivityFunctions ?? 10,
+      maxConcurrentOrchestrators: durable?.maxConcurrentOrchestratorFunctions ?? 10,
+      ...(durable?.defaultVersion ? { defaultVersion: durable.defaultVersion } : {}),
+    });
+    this.wireTriggers();
+    await this.invoker.runHooks("appStart", {
+      hookData: {},
+      appHookData: this.invoker.appHookData,
+      functionAppDirectory: this.appDir,
+    });
+    this.engine.resume();
+    this.ready = true;
+    this.logger.system(
+      "information",
+      `hosting ${this.registry.functions.size} function(s) from ${this.appDir} on ${this.baseUrl} (${this.clock.description})`,
+    );
+    for (const h of this.httpFunctions)
+      this.logger.system(
+        "information",
+        `  ${h.name}: [${h.methods.join(",")}] ${this.baseUrl}/${h.route.template}`,
+      );
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    for (const t of this.timers) t.stop();
+    for (const triggers of this.hubTriggers.values()) for (const t of triggers) t.stop();
+    await Promise.allSettled(this.realHubs.map((h) => h.stop()));
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+    this.server?.closeAllConnections();
+    await this.engine?.stop();
+    await this.invoker?.runHooks("appTerminate", { hookData: {}, appHookData: this.invoker.appHookData });
+    this.store?.unlock();
+  }
+
+  private trigger(name: string): [string, BindingInfo] | undefined {
+    const fn = this.registry.functions.get(name);
+    return fn
+      ? Object.entries(fn.metadata.bindings).find(
+          ([, b]) => b.direction === "in" && b.type.toLowerCase().endsWith("trigger"),
+        )
+      : undefined;
+  }
+
+  private wireTriggers(): void {
+    const prefix = this.config.routePrefix.replace(/^\/|\/$/g, "");
+    for (const [name, reg] of this.registry.functions) {
+      const found = this.trigger(name);
+      if (!found) continue;
+      const [bindingName, binding] = found;
+      const type = binding.type.toLowerCase();
+      const setting = (v: unknown) =>
+        typeof v === "string" ? resolveSettingRefs(v, process.env) : undefined;
+      if (type === "httptrigger") {
+        const route = setting(binding.route) ?? name;
+        const methods = Array.isArray(binding.methods)
+          ? (binding.methods as string[]).map((m) => m.toUpperCase())
+          : ["GET", "POST"];
+        this.httpFunctions.push({
+          name,
+          route: compileRoute(prefix ? `${prefix}/${route}` : route),
+          methods,
+          bindingName,
+        });
+      } else if (type === "timertrigger") {
+        const schedule = setting(binding.schedule) ?? "";
+        const timer = new TimerSchedule(
+          name,
+          schedule,
+          this.clock,
+          join(this.stateDir, "timers"),
+          async (fire) => {
+            await invokeWithRetry(
+              this.invoker,
+              this.clock,
+              {
+                functionName: name,
+                inputs: this.withExtraInputs(name, { [bindingName]: { json: timerInput(fire) } }),
+                describe: fire.isPastDue ? "(timer, past due)" : "(timer)",
+              },
+              reg.metadata.retryOptions,
+            );
+          },
+        );
+        timer.start(binding.runOnStartup === true);
+        this.timers.push(timer);
+      } else if (type === "eventhubtrigger") {
+        this.wireEventHub(name, bindingName, binding, reg.metadata.retryOptions);
+      }
+    }
+    this.httpFunctions.sort((a, b) => b.route.specificity - a.route.specificity);
+  }
+
+  private wireEventHub(
+    name: string,
+    bindingName: string,
+    binding: BindingInfo,
+    retry: RetryOptions | undefined,
+  ): void {
+    const hubName = resolveSettingRefs(String(binding.eventHubName ?? ""), process.env);
+    const consumerGroup = resolveSettingRefs(String(binding.consumerGroup ?? "$Default"), process.env);
+    const connection = process.env[String(binding.connection ?? "")];
+    const options = {
+      functionName: name,
+      bindingName,
+      hubName,
+      consumerGroup,
+      cardinality: (binding.cardinality === "one" ? "one" : "many") as "one" | "many",
+      maxBatchSize: this.config.hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
+      retry,
+      invoke: (
+        inputs: Record<string, TypedData>,
+        metadata: Record<string, TypedData>,
+        describe: string,
+        r: RetryOptions | undefined,
+      ) =>
+        this.invokeAndRoute(
+          {
+            functionName: name,
+            inputs: this.withExtraInputs(name, inputs),
+            triggerMetadata: metadata,
+            describe,
+          },
+          r,
+        ),
+    };
+    const connectionString = connection?.match(/Endpoint=sb:\/\//i)
+      ? connection.replace(/;EntityPath=[^;]+/i, "")
+      : undefined;
+    if (connectionString) {
+      const real = new RealHubTrigger(connectionString, options, (m) => this.logger.system("error", m));
+      real.start();
+      this.realHubs.push(real);
+      return;
+    }
+    const trigger = new LocalHubTrigger(this.hub(hubName), options, join(this.stateDir, "eventhubs"));
+    trigger.start();
+    const list = this.hubTriggers.get(hubName) ?? [];
+    list.push(trigger);
+    this.hubTriggers.set(hubName, list);
+  }
+
+  private hub(name: string): LocalHub {
+    let hub = this.hubs.get(name);
+    if (!hub) {
+      hub = new LocalHub(join(this.stateDir, "eventhubs"), name);
+      this.hubs.set(name, hub);
+    }
+    return hub;
+  }
+
+  /** Adds the durable client (and other input bindings the host can satisfy) to an invocation. */
+  private withExtraInputs(name: string, inputs: Record<string, TypedData>): Record<string, TypedData> {
+    const fn = this.registry.functions.get(name)!;
+    const out = { ...inputs };
+    for (const [bindingName, b] of Object.entries(fn.metadata.bindings)) {
+      const t = b.type.toLowerCase();
+      if (b.direction === "in" && (t === "durableclient" || t === "orchestrationclient")) {
+        out[bindingName] = stringData(
+          JSON.stringify(
+            clientBindingData(
+              this.baseUrl,
+              this.store ? resolveSettingRefs(this.config.hubName, process.env) : "TestHubName",
+            ),
+          ),
+        );
+      }
+    }
+    return out;
+  }
+
+  /** Invokes, then routes output bindings: Event Hub outputs loop back into local hubs; others are kept on disk. */
+  private async invokeAndRoute(
+    request: Parameters<Invoker["invoke"]>[0],
+    retry?: RetryOptions,
+  ): Promise<InvocationResult> {
+    const result = await invokeWithRetry(this.invoker, this.clock, request, retry);
+    for (const output of result.outputs)
+      this.routeOutput(request.functionName, output.name, output.binding, output.value);
+    return result;
+  }
+
+  private routeOutput(functionName: string, name: string, binding: BindingInfo, value: unknown): void {
+    if (value === undefined || value === null) return;
+    const items = Array.isArray(value) ? value : [value];
+    if (binding.type.toLowerCase() === "eventhub" && typeof binding.eventHubName === "string") {
+      const hubName = resolveSettingRefs(binding.eventHubName, process.env);
+      this.hub(hubName).append(items, this.clock.now());
+      for (const t of this.hubTriggers.get(hubName) ?? []) void t.pump();
+      return;
+    }
+    const dir = join(this.stateDir, "outputs");
+    mkdirSync(dir, { recursive: true });
+    const target = String(binding.queueName ?? binding.path ?? binding.eventHubName ?? name);
+    const file = join(
+      dir,
+      `${binding.type}-${encodeURIComponent(resolveSettingRefs(target, process.env))}.jsonl`,
+    );
+    appendFileSync(
+      file,
+      items
+        .map(
+          (item) =>
+            `${JSON.stringify({ time: new Date(this.clock.now()).toISOString(), function: functionName, value: item })}\n`,
+        )
+        .join(""),
+    );
+  }
+
+  /** Appends messages to a local hub and lets its triggers run; resolves when they have caught up. */
+  async injectEvents(hubName: string, bodies: readonly unknown[]): Promise<number[]> {
+    const messages = this.hub(hubName).append(bodies, this.clock.now());
+    await Promise.all((this.hubTriggers.get(hubName) ?? []).map((t) => t.pump()));
+    return messages.map((m) => m.sequenceNumber);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? "/", this.baseUrl || "http://127.0.0.1");
+      const body = await readBody(req);
+      if (!this.ready) return send(res, 503, { error: "host is starting or stopping" });
+      const path = url.pathname;
+      const lower = path.toLowerCase();
+      if (lower === "/admin/host/status")
+        return send(res, 200, { state: "Running", functions: [...this.registry.functions.keys()] });
+      if (lower.startsWith("/admin/functions/") && req.method === "POST")
+        return this.adminInvoke(decodeURIComponent(path.slice("/admin/functions/".length)), body, res);
+      if (lower.startsWith("/admin/eventhubs/") && req.method === "POST")
+        return this.adminEventHub(decodeURIComponent(path.slice("/admin/eventhubs/".length)), body, res);
+      if (lower === "/runtime/webhooks/eventgrid") return this.eventGrid(url, req, body, res);
+      if (lower.startsWith(DURABLE_PREFIX)) {
+        const r = handleDurableApi(
+          this.engine,
+          {
+            method: req.method ?? "GET",
+            path,
+            query: url.searchParams,
+            headers: lowerHeaders(req),
+            body: body.toString("utf8"),
+          },
+          this.baseUrl,
+          resolveSettingRefs(this.config.hubName, process.env),
+        );
+        return send(res, r.status, r.json, r.headers);
+      }
+      return this.httpFunction(url, req, body, res);
+    } catch (error) {
+      this.logger.system(
+        "error",
+        `request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
+      if (!res.headersSent) send(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
+  private async httpFunction(
+    url: URL,
+    req: IncomingMessage,
+    body: Buffer,
+    res: ServerResponse,
+  ): Promise<void> {
+    const method = (req.method ?? "GET").toUpperCase();
+    const candidates = this.httpFunctions
+      .map((f) => ({ f, params: f.route.match(url.pathname) }))
+      .filter((c) => c.params);
+    if (candidates.length === 0) return send(res, 404, { error: `no function serves ${url.pathname}` });
+    const match = candidates.find((c) => c.f.methods.includes(method));
+    if (!match)
+      return send(
+        res,
+        405,
+        { error: `${method} is not allowed on ${url.pathname}` },
+        { Allow: candidates[0]!.f.methods.join(", ") },
+      );
+    const http = {
+      method,
+      url: url.href,
+      headers: Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+      ),
+      query: Object.fromEntries(url.searchParams),
+      params: match.params,
+      body: { bytes: new Uint8Array(body) },
+    };
+    const result = await this.invokeAndRoute({
+      functionName: match.f.name,
+      inputs: this.withExtraInputs(match.f.name, { [match.f.bindingName]: { http } }),
+      describe: `${method} ${url.pathname}`,
+    });
+    if (!result.ok) return send(res, 500, { error: result.error?.message ?? "function failed" });
+    const rpc = (result.returnData?.http ?? undefined) as
+      | {
+          statusCode?: string;
+          headers?: Record<string, string>;
+          cookies?: { name: string; value: string }[];
+          body?: TypedData;
+        }
+      | undefined;
+    if (!rpc) {
+      res.writeHead(204).end();
+      return;
+    }
+    const headers: Record<string, string | string[]> = { ...(rpc.headers ?? {}) };
+    if (rpc.cookies?.length) headers["set-cookie"] = rpc.cookies.map((c) => `${c.name}=${c.value}`);
+    const payload = rpc.body?.bytes
+      ? Buffer.from(rpc.body.bytes)
+      : rpc.body?.string !== undefined
+        ? Buffer.from(rpc.body.string)
+        : Buffer.alloc(0);
+    res.writeHead(Number(rpc.statusCode ?? 200), headers).end(payload);
+  }
+
+  /** `/runtime/webhooks/eventgrid?functionName=`: the validation handshake, then one invocation per event. */
+  private async eventGrid(url: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    const name = url.searchParams.get("functionName") ?? "";
+    const found = this.trigger(name);
+    if (!found || found[1].type.toLowerCase() !== "eventgridtrigger")
+      return send(res, 404, { error: `cannot find function: '${name}'` });
+    const kind = (req.headers["aeg-event-type"] as string | undefined)?.toLowerCase();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8") || "null") as unknown;
+    } catch {
+      return send(res, 400, { error: "the request body is not JSON" });
+    }
+    const events = Array.isArray(parsed) ? parsed : [parsed];
+    if (kind === "subscriptionvalidation") {
+      const data = (events[0] as { data?: unknown } | undefined)?.data;
+      const decoded = (typeof data === "string" ? JSON.parse(data) : data) as
+        { validationCode?: string } | undefined;
+      if (!decoded?.validationCode) return send(res, 400, { error: "data.validationCode missing" });
+      return send(res, 200, { validationResponse: decoded.validationCode });
+    }
+    if (kind === "unsubscribe") return send(res, 202, undefined);
+    if (kind !== "notification")
+      return send(res, 400, {
+        error: `aeg-event-type must be SubscriptionValidation, Notification or Unsubscribe (got ${kind ?? "none"})`,
+      });
+    const [bindingName] = found;
+    const results = await Promise.all(
+      events.map((event) =>
+        this.invokeAndRoute({
+          functionName: name,
+          inputs: this.withExtraInputs(name, { [bindingName]: { json: JSON.stringify(event) } }),
+          describe: `(${String((event as { eventType?: unknown; type?: unknown }).eventType ?? (event as { type?: unknown }).type ?? "event")})`,
+        }),
+      ),
+    );
+    const failed = results.find((r) => !r.ok);
+    return failed ? send(res, 500, { error: failed.error?.message }) : send(res, 202, undefined);
+  }
+
+  private async adminInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
+    const found = this.trigger(name);
+    if (!found) return send(res, 404, { error: `no function named "${name}"` });
+    const [bindingName, binding] = found;
+    let input = "";
+    try {
+      const parsed = JSON.parse(body.toString("utf8") || "{}") as { input?: unknown };
+      input =
+        typeof parsed.input === "string"
+          ? parsed.input
+          : parsed.input === undefined
+            ? ""
+            : JSON.stringify(parsed.input);
+    } catch {
+      return send(res, 400, { error: 'expected a JSON body such as {"input": "..."}' });
+    }
+    const type = binding.type.toLowerCase();
+    let data: TypedData;
+    if (type === "timertrigger") {
+      const now = new Date(this.clock.now()).toISOString();
+      const given = input ? (JSON.parse(input) as { IsPastDue?: boolean; isPastDue?: boolean }) : {};
+      data = {
+        json: timerInput({
+          isPastDue: given.IsPastDue ?? given.isPastDue ?? false,
+          status: { last: now, next: now, lastUpdated: now },
+        }),
+      };
+    } else data = stringData(input);
+    send(res, 202, undefined);
+    await this.invokeAndRoute({
+      functionName: name,
+      inputs: this.withExtraInputs(name, { [bindingName]: data }),
+      describe: "(admin)",
+    });
+  }
+
+  private async adminEventHub(hubName: string, body: Buffer, res: ServerResponse): Promise<void> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body.toString("utf8")) as unknown;
+    } catch {
+      return send(res, 400, { error: "expected a JSON message body or an array of message bodies" });
+    }
+    const bodies = Array.isArray(parsed) ? parsed : [parsed];
+    const messages = this.hub(hubName).append(bodies, this.clock.now());
+    send(res, 202, { appended: messages.length, sequenceNumbers: messages.map((m) => m.sequenceNumber) });
+    await Promise.all((this.hubTriggers.get(hubName) ?? []).map((t) => t.pump()));
+  }
+}
+
+function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(
+    Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]),
+  );
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((ok, fail) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => ok(Buffer.concat(chunks)));
+    req.on("error", fail);
+  });
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  json: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (json === undefined) {
+    res.writeHead(status, headers).end();
+    return;
+  }
+  res
+    .writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers })
+    .end(JSON.stringify(json));
+}
