@@ -161,9 +161,9 @@ export class LocalHubTrigger {
 
   /** Watches the hub file (real time): other processes may append to it too. */
   start(pollMs = 250): void {
-    this.poll = setInterval(() => this.pump(), pollMs);
+    this.poll = setInterval(() => void this.pump(), pollMs);
     this.poll.unref();
-    this.pump();
+    void this.pump();
   }
 
   stop(): void {

@@ -100,7 +100,7 @@ export class Invoker {
       };
       coreCtx.state = "postInvocationHooks";
       await this.runHooks("postInvocation", post);
-      if (post.error) throw post.error;
+      if (post.error) throw post.error instanceof Error ? post.error : new Error(JSON.stringify(post.error));
       const response = await invocationModel.getResponse(context, post.result);
       const bindings = registration.metadata.bindings;
       result = {

@@ -1,4 +1,5 @@
-import { DurableEngine, InstanceExistsError } from "./engine.js";
+import type { DurableEngine } from "./engine.js";
+import { InstanceExistsError } from "./engine.js";
 import type { Instance, RuntimeStatus } from "./store.js";
 
 /**
