@@ -3,6 +3,7 @@ import { registerEventsCommand } from "./commands/events.js";
 import { registerHostCommand } from "./commands/host.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerPolicyCommand } from "./commands/policy.js";
+import { registerSimulateCommand } from "./commands/simulate.js";
 import { registerWindowsCommand } from "./commands/windows.js";
 
 /**
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerWindowsCommand(program, io, setExit);
   registerPlanCommand(program, io, setExit);
   registerHostCommand(program, io, setExit);
+  registerSimulateCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -10,6 +10,8 @@ export interface Clock {
   /** Calls `fn` once the clock reaches `at` (epoch ms). */
   setTimer(at: number, fn: () => void): TimerHandle;
   clearTimer(handle: TimerHandle): void;
+  /** Simulated milliseconds per real millisecond (1 for real time). */
+  readonly speed: number;
   readonly description: string;
 }
 
@@ -25,7 +27,7 @@ class ScaledClock implements Clock {
 
   constructor(
     private readonly virtualStart: number,
-    private readonly speed: number,
+    readonly speed: number,
     private readonly realStart: number,
   ) {}
 

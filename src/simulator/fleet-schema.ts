@@ -44,6 +44,8 @@ const ClusterSchema = z.strictObject({
     )
     .optional(),
   powerState: z.enum(["Running", "Stopped"]).default("Running"),
+  /** The cluster used deprecated APIs recently: AKS blocks minor upgrades unless forced. */
+  deprecatedApiUsage: z.boolean().default(false),
   nodePools: z.array(PoolSchema).min(1),
 });
 
@@ -92,6 +94,57 @@ export const FleetSchema = z.strictObject({
     })
     .default({ kubernetes: [], nodeImages: [] }),
   faults: z.array(FaultSchema).default([]),
+  /** When a minor leaves support; AKS then sends ClusterSupportEnding (14 days before) and ClusterSupportEnded. */
+  endOfSupport: z
+    .array(z.strictObject({ minor: z.string().regex(/^\d+\.\d+$/), at: instantText }))
+    .default([]),
+  /** Azure Monitor alerts that fire on a cluster, for health gates. */
+  alerts: z
+    .array(
+      z.strictObject({
+        cluster: text,
+        rule: text,
+        severity: z.enum(["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"]),
+        at: instantText,
+        minutes: z.number().positive().default(60),
+      }),
+    )
+    .default([]),
+  /** Daily cost model per cluster; spikes multiply one day's cost, for anomaly detection. */
+  costs: z
+    .strictObject({
+      perNodeHour: z.number().positive().default(0.2),
+      currency: z.string().default("USD"),
+      spikes: z
+        .array(
+          z.strictObject({
+            cluster: text,
+            day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+            factor: z.number().positive(),
+          }),
+        )
+        .default([]),
+    })
+    .default({ perNodeHour: 0.2, currency: "USD", spikes: [] }),
+  /** Fleet Manager fleets and their members (cluster names, with update groups). */
+  fleets: z
+    .array(
+      z.strictObject({
+        subscription: z.string(),
+        resourceGroup: text,
+        name: text,
+        members: z.array(z.strictObject({ cluster: text, group: z.string().optional() })).default([]),
+      }),
+    )
+    .default([]),
+  /** Communication Services send quotas (custom domain defaults). */
+  email: z
+    .strictObject({
+      perMinute: z.number().int().positive().default(30),
+      perHour: z.number().int().positive().default(100),
+      accessKey: z.string().optional(),
+    })
+    .default({ perMinute: 30, perHour: 100 }),
   eventGrid: z
     .strictObject({
       deliverTo: z.url().optional(),

@@ -1,0 +1,368 @@
+import {
+  ContainerServiceClient,
+  restorePoller,
+  type ManagedCluster,
+  type MaintenanceConfiguration,
+} from "@azure/arm-containerservice";
+import pRetry, { AbortError } from "p-retry";
+import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
+import { describeAzureError } from "./errors.js";
+import type { ThrottleBudget } from "./throttle-budget.js";
+
+/**
+ * Managed clusters through the real `@azure/arm-containerservice` client: reads, the one write per upgrade
+ * step, and long-running operations that activities start and check without holding a worker for an hour
+ * (a serialized poller token travels in the workflow instead).
+ */
+export interface PoolInfo {
+  readonly name: string;
+  readonly mode: string;
+  readonly count: number;
+  readonly orchestratorVersion: string;
+  readonly currentOrchestratorVersion: string;
+  readonly nodeImageVersion: string;
+  readonly provisioningState: string;
+}
+
+export interface ClusterInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly location: string;
+  readonly tags: Record<string, string>;
+  readonly kubernetesVersion: string;
+  readonly currentKubernetesVersion: string;
+  readonly provisioningState: string;
+  readonly powerState: string;
+  readonly upgradeChannel: string;
+  readonly nodeOSUpgradeChannel: string;
+  readonly provisioningError?: { code: string; message: string };
+  readonly pools: readonly PoolInfo[];
+}
+
+/** A long-running operation in flight: enough to check it later from any process. */
+export interface OperationHandle {
+  readonly kind: "cluster" | "pool" | "nodeImage";
+  readonly clusterId: string;
+  readonly pool?: string;
+  readonly token: string;
+}
+
+export interface OperationCheck {
+  readonly done: boolean;
+  readonly status: "running" | "succeeded" | "failed" | "canceled";
+  readonly error?: { code: string; message: string };
+}
+
+export interface AksAdapterOptions {
+  /** One client per subscription (25.x binds the subscription at construction). */
+  readonly client: (subscriptionId: string) => ContainerServiceClient;
+  readonly budget: ThrottleBudget;
+  /** Real milliseconds between LRO polls when waiting to completion (30 s in production). */
+  readonly pollIntervalMs: number;
+  /** Real milliseconds before retrying a bare 429 (no Retry-After), doubled each time. */
+  readonly backoffMs?: number;
+}
+
+export class AksAdapter {
+  constructor(private readonly o: AksAdapterOptions) {}
+
+  async listClusters(subscriptionId: string): Promise<ClusterInfo[]> {
+    await this.o.budget.acquire(subscriptionId, "*", "read");
+    const out: ClusterInfo[] = [];
+    for await (const mc of this.o.client(subscriptionId).managedClusters.list()) out.push(toClusterInfo(mc));
+    return out;
+  }
+
+  async getCluster(clusterId: string): Promise<ClusterInfo> {
+    const ref = this.ref(clusterId);
+    return this.call(ref, "read", async () =>
+      toClusterInfo(await this.o.client(ref.subscriptionId).managedClusters.get(ref.resourceGroup, ref.name)),
+    );
+  }
+
+  async getUpgradeProfile(clusterId: string): Promise<{ controlPlane: string; upgrades: string[] }> {
+    const ref = this.ref(clusterId);
+    const p = await this.call(ref, "read", () =>
+      this.o.client(ref.subscriptionId).managedClusters.getUpgradeProfile(ref.resourceGroup, ref.name),
+    );
+    return {
+      controlPlane: p.controlPlaneProfile.kubernetesVersion,
+      upgrades: (p.controlPlaneProfile.upgrades ?? [])
+        .filter((u) => !u.isPreview)
+        .map((u) => u.kubernetesVersion ?? "")
+        .filter(Boolean),
+    };
+  }
+
+  async listKubernetesVersions(subscriptionId: string, location: string): Promise<string[]> {
+    await this.o.budget.acquire(subscriptionId, location, "read");
+    const result = await this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location);
+    return (result.values ?? [])
+      .filter((v) => !v.isPreview)
+      .flatMap((v) => Object.keys(v.patchVersions ?? {}));
+  }
+
+  async latestNodeImage(clusterId: string, pool: string): Promise<string | undefined> {
+    const ref = this.ref(clusterId);
+    const p = await this.call(ref, "read", () =>
+      this.o.client(ref.subscriptionId).agentPools.getUpgradeProfile(ref.resourceGroup, ref.name, pool),
+    );
+    return p.latestNodeImageVersion;
+  }
+
+  /**
+   * Starts a Kubernetes upgrade with one PUT of the cluster as read. All pools move with the control plane
+   * unless `controlPlaneOnly` (which AKS refuses while an auto-upgrade channel is set).
+   */
+  async beginClusterUpgrade(
+    clusterId: string,
+    target: string,
+    options: { controlPlaneOnly?: boolean; forceUntil?: string } = {},
+  ): Promise<OperationHandle> {
+    const ref = this.ref(clusterId);
+    const client = this.o.client(ref.subscriptionId);
+    const current = await this.call(ref, "read", () =>
+      client.managedClusters.get(ref.resourceGroup, ref.name),
+    );
+    const desired: ManagedCluster = {
+      ...current,
+      kubernetesVersion: target,
+      agentPoolProfiles: (current.agentPoolProfiles ?? []).map((p) => ({
+        ...p,
+        orchestratorVersion: options.controlPlaneOnly ? p.orchestratorVersion : target,
+      })),
+      ...(options.forceUntil
+        ? {
+            upgradeSettings: {
+              overrideSettings: { forceUpgrade: true, until: new Date(options.forceUntil) },
+            },
+          }
+        : {}),
+    };
+    const token = await this.call(ref, "write", async () => {
+      const poller = client.managedClusters.createOrUpdate(ref.resourceGroup, ref.name, desired, {
+        updateIntervalInMs: this.o.pollIntervalMs,
+      });
+      await poller.submitted();
+      return poller.serialize();
+    });
+    return { kind: "cluster", clusterId: ref.id, token };
+  }
+
+  /** Repeats the PUT at the current versions: AKS's documented way to retry a cluster left Failed. */
+  async beginReconcile(clusterId: string): Promise<OperationHandle> {
+    const info = await this.getCluster(clusterId);
+    return this.beginClusterUpgrade(clusterId, info.kubernetesVersion, {});
+  }
+
+  async beginPoolUpgrade(clusterId: string, pool: string, target: string): Promise<OperationHandle> {
+    const ref = this.ref(clusterId);
+    const client = this.o.client(ref.subscriptionId);
+    const current = await this.call(ref, "read", () =>
+      client.agentPools.get(ref.resourceGroup, ref.name, pool),
+    );
+    const token = await this.call(ref, "write", async () => {
+      const poller = client.agentPools.createOrUpdate(
+        ref.resourceGroup,
+        ref.name,
+        pool,
+        { ...current, orchestratorVersion: target },
+        { updateIntervalInMs: this.o.pollIntervalMs },
+      );
+      await poller.submitted();
+      return poller.serialize();
+    });
+    return { kind: "pool", clusterId: ref.id, pool, token };
+  }
+
+  async beginNodeImageUpgrade(clusterId: string, pool: string): Promise<OperationHandle> {
+    const ref = this.ref(clusterId);
+    const client = this.o.client(ref.subscriptionId);
+    const token = await this.call(ref, "write", async () => {
+      const poller = client.agentPools.upgradeNodeImageVersion(ref.resourceGroup, ref.name, pool, {
+        updateIntervalInMs: this.o.pollIntervalMs,
+      });
+      await poller.submitted();
+      return poller.serialize();
+    });
+    return { kind: "nodeImage", clusterId: ref.id, pool, token };
+  }
+
+  /** One poll of an operation started earlier (possibly by another process). */
+  async checkOperation(handle: OperationHandle): Promise<OperationCheck> {
+    const ref = this.ref(handle.clusterId);
+    const client = this.o.client(ref.subscriptionId);
+    const source =
+      handle.kind === "cluster"
+        ? client.managedClusters.createOrUpdate
+        : handle.kind === "pool"
+          ? client.agentPools.createOrUpdate
+          : client.agentPools.upgradeNodeImageVersion;
+    const poller = restorePoller(client, handle.token, source as Parameters<typeof restorePoller>[2]);
+    try {
+      await this.call(ref, "read", () => poller.poll());
+    } catch (error) {
+      return {
+        done: true,
+        status: poller.operationState?.status === "canceled" ? "canceled" : "failed",
+        error: lroFailure(error),
+      };
+    }
+    const state = poller.operationState;
+    const status =
+      state?.status === "succeeded"
+        ? "succeeded"
+        : state?.status === "failed"
+          ? "failed"
+          : state?.status === "canceled"
+            ? "canceled"
+            : "running";
+    const err = state?.error as { code?: string; message?: string } | undefined;
+    return {
+      done: status !== "running",
+      status,
+      ...(err ? { error: { code: err.code ?? "OperationFailed", message: err.message ?? "" } } : {}),
+    };
+  }
+
+  /** Polls to completion at the configured interval (CLI and tests; workflows use durable timers instead). */
+  async waitForOperation(handle: OperationHandle): Promise<OperationCheck> {
+    for (;;) {
+      const check = await this.checkOperation(handle);
+      if (check.done) return check;
+      await new Promise((r) => setTimeout(r, this.o.pollIntervalMs));
+    }
+  }
+
+  async abort(clusterId: string): Promise<void> {
+    const ref = this.ref(clusterId);
+    await this.call(ref, "write", () =>
+      this.o
+        .client(ref.subscriptionId)
+        .managedClusters.abortLatestOperation(ref.resourceGroup, ref.name, {
+          updateIntervalInMs: this.o.pollIntervalMs,
+        }),
+    );
+  }
+
+  async getMaintenanceConfiguration(
+    clusterId: string,
+    name: string,
+  ): Promise<MaintenanceConfiguration | undefined> {
+    const ref = this.ref(clusterId);
+    try {
+      return await this.call(ref, "read", () =>
+        this.o.client(ref.subscriptionId).maintenanceConfigurations.get(ref.resourceGroup, ref.name, name),
+      );
+    } catch (error) {
+      if (describeAzureError(error).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async listMaintenanceConfigurations(clusterId: string): Promise<MaintenanceConfiguration[]> {
+    const ref = this.ref(clusterId);
+    await this.o.budget.acquire(ref.subscriptionId, "*", "read");
+    const out: MaintenanceConfiguration[] = [];
+    for await (const m of this.o
+      .client(ref.subscriptionId)
+      .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
+      out.push(m);
+    return out;
+  }
+
+  async putMaintenanceConfiguration(
+    clusterId: string,
+    name: string,
+    config: MaintenanceConfiguration,
+  ): Promise<MaintenanceConfiguration> {
+    const ref = this.ref(clusterId);
+    return this.call(ref, "write", () =>
+      this.o
+        .client(ref.subscriptionId)
+        .maintenanceConfigurations.createOrUpdate(ref.resourceGroup, ref.name, name, config),
+    );
+  }
+
+  async deleteMaintenanceConfiguration(clusterId: string, name: string): Promise<void> {
+    const ref = this.ref(clusterId);
+    await this.call(ref, "write", () =>
+      this.o.client(ref.subscriptionId).maintenanceConfigurations.delete(ref.resourceGroup, ref.name, name),
+    );
+  }
+
+  private ref(clusterId: string): ClusterRef {
+    const ref = parseClusterId(clusterId);
+    if (!ref) throw new Error(`AKS: "${clusterId}" is not a managed cluster id`);
+    return ref;
+  }
+
+  /**
+   * Takes a token from the budget, then calls. The SDK already honours Retry-After on 429; a bare 429 it
+   * throws at once, so that one is retried here with exponential backoff. Other errors are returned as is.
+   */
+  private call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
+    return pRetry(
+      async () => {
+        await this.o.budget.acquire(ref.subscriptionId, "*", kind);
+        try {
+          return await fn();
+        } catch (error) {
+          if (describeAzureError(error).status === 429) throw error;
+          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+        }
+      },
+      { retries: 5, minTimeout: this.o.backoffMs ?? 2000, factor: 2, randomize: true },
+    );
+  }
+}
+
+/**
+ * core-lro reports a failed operation as a plain Error: "The long-running operation has failed. CODE. MESSAGE".
+ * The AKS error code is what on-call needs, so it is read back out of that text.
+ */
+function lroFailure(error: unknown): { code: string; message: string } {
+  const text = error instanceof Error ? error.message : String(error);
+  const m =
+    /^The long-running operation has (?:failed|been canceled)\.\s*([A-Za-z][\w.]*)\.\s*([\s\S]*)$/.exec(text);
+  if (m) return { code: m[1]!, message: m[2]!.trim() };
+  const f = describeAzureError(error);
+  return { code: f.code, message: f.message };
+}
+
+export function toClusterInfo(mc: ManagedCluster): ClusterInfo {
+  const ref = parseClusterId(mc.id ?? "");
+  return {
+    id: ref?.id ?? mc.id ?? "",
+    name: mc.name ?? ref?.name ?? "",
+    subscriptionId: ref?.subscriptionId ?? "",
+    resourceGroup: ref?.resourceGroup ?? "",
+    location: mc.location,
+    tags: { ...(mc.tags ?? {}) },
+    kubernetesVersion: mc.kubernetesVersion ?? "",
+    currentKubernetesVersion: mc.currentKubernetesVersion ?? mc.kubernetesVersion ?? "",
+    provisioningState: mc.provisioningState ?? "Unknown",
+    powerState: mc.powerState?.code ?? "Running",
+    upgradeChannel: mc.autoUpgradeProfile?.upgradeChannel ?? "none",
+    nodeOSUpgradeChannel: mc.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "NodeImage",
+    ...(mc.status?.provisioningError
+      ? {
+          provisioningError: {
+            code: mc.status.provisioningError.code ?? "",
+            message: mc.status.provisioningError.message ?? "",
+          },
+        }
+      : {}),
+    pools: (mc.agentPoolProfiles ?? []).map((p) => ({
+      name: p.name,
+      mode: p.mode ?? "User",
+      count: p.count ?? 0,
+      orchestratorVersion: p.orchestratorVersion ?? "",
+      currentOrchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion ?? "",
+      nodeImageVersion: p.nodeImageVersion ?? "",
+      provisioningState: p.provisioningState ?? "Unknown",
+    })),
+  };
+}

@@ -1,0 +1,38 @@
+import { isRestError } from "@azure/core-rest-pipeline";
+
+/**
+ * Azure failures as plain data that survives the activity boundary (an Error's class does not): the
+ * service's error code and message, the HTTP status, and whether trying again later can help.
+ */
+export interface AzureFailure {
+  readonly status: number | undefined;
+  readonly code: string;
+  readonly message: string;
+  readonly retriable: boolean;
+}
+
+export function describeAzureError(error: unknown): AzureFailure {
+  if (isRestError(error)) {
+    const details = error.details as { error?: { code?: string; message?: string } } | undefined;
+    const status = error.statusCode;
+    return {
+      status,
+      code: details?.error?.code ?? error.code ?? `HTTP${status ?? ""}`,
+      message: details?.error?.message ?? error.message,
+      retriable: status === undefined || status === 408 || status === 409 || status === 429 || status >= 500,
+    };
+  }
+  const e = error as { code?: unknown; message?: unknown } | undefined;
+  return {
+    status: undefined,
+    code: typeof e?.code === "string" ? e.code : "Error",
+    message: typeof e?.message === "string" ? e.message : String(error),
+    retriable: false,
+  };
+}
+
+/** `Code: message`, the form AKS errors are quoted in emails and logs. */
+export function azureErrorText(error: unknown): string {
+  const f = describeAzureError(error);
+  return `${f.code}: ${f.message}`;
+}

@@ -1,0 +1,38 @@
+import type { Clock } from "../devhost/clock.js";
+
+/**
+ * Ringmaster's own share of the ARM token buckets, per subscription and region: every adapter call takes
+ * a token first, so a large rollout slows itself down instead of collecting 429s. Sized at half of ARM's
+ * per-principal buckets (reads 250 refilling 25/s, writes 200 refilling 10/s), leaving room for everything
+ * else that uses the same subscription.
+ */
+export type CallKind = "read" | "write";
+
+const SPECS: Record<CallKind, { size: number; perSecond: number }> = {
+  read: { size: 125, perSecond: 12.5 },
+  write: { size: 100, perSecond: 5 },
+};
+
+export class ThrottleBudget {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(private readonly clock: Clock) {}
+
+  async acquire(subscriptionId: string, region: string, kind: CallKind): Promise<void> {
+    const spec = SPECS[kind];
+    const key = `${subscriptionId}|${region}|${kind}`.toLowerCase();
+    for (;;) {
+      const now = this.clock.now();
+      const b = this.buckets.get(key) ?? { tokens: spec.size, at: now };
+      b.tokens = Math.min(spec.size, b.tokens + ((now - b.at) / 1000) * spec.perSecond);
+      b.at = now;
+      this.buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return;
+      }
+      const waitSimulatedMs = ((1 - b.tokens) / spec.perSecond) * 1000;
+      await new Promise((r) => setTimeout(r, Math.max(1, waitSimulatedMs / this.clock.speed)));
+    }
+  }
+}

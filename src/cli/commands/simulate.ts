@@ -1,0 +1,50 @@
+import type { Command } from "commander";
+import { clockSetting, virtualClock } from "../../devhost/clock.js";
+import { loadFleetFile } from "../../simulator/load-fleet.js";
+import { Simulator } from "../../simulator/server.js";
+import type { CliIo } from "../main.js";
+
+/** `ringmaster simulate --fleet FILE`: the simulated Azure alone, on its virtual clock, until SIGINT/SIGTERM. */
+export function registerSimulateCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command("simulate")
+    .description(
+      "Run the simulated Azure (ARM, Event Grid delivery, Communication Services) from a fleet file",
+    )
+    .requiredOption("--fleet <file>", "fleet file (examples/fleet.yaml format)")
+    .option("--port <n>", "HTTP port on 127.0.0.1", "7080")
+    .option("--speed <x>", "simulated seconds per real second (default: the fleet file's clock.speed)")
+    .option(
+      "--deliver-to <url>",
+      "Event Grid webhook to deliver to (default: the fleet file's eventGrid.deliverTo)",
+    )
+    .action(async (opts: { fleet: string; port: string; speed?: string; deliverTo?: string }) => {
+      let sim: Simulator;
+      try {
+        const fleet = loadFleetFile(opts.fleet);
+        const speed = opts.speed === undefined ? fleet.clock.speed : Number(opts.speed);
+        if (!(speed > 0)) throw new Error(`--speed: expected a positive number, got "${opts.speed}"`);
+        const realStart = Date.now();
+        const clock = virtualClock({ virtualStart: Date.parse(fleet.clock.start), speed, realStart });
+        sim = await Simulator.start({
+          fleet,
+          clock,
+          port: Number(opts.port),
+          ...(opts.deliverTo ? { deliverTo: opts.deliverTo } : {}),
+        });
+        io.out(`Simulated Azure on ${sim.url} (${clock.description})\n`);
+        io.out(
+          `RINGMASTER_CLOCK=${clockSetting({ virtualStart: Date.parse(fleet.clock.start), speed, realStart })}\n`,
+        );
+        io.out(`Records: ${sim.url}/_sim/summary, /_sim/audit, /_sim/counters, /_sim/outbox\n`);
+      } catch (error) {
+        io.err(`ringmaster simulate: ${error instanceof Error ? error.message : String(error)}\n`);
+        return setExit(2);
+      }
+      await new Promise<void>((done) => {
+        const stop = () => void sim.stop().finally(done);
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}

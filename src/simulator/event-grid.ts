@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import type { Clock } from "../devhost/clock.js";
+import type { Records } from "./records.js";
+
+/**
+ * Event Grid delivery to a webhook, as the service does it: the subscription validation handshake first
+ * (200 with `validationResponse`, nothing is delivered before), then one JSON array per delivery, retries
+ * on failure on Event Grid's schedule (simulated time), no retry for 400/401/403/413 (dead-lettered),
+ * at-least-once with occasional duplicates when configured, and lost or duplicated events from faults.
+ */
+export interface EventGridEvent {
+  id: string;
+  topic: string;
+  subject: string;
+  eventType: string;
+  eventTime: string;
+  data: Record<string, unknown>;
+  dataVersion: string;
+  metadataVersion: string;
+}
+
+/** Retry delays after each failed attempt (research/events.md §5.4), then every 12 hours until the TTL. */
+const RETRY_SECONDS = [10, 30, 60, 300, 600, 1800, 3600, 10_800, 21_600];
+const TTL_MS = 24 * 3600 * 1000;
+const NO_RETRY = new Set([400, 401, 403, 413]);
+
+export interface DeliveryOptions {
+  readonly deliverTo: string | undefined;
+  readonly clock: Clock;
+  readonly records: Records;
+  readonly duplicateRate: number;
+  readonly maxDeliveryAttempts: number;
+  readonly eventFault: (eventType: string) => "lost" | "duplicate" | undefined;
+  readonly seed?: number;
+}
+
+export class EventGridDelivery {
+  private validated = false;
+  private validating = false;
+  private readonly queue: EventGridEvent[] = [];
+  private random: () => number;
+  readonly delivered: { event: EventGridEvent; attempt: number; status: number; time: string }[] = [];
+  readonly deadLettered: { event: EventGridEvent; reason: string }[] = [];
+  private stopped = false;
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly o: DeliveryOptions) {
+    this.random = mulberry32(o.seed ?? 1);
+  }
+
+  /** Starts the handshake; events published meanwhile wait for it. */
+  start(): void {
+    if (!this.o.deliverTo) return;
+    this.handshake(0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async drain(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  publish(event: EventGridEvent): void {
+    this.o.records.log("event", `${event.eventType} ${event.subject}`, { id: event.id });
+    if (!this.o.deliverTo) return;
+    const fault = this.o.eventFault(event.eventType);
+    if (fault === "lost") {
+      this.o.records.log("event", `lost by fault injection: ${event.eventType} ${event.id}`);
+      return;
+    }
+    const copies = fault === "duplicate" || this.random() < this.o.duplicateRate ? 2 : 1;
+    for (let i = 0; i < copies; i++) {
+      if (this.validated) this.attempt(event, 1, this.o.clock.now());
+      else this.queue.push(event);
+    }
+  }
+
+  private handshake(attempt: number): void {
+    if (this.stopped || this.validated || this.validating) return;
+    this.validating = true;
+    const code = randomUUID();
+    const validation = [
+      {
+        id: randomUUID(),
+        topic:
+          "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sim/providers/Microsoft.EventGrid/systemTopics/aks",
+        subject: "",
+        data: {
+          validationCode: code,
+          validationUrl: `${this.o.deliverTo}#manual-validation-not-supported-by-the-simulator`,
+        },
+        eventType: "Microsoft.EventGrid.SubscriptionValidationEvent",
+        eventTime: new Date(this.o.clock.now()).toISOString(),
+        metadataVersion: "1",
+        dataVersion: "1",
+      },
+    ];
+    const p = post(this.o.deliverTo!, validation, { "aeg-event-type": "SubscriptionValidation" })
+      .then(async (res) => {
+        const body = res.status === 200 ? ((await res.json()) as { validationResponse?: string }) : {};
+        if (body.validationResponse !== code) throw new Error(`handshake answered ${res.status}`);
+        this.validated = true;
+        this.o.records.log("event", `Event Grid subscription validated by ${this.o.deliverTo}`);
+        for (const e of this.queue.splice(0)) this.attempt(e, 1, this.o.clock.now());
+      })
+      .catch(() => {
+        // The endpoint may not be up yet: try again shortly, in real time, until it answers.
+        setTimeout(() => this.handshake(attempt + 1), Math.min(2000, 100 * 2 ** attempt)).unref();
+      })
+      .finally(() => {
+        this.validating = false;
+      });
+    this.track(p);
+  }
+
+  private attempt(event: EventGridEvent, attempt: number, firstAttemptAt: number): void {
+    if (this.stopped) return;
+    const p = post(this.o.deliverTo!, [event], {
+      "aeg-event-type": "Notification",
+      "aeg-delivery-count": String(attempt - 1),
+      "aeg-subscription-name": "RINGMASTER",
+    })
+      .then((res) => res.status)
+      .catch(() => 0)
+      .then((status) => {
+        this.delivered.push({ event, attempt, status, time: new Date(this.o.clock.now()).toISOString() });
+        if (status >= 200 && status <= 204) return;
+        if (NO_RETRY.has(status)) {
+          this.deadLettered.push({ event, reason: `HTTP ${status}` });
+          return;
+        }
+        const delay = (RETRY_SECONDS[attempt - 1] ?? 43_200) * 1000;
+        if (attempt >= this.o.maxDeliveryAttempts || this.o.clock.now() + delay - firstAttemptAt > TTL_MS) {
+          this.deadLettered.push({ event, reason: "MaxDeliveryAttemptsExceeded" });
+          return;
+        }
+        this.o.clock.setTimer(this.o.clock.now() + delay, () =>
+          this.attempt(event, attempt + 1, firstAttemptAt),
+        );
+      });
+    this.track(p);
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t = p.then(() => undefined);
+    this.inFlight.add(t);
+    void t.finally(() => this.inFlight.delete(t));
+  }
+}
+
+async function post(url: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+}
+
+/** A small seeded generator, so duplicate deliveries are reproducible run to run. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -1,0 +1,242 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Clock } from "../devhost/clock.js";
+import { EmailService } from "./acs-email.js";
+import { aksRoutes } from "./arm-aks.js";
+import { fleetRoutes } from "./arm-fleet.js";
+import { insightRoutes } from "./arm-insights.js";
+import { maintenanceRoutes } from "./arm-maintenance.js";
+import type { Fleet } from "./fleet-schema.js";
+import { armError, type Reply, type Route, type SimRequest } from "./http-kit.js";
+import { LIMITS } from "./throttle.js";
+import { World } from "./world.js";
+
+/**
+ * The simulated Azure on 127.0.0.1: ARM (AKS, Fleet, Maintenance, Resource Graph, Cost, Alerts) and
+ * Communication Services Email, on the simulator's clock, with Event Grid delivery to a webhook. Every
+ * request passes the same gate: bearer auth, request counters, injected faults, ARM and AKS throttles.
+ */
+export interface SimulatorOptions {
+  readonly fleet: Fleet;
+  readonly clock: Clock;
+  readonly port?: number;
+  /** Overrides the fleet file's `eventGrid.deliverTo`. */
+  readonly deliverTo?: string;
+}
+
+export class Simulator {
+  readonly world: World;
+  private readonly routes: Route[];
+  private readonly email: EmailService;
+  private server: Server | undefined;
+  url = "";
+
+  private constructor(private readonly options: SimulatorOptions) {
+    this.world = new World(options.fleet, options.clock, { deliverTo: options.deliverTo });
+    this.routes = [
+      ...aksRoutes(this.world),
+      ...fleetRoutes(this.world),
+      ...maintenanceRoutes(this.world),
+      ...insightRoutes(this.world),
+    ];
+    this.email = new EmailService(this.world);
+  }
+
+  static async start(options: SimulatorOptions): Promise<Simulator> {
+    const sim = new Simulator(options);
+    sim.server = createServer((req, res) => void sim.handle(req, res));
+    await new Promise<void>((ok, fail) => {
+      sim.server!.once("error", fail);
+      sim.server!.listen(options.port ?? 0, "127.0.0.1", ok);
+    });
+    sim.url = `http://127.0.0.1:${(sim.server.address() as AddressInfo).port}`;
+    sim.world.start();
+    return sim;
+  }
+
+  async stop(): Promise<void> {
+    this.world.stop();
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+    this.server?.closeAllConnections();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const rawBody = Buffer.concat(chunks);
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]),
+    );
+    let body: unknown;
+    try {
+      body = rawBody.length ? (JSON.parse(rawBody.toString("utf8")) as unknown) : undefined;
+    } catch {
+      return write(
+        res,
+        armError(
+          400,
+          "InvalidRequestContent",
+          "The request content was invalid and could not be deserialized.",
+        ),
+      );
+    }
+    const base: Omit<SimRequest, "params"> = {
+      method: (req.method ?? "GET").toUpperCase(),
+      path: url.pathname,
+      query: url.searchParams,
+      headers,
+      rawBody,
+      body,
+      origin: `http://${headers.host ?? "127.0.0.1"}`,
+    };
+    try {
+      write(res, await this.dispatch(base));
+    } catch (error) {
+      write(
+        res,
+        armError(500, "InternalServerError", error instanceof Error ? error.message : String(error)),
+      );
+    }
+  }
+
+  private dispatch(req: Omit<SimRequest, "params">): Reply | Promise<Reply> {
+    const lower = req.path.toLowerCase();
+    if (lower.startsWith("/_sim/")) return this.admin(req);
+    if (lower === "/emails:send" && req.method === "POST")
+      return this.gate({ ...req, params: {} }, "emails.send", () => this.email.send({ ...req, params: {} }));
+    const emailOp = /^\/emails\/operations\/([^/]+)$/i.exec(req.path);
+    if (emailOp && req.method === "GET") return this.email.status({ ...req, params: {} }, emailOp[1]!);
+
+    for (const route of this.routes) {
+      if (route.method !== req.method) continue;
+      const m = route.pattern.exec(req.path);
+      if (!m) continue;
+      const full: SimRequest = { ...req, params: { ...(m.groups ?? {}) } };
+      if (!/^Bearer .+/i.test(req.headers.authorization ?? "")) {
+        return armError(
+          401,
+          "AuthenticationFailed",
+          "Authentication failed. The 'Authorization' header is missing or is not a bearer token.",
+        );
+      }
+      return this.gate(full, route.api, () => route.handler(full), route);
+    }
+    return armError(404, "NoRegisteredProviderFound", `No simulated API for ${req.method} ${req.path}`);
+  }
+
+  /** Counters, injected faults, then the ARM and AKS token buckets, then the handler. */
+  private gate(
+    req: SimRequest,
+    api: string,
+    handler: () => Reply | Promise<Reply>,
+    route?: Route,
+  ): Reply | Promise<Reply> {
+    const w = this.world;
+    const sub = (req.params.sub ?? "global").toLowerCase();
+    const kind = route?.kind ?? "write";
+    w.records.count(`arm:${kind}s`);
+    w.records.count(`api:${api}`);
+    if (req.params.cluster) w.records.countCluster(req.params.cluster, kind === "read" ? "reads" : "writes");
+    w.records.log("request", `${req.method} ${api}`, { path: req.path });
+
+    const fault = w.faults.takeApiFault(api);
+    if (fault) {
+      const headers: Record<string, string> = {
+        "x-ms-error-code": fault.status === 429 ? "TooManyRequests" : "InternalServerError",
+      };
+      if (fault.retryAfterSeconds !== undefined) {
+        // Retry-After is in simulated seconds; SDKs wait in real time, so also say it in real milliseconds.
+        headers["Retry-After"] = String(fault.retryAfterSeconds);
+        headers["retry-after-ms"] = String(Math.ceil((fault.retryAfterSeconds * 1000) / this.speed()));
+      }
+      w.records.count(`fault:${fault.status}`);
+      return {
+        status: fault.status,
+        headers,
+        body: { error: { code: headers["x-ms-error-code"], message: `Injected fault on ${api}` } },
+      };
+    }
+    if (route) {
+      const armSpec =
+        kind === "read" ? LIMITS.armReads : kind === "delete" ? LIMITS.armDeletes : LIMITS.armWrites;
+      const wait =
+        w.throttle.take(`arm:${sub}:${kind}`, armSpec) ??
+        (route.aks ? w.throttle.take(aksScope(route, req), LIMITS[route.aks.bucket]) : undefined);
+      if (wait !== undefined) {
+        w.records.count("throttled:429");
+        return {
+          status: 429,
+          headers: {
+            "Retry-After": String(wait),
+            "retry-after-ms": String(Math.ceil((wait * 1000) / this.speed())),
+            "x-ms-error-code": "TooManyRequests",
+          },
+          body: {
+            error: {
+              code: "TooManyRequests",
+              message: `The request was throttled; retry after ${wait} seconds.`,
+            },
+          },
+        };
+      }
+      w.records.count(`bucket:${route.aks?.bucket ?? "arm"}`);
+    }
+    return handler();
+  }
+
+  private speed(): number {
+    return this.world.clock.speed;
+  }
+
+  private admin(req: Omit<SimRequest, "params">): Reply {
+    const w = this.world;
+    const what = req.path.slice("/_sim/".length).toLowerCase();
+    if (what === "clock")
+      return {
+        status: 200,
+        body: { now: new Date(w.clock.now()).toISOString(), description: w.clock.description },
+      };
+    if (what === "audit") return { status: 200, body: w.records.audit };
+    if (what === "counters")
+      return {
+        status: 200,
+        body: {
+          requests: Object.fromEntries(w.records.counters),
+          perCluster: Object.fromEntries(w.records.perCluster),
+        },
+      };
+    if (what === "outbox") return { status: 200, body: w.records.emails };
+    if (what === "operations") return { status: 200, body: w.records.operations };
+    if (what === "events")
+      return { status: 200, body: { delivered: w.events.delivered, deadLettered: w.events.deadLettered } };
+    if (what === "summary") {
+      const summary = w.summary();
+      const file = req.query.get("file");
+      if (req.method === "POST" && file) w.records.writeSummary(file, summary);
+      return { status: 200, body: summary };
+    }
+    return {
+      status: 404,
+      body: {
+        error: `unknown simulator record ${what}; try clock, audit, counters, outbox, operations, events, summary`,
+      },
+    };
+  }
+}
+
+function aksScope(route: Route, req: SimRequest): string {
+  const sub = (req.params.sub ?? "").toLowerCase();
+  const bucket = route.aks!.bucket;
+  if (route.aks!.scope === "cluster")
+    return `aks:${bucket}:${sub}/${req.params.rg}/${req.params.cluster}`.toLowerCase();
+  if (route.aks!.scope === "pool")
+    return `aks:${bucket}:${sub}/${req.params.rg}/${req.params.cluster}/${req.params.pool}`.toLowerCase();
+  return `aks:${bucket}:${sub}`;
+}
+
+function write(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...(reply.headers ?? {}) };
+  if (reply.body !== undefined) headers["Content-Type"] = "application/json; charset=utf-8";
+  res.writeHead(reply.status, headers).end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
+}

@@ -1,0 +1,80 @@
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { AksAdapter } from "../../src/azure/aks.js";
+import {
+  SIMULATED_ARM_HOST,
+  simulatorCredential,
+  simulatorHttpClient,
+} from "../../src/azure/simulator-transport.js";
+import { ThrottleBudget } from "../../src/azure/throttle-budget.js";
+import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
+import { Simulator } from "../../src/simulator/server.js";
+
+export const SUB = "11111111-1111-1111-1111-111111111111";
+export const clusterIdOf = (rg: string, name: string) =>
+  `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+
+/** A small fleet for contract tests: versions already released, one-minute steps, a fast clock. */
+export function testFleetYaml(extra = ""): string {
+  return `apiVersion: ringmaster/v1
+kind: SimulatedAzure
+clock: { start: "2026-11-23T00:00:00Z", speed: 60000 }
+timing: { controlPlaneMinutes: 2, perNodeMinutes: 1 }
+subscriptions:
+  - id: ${SUB}
+    name: test
+    clusters:
+      - name: alpha
+        resourceGroup: rg
+        location: westeurope
+        kubernetesVersion: 1.30.4
+        tags: { env: dev }
+        nodePools:
+          - { name: system, mode: System, count: 2, nodeImageVersion: AKSUbuntu-2204gen2containerd-202611.03.0 }
+          - { name: apps, mode: User, count: 3, nodeImageVersion: AKSUbuntu-2204gen2containerd-202611.03.0 }
+      - name: beta
+        resourceGroup: rg
+        location: westeurope
+        kubernetesVersion: 1.29.9
+        autoUpgradeProfile: { upgradeChannel: patch }
+        nodePools:
+          - { name: system, mode: System, count: 1, nodeImageVersion: AKSUbuntu-2204gen2containerd-202611.03.0 }
+releases:
+  kubernetes:
+    - { version: 1.30.5, regions: [westeurope], at: "2026-11-01T00:00:00Z" }
+    - { version: 1.31.2, regions: [westeurope], at: "2026-11-01T00:00:00Z" }
+  nodeImages:
+    - { version: AKSUbuntu-2204gen2containerd-202611.17.0, regions: [westeurope], at: "2026-11-01T00:00:00Z" }
+${extra}`;
+}
+
+export interface SimHarness {
+  sim: Simulator;
+  clock: Clock;
+  aks: AksAdapter;
+  client: (sub: string) => ContainerServiceClient;
+  stop(): Promise<void>;
+}
+
+export async function startSimulator(
+  yaml = testFleetYaml(),
+  options: { deliverTo?: string } = {},
+): Promise<SimHarness> {
+  const fleet = parseFleetYaml(yaml);
+  const clock = virtualClock({ virtualStart: Date.parse(fleet.clock.start), speed: fleet.clock.speed });
+  const sim = await Simulator.start({
+    fleet,
+    clock,
+    ...(options.deliverTo ? { deliverTo: options.deliverTo } : {}),
+  });
+  const httpClient = simulatorHttpClient(sim.url);
+  const client = (sub: string) =>
+    new ContainerServiceClient(simulatorCredential(), sub, {
+      endpoint: SIMULATED_ARM_HOST,
+      httpClient,
+      credentials: { scopes: ["https://management.azure.com/.default"] },
+      retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 100 },
+    });
+  const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5, backoffMs: 10 });
+  return { sim, clock, aks, client, stop: () => sim.stop() };
+}
