@@ -1,5 +1,6 @@
+import type {
+  ContainerServiceClient} from "@azure/arm-containerservice";
 import {
-  ContainerServiceClient,
   restorePoller,
   type ManagedCluster,
   type MaintenanceConfiguration,
@@ -239,11 +240,9 @@ export class AksAdapter {
   async abort(clusterId: string): Promise<void> {
     const ref = this.ref(clusterId);
     await this.call(ref, "write", () =>
-      this.o
-        .client(ref.subscriptionId)
-        .managedClusters.abortLatestOperation(ref.resourceGroup, ref.name, {
-          updateIntervalInMs: this.o.pollIntervalMs,
-        }),
+      this.o.client(ref.subscriptionId).managedClusters.abortLatestOperation(ref.resourceGroup, ref.name, {
+        updateIntervalInMs: this.o.pollIntervalMs,
+      }),
     );
   }
 

@@ -83,6 +83,13 @@ const simulatorSettings = baseSettings.extend({
   RINGMASTER_ACS_CONNECTION_STRING: z
     .string({ error: "required in simulator mode: endpoint=http://127.0.0.1:7080/;accesskey=<base64>" })
     .regex(/^endpoint=.+;accesskey=.+$/i, "expected endpoint=<url>;accesskey=<base64 key>"),
+  /** The simulated clock shared with the simulator and the local host; unset means real time. */
+  RINGMASTER_CLOCK: z
+    .string()
+    .regex(/^(real|virtual;start=[^;]+;speed=[\d.]+;realStart=\d+)$/, {
+      error: 'expected "real" or "virtual;start=<ISO>;speed=<x>;realStart=<epoch ms>" (npm start sets it)',
+    })
+    .optional(),
 });
 
 const azureSettings = baseSettings.extend({

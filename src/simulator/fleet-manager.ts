@@ -185,7 +185,7 @@ export class FleetManager {
           .map(([name, m]) => ({
             name,
             clusterResourceId: m.clusterResourceId,
-            status: { state: "NotStarted" as State },
+            status: { state: "NotStarted" },
           })),
       })),
     }));

@@ -1,5 +1,8 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { composeAdapters, type Adapters } from "../../src/azure/compose.js";
+import { parseSettings } from "../../src/config/settings.js";
+import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
 import { AksAdapter } from "../../src/azure/aks.js";
 import {
   SIMULATED_ARM_HOST,
@@ -51,6 +54,10 @@ ${extra}`;
 export interface SimHarness {
   sim: Simulator;
   clock: Clock;
+  /** The RINGMASTER_CLOCK value that gives another process this clock. */
+  clockSetting: string;
+  /** Adapters built by the real composition root, in simulator mode. */
+  adapters: () => Adapters;
   aks: AksAdapter;
   client: (sub: string) => ContainerServiceClient;
   stop(): Promise<void>;
@@ -61,7 +68,17 @@ export async function startSimulator(
   options: { deliverTo?: string } = {},
 ): Promise<SimHarness> {
   const fleet = parseFleetYaml(yaml);
-  const clock = virtualClock({ virtualStart: Date.parse(fleet.clock.start), speed: fleet.clock.speed });
+  const realStart = Date.now();
+  const clock = virtualClock({
+    virtualStart: Date.parse(fleet.clock.start),
+    speed: fleet.clock.speed,
+    realStart,
+  });
+  const setting = clockSetting({
+    virtualStart: Date.parse(fleet.clock.start),
+    speed: fleet.clock.speed,
+    realStart,
+  });
   const sim = await Simulator.start({
     fleet,
     clock,
@@ -76,5 +93,19 @@ export async function startSimulator(
       retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 100 },
     });
   const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5, backoffMs: 10 });
-  return { sim, clock, aks, client, stop: () => sim.stop() };
+  const adapters = () => {
+    process.env.RINGMASTER_CLOCK = setting;
+    return composeAdapters(
+      parseSettings({
+        RINGMASTER_MODE: "simulator",
+        RINGMASTER_POLICY_FILE: "examples/policy.yaml",
+        RINGMASTER_SUBSCRIPTION_IDS: SUB,
+        RINGMASTER_ARM_ENDPOINT: sim.url,
+        RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
+        RINGMASTER_LRO_POLL_SECONDS: "30",
+      }),
+      () => {},
+    );
+  };
+  return { sim, clock, clockSetting: setting, adapters, aks, client, stop: () => sim.stop() };
 }

@@ -1,0 +1,96 @@
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { ContainerServiceFleetClient } from "@azure/arm-containerservicefleet";
+import { ResourceGraphClient } from "@azure/arm-resourcegraph";
+import type { TokenCredential } from "@azure/core-auth";
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import { DefaultAzureCredential } from "@azure/identity";
+import type { Settings } from "../config/settings.js";
+import { clockFromSetting, type Clock } from "../devhost/clock.js";
+import { AksAdapter } from "./aks.js";
+import { ArmRestClient } from "./arm-rest.js";
+import { EventHubAuditSink, LogAuditSink, type AuditSink } from "./audit.js";
+import { EmailAdapter } from "./email.js";
+import { FleetAdapter } from "./fleet.js";
+import { AlertsAdapter, CostAdapter, ResourceGraphAdapter } from "./insights.js";
+import { MaintenanceAdapter } from "./maintenance.js";
+import { SIMULATED_ARM_HOST, simulatorCredential, simulatorHttpClient } from "./simulator-transport.js";
+import { ThrottleBudget } from "./throttle-budget.js";
+
+/**
+ * The one place that builds Azure clients: for real Azure (DefaultAzureCredential, which uses the Function
+ * App's managed identity, or AZURE_CLIENT_ID for a user-assigned one) or for the simulator (its endpoint,
+ * a static token, HMAC email), from settings alone. Everything else receives adapters.
+ */
+export interface Adapters {
+  readonly clock: Clock;
+  readonly aks: AksAdapter;
+  readonly fleet: FleetAdapter;
+  readonly maintenance: MaintenanceAdapter;
+  readonly graph: ResourceGraphAdapter;
+  readonly cost: CostAdapter;
+  readonly alerts: AlertsAdapter;
+  readonly email: EmailAdapter;
+  readonly audit: AuditSink;
+  /** Real milliseconds between LRO polls: 30 s of the clock's time (or the setting). */
+  readonly pollIntervalMs: number;
+}
+
+export function composeAdapters(
+  settings: Settings,
+  log: (line: string) => void = (l) => console.log(l),
+): Adapters {
+  const simulated = settings.RINGMASTER_MODE === "simulator";
+  const clock = clockFromSetting(simulated ? process.env.RINGMASTER_CLOCK : undefined);
+  const credential: TokenCredential = simulated ? simulatorCredential() : new DefaultAzureCredential();
+  const httpClient: HttpClient | undefined = simulated
+    ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
+    : undefined;
+  const arm = simulated ? { endpoint: SIMULATED_ARM_HOST, httpClient: httpClient! } : {};
+  // The poll interval is simulated time: 30 s of a 3600x clock is about 8 real milliseconds.
+  const pollIntervalMs = Math.max(1, (settings.RINGMASTER_LRO_POLL_SECONDS * 1000) / clock.speed);
+  const budget = new ThrottleBudget(clock);
+  const clientOptions = { ...arm, credentials: { scopes: ["https://management.azure.com/.default"] } };
+  const aksClients = new Map<string, ContainerServiceClient>();
+  const fleetClients = new Map<string, ContainerServiceFleetClient>();
+  const rest = new ArmRestClient({ credential, ...arm });
+  const email = simulated
+    ? new EmailAdapter(
+        { connectionString: settings.RINGMASTER_ACS_CONNECTION_STRING, allowInsecure: true },
+        pollIntervalMs,
+      )
+    : new EmailAdapter({ endpoint: settings.RINGMASTER_ACS_ENDPOINT, credential }, pollIntervalMs);
+  const auditConnection = settings.RINGMASTER_AUDIT_EVENTHUB
+    ? process.env[settings.RINGMASTER_AUDIT_EVENTHUB]
+    : undefined;
+  const audit: AuditSink = auditConnection
+    ? new EventHubAuditSink({
+        connectionString: auditConnection,
+        eventHubName: settings.RINGMASTER_AUDIT_EVENTHUB_NAME,
+      })
+    : new LogAuditSink(log);
+  return {
+    clock,
+    pollIntervalMs,
+    aks: new AksAdapter({
+      client: (sub) =>
+        aksClients.get(sub) ??
+        aksClients.set(sub, new ContainerServiceClient(credential, sub, clientOptions)).get(sub)!,
+      budget,
+      pollIntervalMs,
+      backoffMs: simulated ? 50 : 2000,
+    }),
+    fleet: new FleetAdapter(
+      (sub) =>
+        fleetClients.get(sub) ??
+        fleetClients.set(sub, new ContainerServiceFleetClient(credential, sub, clientOptions)).get(sub)!,
+      rest,
+      pollIntervalMs,
+    ),
+    maintenance: new MaintenanceAdapter(rest),
+    graph: new ResourceGraphAdapter(new ResourceGraphClient(credential, clientOptions)),
+    cost: new CostAdapter(rest),
+    alerts: new AlertsAdapter(rest),
+    email,
+    audit,
+  };
+}
