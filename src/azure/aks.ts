@@ -1,5 +1,4 @@
-import type {
-  ContainerServiceClient} from "@azure/arm-containerservice";
+import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import {
   restorePoller,
   type ManagedCluster,

@@ -1,4 +1,4 @@
-import type { ContainerServiceFleetClient} from "@azure/arm-containerservicefleet";
+import type { ContainerServiceFleetClient } from "@azure/arm-containerservicefleet";
 import { type UpdateRun } from "@azure/arm-containerservicefleet";
 import type { ArmRestClient } from "./arm-rest.js";
 
