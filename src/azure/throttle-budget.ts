@@ -1,10 +1,12 @@
 import type { Clock } from "../devhost/clock.js";
 
 /**
- * Ringmaster's own share of the ARM token buckets, per subscription and region: every adapter call takes
- * a token first, so a large rollout slows itself down instead of collecting 429s. Sized at half of ARM's
- * per-principal buckets (reads 250 refilling 25/s, writes 200 refilling 10/s), leaving room for everything
- * else that uses the same subscription.
+ * Ringmaster's own share of the ARM token buckets: every adapter call takes a token first, so a large
+ * rollout slows itself down instead of collecting 429s. ARM counts per subscription, principal, operation
+ * type and ARM region — the region of the ARM instance serving the request, which for one Function App is
+ * always the same — so callers key by subscription (and may pass a region when they know better). Sized
+ * at half of ARM's per-principal buckets (reads 250 refilling 25/s, writes 200 refilling 10/s), leaving
+ * room for everything else that uses the same subscription.
  */
 export type CallKind = "read" | "write";
 

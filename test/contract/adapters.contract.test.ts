@@ -85,6 +85,24 @@ describe("Contract: adapters built by the composition root, against the simulato
     expect((await h.aks.getCluster(clusterIdOf("rg", "beta"))).currentKubernetesVersion).toBe("1.30.5");
   });
 
+  it("Fleet: a run without gates goes through the 2.0 SDK; members can be skipped and runs stopped", async () => {
+    h = await startSimulator(testFleetYaml(FLEET_EXTRA).replace("speed: 60000", "speed: 600"));
+    const fleet = h.adapters().fleet;
+    const ref = { subscriptionId: SUB, resourceGroup: "rg-fleet", name: "hub" };
+    await fleet.createRun(ref, "images", { type: "NodeImageOnly" }, [
+      { name: "all", groups: ["dev", "prod"] },
+    ]);
+    await fleet.skipMember(ref, "images", "beta");
+    await fleet.start(ref, "images");
+    await fleet.stop(ref, "images");
+    const stopped = await waitUntil(async () => {
+      const r = await fleet.run(ref, "images");
+      return r.state === "Stopped" || r.state === "Completed" ? r : undefined;
+    });
+    expect(stopped.state).toBe("Stopped");
+    expect(stopped.stages[0]!.members.find((m) => m.name === "beta")).toMatchObject({ state: "Skipped" });
+  });
+
   it("Email: sends through HMAC-signed requests, records the outbox, and refuses a wrong key", async () => {
     h = await startSimulator();
     const email = h.adapters().email;

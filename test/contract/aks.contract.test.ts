@@ -86,6 +86,26 @@ describe("Contract: AksAdapter over @azure/arm-containerservice against the simu
     ]);
   });
 
+  it("upgrades the control plane alone, then each pool by itself within the skew rules", async () => {
+    h = await startSimulator();
+    const id = clusterIdOf("rg", "alpha");
+    expect(
+      await h.aks.waitForOperation(await h.aks.beginClusterUpgrade(id, "1.31.2", { controlPlaneOnly: true })),
+    ).toMatchObject({ status: "succeeded" });
+    expect((await h.aks.getCluster(id)).pools.map((p) => p.currentOrchestratorVersion)).toEqual([
+      "1.30.4",
+      "1.30.4",
+    ]);
+    expect(await h.aks.waitForOperation(await h.aks.beginPoolUpgrade(id, "apps", "1.31.2"))).toMatchObject({
+      status: "succeeded",
+    });
+    const after = await h.aks.getCluster(id);
+    expect(after.pools.map((p) => [p.name, p.currentOrchestratorVersion])).toEqual([
+      ["system", "1.30.4"],
+      ["apps", "1.31.2"],
+    ]);
+  });
+
   it("upgrades a pool's node image alone, and aborts a running operation", async () => {
     h = await startSimulator();
     const id = clusterIdOf("rg", "alpha");
