@@ -56,14 +56,23 @@ export default tseslint.config(
           patterns: [
             {
               group: ["@azure/*", "../azure/*", "../notify/*", "../simulator/*", "../devhost/*"],
-              message: "Workflows may not reach I/O.",
+              allowTypeImports: true,
+              message: "Workflows may not reach I/O: import types only, call an activity for the rest.",
             },
             { group: ["../activities/*"], allowTypeImports: true, message: "Import activity types only." },
           ],
         },
       ],
-      "no-restricted-globals": ["error", "Date", "setTimeout", "setInterval", "process", "fetch"],
-      "no-restricted-properties": ["error", { object: "Math", property: "random" }],
+      "no-restricted-globals": ["error", "setTimeout", "setInterval", "process", "fetch"],
+      "no-restricted-properties": [
+        "error",
+        { object: "Math", property: "random", message: "Workflows are replayed: use context.df.newGuid." },
+        { object: "Date", property: "now", message: "Workflows are replayed: use context.df.currentUtcDateTime." },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Workflows are replayed: use context.df.currentUtcDateTime." },
+      ],
     },
   },
   {

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { loadPolicyFile, type Policy } from "../config/policy.js";
 import { getSettings, type Settings } from "../config/settings.js";
+import { composeAdapters, type Adapters } from "../azure/compose.js";
 
 export interface RuntimeConfig {
   readonly settings: Settings;
@@ -20,4 +21,17 @@ export function getRuntimeConfig(): RuntimeConfig {
   const policy = loadPolicyFile(isAbsolute(file) ? file : resolve(process.cwd(), file));
   cached = { settings, policies: [policy] };
   return cached;
+}
+
+let adapters: Adapters | undefined;
+
+/** The Azure adapters of this process (real or simulated, per settings), built on first use. */
+export function getAdapters(): Adapters {
+  adapters ??= composeAdapters(getRuntimeConfig().settings);
+  return adapters;
+}
+
+/** Base URL people use to act on emails and the API. */
+export function publicBaseUrl(): string {
+  return getRuntimeConfig().settings.RINGMASTER_PUBLIC_BASE_URL ?? `http://${process.env.WEBSITE_HOSTNAME ?? "localhost:7071"}`;
 }

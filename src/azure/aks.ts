@@ -43,7 +43,11 @@ export interface ClusterInfo {
 
 /** A long-running operation in flight: enough to check it later from any process. */
 export interface OperationHandle {
-  readonly kind: "cluster" | "pool" | "nodeImage";
+  /**
+   * `watch`: an operation already under way that this process did not start (found after a crash or
+   * restart); it is followed through the resource's provisioning state, as there is no poller token.
+   */
+  readonly kind: "cluster" | "pool" | "nodeImage" | "watch";
   readonly clusterId: string;
   readonly pool?: string;
   readonly token: string;
@@ -192,6 +196,7 @@ export class AksAdapter {
 
   /** One poll of an operation started earlier (possibly by another process). */
   async checkOperation(handle: OperationHandle): Promise<OperationCheck> {
+    if (handle.kind === "watch") return this.watchProvisioning(handle);
     const ref = this.ref(handle.clusterId);
     const client = this.o.client(ref.subscriptionId);
     const source =
@@ -227,6 +232,19 @@ export class AksAdapter {
     };
   }
 
+  /** Follows a cluster's (or one pool's) provisioning state: Succeeded/Failed/Canceled end it. */
+  private async watchProvisioning(handle: OperationHandle): Promise<OperationCheck> {
+    const c = await this.getCluster(handle.clusterId);
+    const pool = handle.pool ? c.pools.find((p) => p.name === handle.pool) : undefined;
+    const state = (pool?.provisioningState ?? c.provisioningState).toLowerCase();
+    if (state === "succeeded") return { done: true, status: "succeeded" };
+    if (state === "canceled") return { done: true, status: "canceled" };
+    if (state === "failed") {
+      return { done: true, status: "failed", error: c.provisioningError ?? { code: "ProvisioningFailed", message: `${c.name} ended in provisioning state Failed` } };
+    }
+    return { done: false, status: "running" };
+  }
+
   /** Polls to completion at the configured interval (CLI and tests; workflows use durable timers instead). */
   async waitForOperation(handle: OperationHandle): Promise<OperationCheck> {
     for (;;) {
@@ -243,6 +261,13 @@ export class AksAdapter {
         updateIntervalInMs: this.o.pollIntervalMs,
       }),
     );
+  }
+
+  async updateTags(clusterId: string, tags: Record<string, string>): Promise<void> {
+    const ref = this.ref(clusterId);
+    const client = this.o.client(ref.subscriptionId);
+    const current = await this.call(ref, "read", () => client.managedClusters.get(ref.resourceGroup, ref.name));
+    await this.call(ref, "write", () => client.managedClusters.updateTags(ref.resourceGroup, ref.name, { tags: { ...(current.tags ?? {}), ...tags } }, { updateIntervalInMs: this.o.pollIntervalMs }));
   }
 
   async getMaintenanceConfiguration(

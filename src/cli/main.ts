@@ -4,6 +4,7 @@ import { registerHostCommand } from "./commands/host.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
+import { registerStartCommand } from "./commands/start.js";
 import { registerWindowsCommand } from "./commands/windows.js";
 
 /**
@@ -25,6 +26,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerPlanCommand(program, io, setExit);
   registerHostCommand(program, io, setExit);
   registerSimulateCommand(program, io, setExit);
+  registerStartCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -70,7 +70,7 @@ const baseSettings = z.object({
   RINGMASTER_AUDIT_EVENTHUB: optionalText,
   RINGMASTER_AUDIT_EVENTHUB_NAME: z.string().trim().min(1).default("ringmaster-audit"),
   RINGMASTER_NODE_IMAGE_SCHEDULE: schedule("0 0 5 * * Mon"),
-  RINGMASTER_RECONCILE_SCHEDULE: schedule("0 15 * * * *"),
+  RINGMASTER_RECONCILE_SCHEDULE: schedule("0 15 */6 * * *"),
   /** Base URL put in approval emails so a person can act on them. */
   RINGMASTER_PUBLIC_BASE_URL: optionalText.pipe(httpUrl("https://ringmaster.example.net").optional()),
 });

@@ -135,6 +135,7 @@ export class LocalHost {
       maxConcurrentActivities: durable?.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrators: durable?.maxConcurrentOrchestratorFunctions ?? 10,
       ...(durable?.defaultVersion ? { defaultVersion: durable.defaultVersion } : {}),
+      withExtraInputs: (name, inputs) => this.withExtraInputs(name, inputs),
     });
     this.wireTriggers();
     await this.invoker.runHooks("appStart", {

@@ -9,6 +9,7 @@ import {
   type KubeVersion,
 } from "../domain/versions.js";
 import type { DomainEvent, EventOf } from "../events/domain-event.js";
+import { ExternalEvent } from "../workflows/contracts.js";
 import {
   clusterInstanceId,
   endOfSupportInstanceId,
@@ -34,13 +35,7 @@ export type Decision =
   | { type: "log"; level: "info" | "warn"; message: string; eventKey: string }
   | { type: "poison"; event: EventOf<"Rejected"> };
 
-/** External event names the workflows wait for; one source so senders and receivers never drift. */
-export const ExternalEvent = {
-  nodePoolRolling: "NodePoolRolling",
-  monitorAlert: "MonitorAlert",
-  gateUpdated: "GateUpdated",
-  gateDeleted: "GateDeleted",
-} as const;
+export { ExternalEvent };
 
 export interface RolloutStartInput extends Record<string, unknown> {
   policy: string;

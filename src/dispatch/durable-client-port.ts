@@ -1,12 +1,21 @@
 import type { DurableClient } from "durable-functions";
-import type { DurablePort } from "./port.js";
+import type { InstancePort } from "./port.js";
 
 /**
  * The dispatcher's port over the real durable client. durable-functions 3 reports "no such instance" by
  * throwing with a 404 message; that is an answer here, not a failure.
  */
-export function durableClientPort(client: DurableClient): DurablePort {
+export function durableClientPort(client: DurableClient): InstancePort {
   return {
+    async describe(instanceId) {
+      try {
+        const status = await client.getStatus(instanceId, { showInput: true });
+        return { runtimeStatus: String(status.runtimeStatus), input: status.input, output: status.output };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
     async status(instanceId) {
       try {
         const status = await client.getStatus(instanceId);

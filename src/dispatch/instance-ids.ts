@@ -10,9 +10,11 @@ const safe = (part: string) => part.replace(UNSAFE, "_");
 export const WorkflowName = {
   rollout: "rollout",
   clusterUpgrade: "clusterUpgrade",
+  nodeImageRefresh: "nodeImageRefresh",
   endOfSupport: "endOfSupport",
   fleetGate: "fleetGate",
   notify: "notify",
+  digest: "digest",
 } as const;
 export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];
 

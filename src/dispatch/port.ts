@@ -10,6 +10,18 @@ export interface DurablePort {
   raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
 }
 
+/** An instance as activities that coordinate workflows see it. */
+export interface InstanceView {
+  readonly runtimeStatus: string;
+  readonly input: unknown;
+  readonly output: unknown;
+}
+
+/** The durable client as activities use it: the dispatcher's port plus reading an instance's input and output. */
+export interface InstancePort extends DurablePort {
+  describe(instanceId: string): Promise<InstanceView | undefined>;
+}
+
 export interface DispatchLogger {
   info(message: string): void;
   warn(message: string): void;

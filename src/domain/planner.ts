@@ -6,7 +6,6 @@ import {
   type InventoryCluster,
   type WindowSource,
 } from "./inventory.js";
-import { legacyWindows } from "./legacy-window.js";
 import type { Policy } from "./policy-schema.js";
 import { assignRings, effectiveRings, type EffectiveRing } from "./rings.js";
 import {
@@ -19,7 +18,8 @@ import {
   versionMatches,
   type AksChannel,
 } from "./versions.js";
-import { allowedWindows, nextFit, subtract, type Interval } from "./windows.js";
+import { windowIntervals } from "./window-source.js";
+import { nextFit, type Interval } from "./windows.js";
 
 /**
  * The rollout planner: who goes when. From an inventory, a policy, a target and "now" it produces, for
@@ -311,17 +311,6 @@ export function chooseWindow(
   if (own) return { source: "cluster", window: own };
   if (ringWindow) return { source: "ring", window: ringWindow };
   return { source: "none", window: undefined };
-}
-
-function windowIntervals(
-  source: WindowSource | undefined,
-  from: number,
-  until: number,
-  blocked: readonly Interval[],
-): Interval[] {
-  if (!source) return subtract([{ start: from, end: until }], blocked);
-  if (source.kind === "legacy") return subtract(legacyWindows(source.config, from, until), blocked);
-  return allowedWindows(source.spec, from, until, blocked);
 }
 
 function schedule(

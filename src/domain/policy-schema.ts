@@ -90,6 +90,17 @@ const ApprovalSchema = z.strictObject({
   onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
 });
 
+const RolloutApprovalSchema = z.strictObject({
+  timeout: duration("P7D").default("P7D"),
+  onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
+});
+
+const RetriesSchema = z.strictObject({
+  /** Attempts after the first failure, within the same window. */
+  attempts: positiveInt("retries").min(0).max(10).default(2),
+  delay: duration("PT10M").default("PT10M"),
+});
+
 const RingSchema = z.strictObject({
   name: z
     .string({ error: "expected a ring name" })
@@ -101,6 +112,7 @@ const RingSchema = z.strictObject({
   approval: ApprovalSchema.optional(),
   maxConcurrentPerSubscriptionRegion: positiveInt("clusters at once").min(1).optional(),
   gates: z.array(GateSchema).optional(),
+  retries: RetriesSchema.optional(),
   notify: z.array(z.string()).optional(),
 });
 
@@ -119,8 +131,10 @@ export const PolicySchema = z.strictObject({
         minor: VersionModeSchema.default("approval"),
         allow: z.array(versionEntry).optional(),
         deny: z.array(versionEntry).default([]),
+        /** The question asked before the first ring of a target set to "approval". */
+        approval: RolloutApprovalSchema.default({ timeout: "P7D", onTimeout: "reject" }),
       })
-      .default({ patch: "auto", minor: "approval", deny: [] }),
+      .default({ patch: "auto", minor: "approval", deny: [], approval: { timeout: "P7D", onTimeout: "reject" } }),
     nodeImage: z
       .strictObject({
         schedule: z
@@ -145,12 +159,17 @@ export const PolicySchema = z.strictObject({
         failureBudget: positiveInt("failed clusters tolerated").min(0).default(0),
         maxConcurrentPerSubscriptionRegion: positiveInt("clusters at once").min(1).default(3),
         gates: z.array(GateSchema).default(["provisioningState", "nodePoolEvents"]),
+        retries: RetriesSchema.default({ attempts: 2, delay: "PT10M" }),
+        /** How often a running upgrade is polled when no NodePoolRolling* event arrives. */
+        slowPoll: duration("PT5M").default("PT5M"),
       })
       .default({
         soak: "PT24H",
         failureBudget: 0,
         maxConcurrentPerSubscriptionRegion: 3,
         gates: ["provisioningState", "nodePoolEvents"],
+        retries: { attempts: 2, delay: "PT10M" },
+        slowPoll: "PT5M",
       }),
     rings: z.array(RingSchema).min(1, { error: "define at least one ring" }),
     onCall: z

@@ -86,6 +86,7 @@ export interface EffectiveRing {
   };
   readonly notify: readonly string[];
   readonly window: WindowSpec | undefined;
+  readonly retries: { readonly attempts: number; readonly delayMs: number };
 }
 
 export function effectiveRing(policy: Policy, ring: Ring, index: number): EffectiveRing {
@@ -106,6 +107,7 @@ export function effectiveRing(policy: Policy, ring: Ring, index: number): Effect
     },
     notify: ring.notify ?? [],
     window: ring.maintenanceWindow ? fromPolicyWindow(ring.maintenanceWindow) : undefined,
+    retries: { attempts: (ring.retries ?? d.retries).attempts, delayMs: parseIsoDuration((ring.retries ?? d.retries).delay) ?? 0 },
   };
 }
 

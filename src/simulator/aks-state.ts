@@ -56,7 +56,9 @@ export function clustersFromFleet(fleet: Fleet): SimCluster[] {
       provisioningState: "Succeeded",
       powerState: c.powerState,
       upgradeChannel: c.autoUpgradeProfile?.upgradeChannel ?? "none",
-      nodeOSUpgradeChannel: c.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "NodeImage",
+      // A fleet file that declares no autoUpgradeProfile describes a cluster whose owner turned AKS's own
+      // upgrades off; only clusters that declare a channel conflict with Ringmaster.
+      nodeOSUpgradeChannel: c.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "None",
       pools: c.nodePools.map((p) => ({
         name: p.name,
         mode: p.mode,

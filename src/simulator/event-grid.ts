@@ -48,10 +48,21 @@ export class EventGridDelivery {
     this.random = mulberry32(o.seed ?? 1);
   }
 
+  private target: string | undefined;
+
   /** Starts the handshake; events published meanwhile wait for it. */
   start(): void {
-    if (!this.o.deliverTo) return;
+    if (!this.deliverTo || this.deliverTo === "deferred") return;
     this.handshake(0);
+  }
+
+  /** Points delivery at an endpoint that was not known when the simulator started (the local host's port). */
+  retarget(url: string): void {
+    this.target = url;
+  }
+
+  private get deliverTo(): string | undefined {
+    return this.target ?? this.o.deliverTo;
   }
 
   stop(): void {
@@ -64,7 +75,7 @@ export class EventGridDelivery {
 
   publish(event: EventGridEvent): void {
     this.o.records.log("event", `${event.eventType} ${event.subject}`, { id: event.id });
-    if (!this.o.deliverTo) return;
+    if (!this.deliverTo) return;
     const fault = this.o.eventFault(event.eventType);
     if (fault === "lost") {
       this.o.records.log("event", `lost by fault injection: ${event.eventType} ${event.id}`);
@@ -75,6 +86,11 @@ export class EventGridDelivery {
       if (this.validated) this.attempt(event, 1, this.o.clock.now());
       else this.queue.push(event);
     }
+  }
+
+  /** Whether the handshake is done (a deferred or failing endpoint leaves events queued). */
+  get isValidated(): boolean {
+    return this.validated;
   }
 
   private handshake(attempt: number): void {
@@ -97,12 +113,12 @@ export class EventGridDelivery {
         dataVersion: "1",
       },
     ];
-    const p = post(this.o.deliverTo!, validation, { "aeg-event-type": "SubscriptionValidation" })
+    const p = post(this.deliverTo!, validation, { "aeg-event-type": "SubscriptionValidation" })
       .then(async (res) => {
         const body = res.status === 200 ? ((await res.json()) as { validationResponse?: string }) : {};
         if (body.validationResponse !== code) throw new Error(`handshake answered ${res.status}`);
         this.validated = true;
-        this.o.records.log("event", `Event Grid subscription validated by ${this.o.deliverTo}`);
+        this.o.records.log("event", `Event Grid subscription validated by ${this.deliverTo}`);
         for (const e of this.queue.splice(0)) this.attempt(e, 1, this.o.clock.now());
       })
       .catch(() => {
@@ -117,7 +133,7 @@ export class EventGridDelivery {
 
   private attempt(event: EventGridEvent, attempt: number, firstAttemptAt: number): void {
     if (this.stopped) return;
-    const p = post(this.o.deliverTo!, [event], {
+    const p = post(this.deliverTo!, [event], {
       "aeg-event-type": "Notification",
       "aeg-delivery-count": String(attempt - 1),
       "aeg-subscription-name": "RINGMASTER",

@@ -137,6 +137,8 @@ export const FleetSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Answers for HTTP health probes of outside URLs (default 200). */
+  probes: z.array(z.strictObject({ url: z.string(), status: z.number().int() })).default([]),
   /** Communication Services send quotas (custom domain defaults). */
   email: z
     .strictObject({

@@ -66,8 +66,15 @@ export class World {
   /** Arms the release and end-of-support schedule; what is already past is applied at once (without events). */
   start(): void {
     const now = this.clock.now();
-    for (const r of this.fleet.releases.kubernetes)
-      this.schedule(Date.parse(r.at), now, (quiet) => this.releaseKubernetes(r.version, r.regions, quiet));
+    // Releases published at the same instant are one release: every version lands first, then each
+    // cluster gets one event describing them all (as AKS's per-cluster event does).
+    const byInstant = new Map<number, (typeof this.fleet.releases.kubernetes)[number][]>();
+    for (const r of this.fleet.releases.kubernetes) {
+      const at = Date.parse(r.at);
+      byInstant.set(at, [...(byInstant.get(at) ?? []), r]);
+    }
+    for (const [at, releases] of byInstant)
+      this.schedule(at, now, (quiet) => this.releaseKubernetes(releases, quiet));
     for (const r of this.fleet.releases.nodeImages)
       this.schedule(Date.parse(r.at), now, () => this.releaseNodeImage(r.version, r.regions));
     for (const e of this.fleet.endOfSupport) {
@@ -121,10 +128,16 @@ export class World {
     return newest && newest > current ? newest : current;
   }
 
-  private releaseKubernetes(version: string, regions: readonly string[], quiet: boolean): void {
-    for (const region of regions) this.regionSet(this.versions, region).add(version);
-    this.records.log("change", `Kubernetes ${version} released in ${regions.join(", ")}`);
+  private releaseKubernetes(
+    releases: readonly { version: string; regions: readonly string[] }[],
+    quiet: boolean,
+  ): void {
+    for (const { version, regions } of releases) {
+      for (const region of regions) this.regionSet(this.versions, region).add(version);
+      this.records.log("change", `Kubernetes ${version} released in ${regions.join(", ")}`);
+    }
     if (quiet) return;
+    const regions = [...new Set(releases.flatMap((r) => r.regions))];
     for (const c of this.clusters.filter((c) => regions.some((r) => r.toLowerCase() === c.location))) {
       const available = this.availableVersions(c.location);
       const minors = [...new Set(available.map(minor))].sort(cmp);

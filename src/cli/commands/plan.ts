@@ -6,8 +6,8 @@ import { toIsoInstant } from "../../events/field-schemas.js";
 import { loadFleetFile } from "../../simulator/load-fleet.js";
 import { inventoryFromFleet } from "../fleet-inventory.js";
 import type { CliIo } from "../main.js";
-import { renderPlanHtml } from "../plan-html.js";
-import { renderPlanTable } from "../plan-table.js";
+import { renderPlanHtml } from "../../notify/plan-html.js";
+import { renderPlanTable } from "../../notify/plan-table.js";
 
 /** `ringmaster plan`: the forecast for a simulated fleet file, as a table, JSON or an HTML timeline. */
 export function registerPlanCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {

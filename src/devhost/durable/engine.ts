@@ -4,6 +4,7 @@ import type { Clock, TimerHandle } from "../clock.js";
 import type { Registry } from "../core-api.js";
 import type { Invoker } from "../invoker.js";
 import type { HostLogger } from "../logger.js";
+import type { TypedData } from "../core-api.js";
 import { jsonData, stringData } from "../typed-data.js";
 import type { Action, OrchestratorState } from "./actions.js";
 import { EventType, OrchestrationStatus, historyEvent, type HistoryEvent } from "./history.js";
@@ -25,6 +26,8 @@ export interface EngineOptions {
   readonly maxConcurrentActivities: number;
   readonly maxConcurrentOrchestrators: number;
   readonly defaultVersion?: string;
+  /** Adds the extra input bindings (such as a durable client) a function declares. */
+  readonly withExtraInputs?: (functionName: string, inputs: Record<string, TypedData>) => Record<string, TypedData>;
 }
 
 export class InstanceExistsError extends Error {
@@ -401,9 +404,11 @@ export class DurableEngine {
           });
         } else {
           const data = typeof input === "string" ? stringData(input) : jsonData(input);
+          const inputs = { [binding]: data };
           const r = await this.o.invoker.invoke({
             functionName: name,
-            inputs: { [binding]: data },
+            // Activities may take other input bindings (a durable client, to start or signal instances).
+            inputs: this.o.withExtraInputs ? this.o.withExtraInputs(name, inputs) : inputs,
             describe: `[${instanceId} #${id}]`,
           });
           event = r.ok

@@ -1,0 +1,29 @@
+// Durable orchestrations and activities: names → src/workflows and src/activities.
+import type { InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { createActivities } from "../src/activities/index.js";
+import { activityDeps } from "../src/app/activity-deps.js";
+import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { WorkflowName } from "../src/dispatch/instance-ids.js";
+import { clusterUpgradeWorkflow } from "../src/workflows/cluster-upgrade.js";
+import { endOfSupportWorkflow } from "../src/workflows/end-of-support.js";
+import { fleetGateWorkflow } from "../src/workflows/fleet-gate.js";
+import { nodeImageRefreshWorkflow } from "../src/workflows/node-image-refresh.js";
+import { digestWorkflow, notifyWorkflow } from "../src/workflows/notify.js";
+import { rolloutWorkflow } from "../src/workflows/rollout.js";
+
+getRuntimeConfig();
+
+df.app.orchestration(WorkflowName.rollout, rolloutWorkflow);
+df.app.orchestration(WorkflowName.clusterUpgrade, clusterUpgradeWorkflow);
+df.app.orchestration(WorkflowName.nodeImageRefresh, nodeImageRefreshWorkflow);
+df.app.orchestration(WorkflowName.endOfSupport, endOfSupportWorkflow);
+df.app.orchestration(WorkflowName.fleetGate, fleetGateWorkflow);
+df.app.orchestration(WorkflowName.notify, notifyWorkflow);
+df.app.orchestration(WorkflowName.digest, digestWorkflow);
+
+const activities = createActivities(activityDeps);
+for (const [name, fn] of Object.entries(activities)) {
+  const handler = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
+  df.app.activity(name, { extraInputs: [df.input.durableClient()], handler: (input: unknown, context: InvocationContext) => handler(input, context) });
+}

@@ -1,0 +1,100 @@
+import type { Gate } from "../config/policy.js";
+import { parseIsoDuration } from "../domain/durations.js";
+import type { PoolEvent } from "../workflows/contracts.js";
+import type { ActivityDeps } from "./deps.js";
+
+/**
+ * Health gates between rings, each evaluated with the evidence kept: provisioning state of every cluster
+ * of the ring, NodePoolRolling* failures seen during the ring, Azure Monitor alerts fired on its clusters
+ * within the lookback, and an HTTP probe. In simulator mode a probe of a non-loopback URL is answered by the
+ * simulator, which stands in for the outside world (nothing leaves the machine).
+ */
+export interface GateResult {
+  /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
+  readonly kind: string;
+  /** The gate as configured, e.g. `azureMonitorAlerts(Sev0,Sev1, PT2H)`. */
+  readonly gate: string;
+  readonly passed: boolean;
+  readonly evidence: readonly string[];
+}
+
+export interface GateInput {
+  readonly gates: readonly Gate[];
+  readonly clusterIds: readonly string[];
+  readonly poolEvents: Readonly<Record<string, readonly PoolEvent[]>>;
+}
+
+export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promise<{ passed: boolean; results: GateResult[] }> {
+  const adapters = deps.adapters();
+  const results: GateResult[] = [];
+  for (const gate of input.gates) {
+    if (gate === "provisioningState") {
+      const evidence: string[] = [];
+      let passed = true;
+      for (const id of input.clusterIds) {
+        const c = await adapters.aks.getCluster(id);
+        const bad = c.provisioningState !== "Succeeded" || c.pools.some((p) => p.provisioningState !== "Succeeded");
+        if (bad) passed = false;
+        evidence.push(`${c.name}: ${c.provisioningState}${bad ? ` (pools: ${c.pools.map((p) => `${p.name}=${p.provisioningState}`).join(", ")})` : ""}`);
+      }
+      results.push({ kind: gate, gate, passed, evidence });
+    } else if (gate === "nodePoolEvents") {
+      results.push({ kind: gate, gate, ...poolEventsGate(input.poolEvents) });
+    } else if ("azureMonitorAlerts" in gate) {
+      const { severities, lookback } = gate.azureMonitorAlerts;
+      const hours = (parseIsoDuration(lookback) ?? 7_200_000) / 3_600_000;
+      const firing: string[] = [];
+      const ignored: string[] = [];
+      for (const id of input.clusterIds) {
+        for (const a of await adapters.alerts.firedAlerts(id, hours)) {
+          const line = `${id.split("/").pop()}: ${a.rule} (${a.severity}, ${a.condition}) since ${a.startDateTime}`;
+          if (severities.includes(a.severity as (typeof severities)[number]) && a.condition === "Fired") firing.push(line);
+          else ignored.push(`${line}: not blocking (gate watches ${severities.join(", ")} while fired)`);
+        }
+      }
+      const checked = `checked ${input.clusterIds.length} cluster(s) over the last ${lookback}`;
+      results.push({ kind: "azureMonitorAlerts", gate: `azureMonitorAlerts(${severities.join(",")}, ${lookback})`, passed: firing.length === 0, evidence: [...(firing.length ? firing : [`no ${severities.join("/")} alert fired; ${checked}`]), ...ignored] });
+    } else {
+      const { url, expectStatus, timeout } = gate.httpProbe;
+      results.push({ kind: "httpProbe", gate: `httpProbe(${url})`, ...(await probe(deps, url, expectStatus, parseIsoDuration(timeout) ?? 10_000)) });
+    }
+  }
+  return { passed: results.every((r) => r.passed), results };
+}
+
+/**
+ * A pool whose last NodePoolRolling event is Failed blocks; one that failed and then rolled successfully
+ * (a retried drain) does not, but stays in the evidence.
+ */
+function poolEventsGate(byCluster: Readonly<Record<string, readonly PoolEvent[]>>): { passed: boolean; evidence: string[] } {
+  const blocking: string[] = [];
+  const recovered: string[] = [];
+  let total = 0;
+  for (const [clusterId, events] of Object.entries(byCluster)) {
+    total += events.length;
+    const cluster = clusterId.split("/").pop();
+    const pools = new Map<string, PoolEvent[]>();
+    for (const e of events) pools.set(e.pool, [...(pools.get(e.pool) ?? []), e]);
+    for (const [pool, list] of pools) {
+      const ordered = [...list].sort((a, b) => a.time.localeCompare(b.time));
+      const failures = ordered.filter((e) => e.phase === "Failed");
+      if (failures.length === 0) continue;
+      const last = ordered.at(-1)!;
+      if (last.phase === "Failed") blocking.push(`${cluster}/${pool} failed at ${last.time}`);
+      else recovered.push(`${cluster}/${pool} failed at ${failures.at(-1)!.time}, then rolled again (${last.phase} at ${last.time})`);
+    }
+  }
+  return { passed: blocking.length === 0, evidence: [...(blocking.length ? blocking : [`${total} NodePoolRolling event(s), no pool left failed`]), ...recovered] };
+}
+
+async function probe(deps: ActivityDeps, url: string, expect: number, timeoutMs: number): Promise<{ passed: boolean; evidence: string[] }> {
+  const settings = deps.settings();
+  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//i.test(url);
+  const target = settings.RINGMASTER_MODE === "simulator" && !loopback ? `${settings.RINGMASTER_ARM_ENDPOINT}/_sim/probe?url=${encodeURIComponent(url)}` : url;
+  try {
+    const res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
+    return { passed: res.status === expect, evidence: [`GET ${url} answered ${res.status} (expected ${expect})`] };
+  } catch (error) {
+    return { passed: false, evidence: [`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+}

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import type { InvocationContext } from "@azure/functions";
+import { parseIsoDuration } from "../domain/durations.js";
+import { MessageSchema, type Message, type MessageInput } from "../notify/message.js";
+import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
+import { renderEmail } from "../notify/templates.js";
+import { ExternalEvent } from "../workflows/contracts.js";
+import type { ActivityDeps } from "./deps.js";
+
+/**
+ * Notifications go through digests: one `digest` orchestration per team group and time slot collects
+ * messages and sends one email per recipient when the slot ends (a minute for urgent messages, the policy's
+ * `notifications.digest` otherwise). However many clusters a rollout touches, the Communication Services
+ * quotas (30/min, 100/h) see a handful of emails.
+ */
+export const DIGEST_WORKFLOW = "digest";
+
+export interface DigestInput {
+  readonly teams: readonly string[];
+  readonly slotEnd: number;
+  readonly messages: readonly Message[];
+}
+
+export async function queueNotification(deps: ActivityDeps, input: MessageInput, context: InvocationContext): Promise<{ digest: string }> {
+  const message = MessageSchema.parse(input);
+  const policy = deps.policy();
+  const teams = message.teams.length ? [...message.teams].sort() : Object.keys(policy.spec.onCall).sort();
+  const slotMs = message.urgent ? URGENT_SLOT_MS : (parseIsoDuration(policy.spec.notifications?.digest ?? "PT30M") ?? 1_800_000);
+  const durable = deps.durable(context);
+  const now = deps.adapters().clock.now();
+  // A digest whose slot has ended may already have sent; a message then goes to the next slot.
+  for (let slotEnd = digestSlot(now, slotMs); ; slotEnd += slotMs) {
+    const id = `digest:${teams.join("+")}:${new Date(slotEnd).toISOString()}`.replace(/[/\\#?\s]/g, "_");
+    const status = await durable.status(id);
+    if (status === undefined) {
+      try {
+        await durable.start(DIGEST_WORKFLOW, id, { teams, slotEnd, messages: [message] } satisfies DigestInput);
+        return { digest: id };
+      } catch {
+        // Started by someone else meanwhile: fall through and raise to it.
+      }
+    }
+    if (status === undefined || status === "Running" || status === "Pending") {
+      if (await durable.raise(id, ExternalEvent.notification, message)) return { digest: id };
+    }
+  }
+}
+
+export async function sendDigest(deps: ActivityDeps, input: { teams: readonly string[]; messages: readonly Message[]; digestId: string }): Promise<{ sent: number; recipients: string[] }> {
+  const policy = deps.policy();
+  const recipients = recipientsFor(policy, input.teams);
+  const unique = [...new Map(input.messages.map((m) => [m.key, m])).values()];
+  if (recipients.length === 0 || unique.length === 0) return { sent: 0, recipients };
+  const email = renderEmail(unique);
+  // The Operation-Id is derived from the digest, so a retried activity re-sends the same operation, not a second email.
+  const hash = createHash("sha256").update(input.digestId).digest("hex");
+  const operationId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+  await deps.adapters().email.send({ from: policy.spec.notifications?.from ?? "DoNotReply@ringmaster.local", to: recipients, subject: email.subject, text: email.text, html: email.html, operationId });
+  return { sent: unique.length, recipients };
+}

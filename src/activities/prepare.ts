@@ -1,0 +1,98 @@
+import type { Gate } from "../config/policy.js";
+import { parseIsoDuration } from "../domain/durations.js";
+import { freezeIntervals } from "../domain/freezes.js";
+import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
+import { effectiveRings } from "../domain/rings.js";
+import type { ClusterUpgradeInput } from "../workflows/contracts.js";
+import type { ActivityDeps } from "./deps.js";
+import { loadInventory } from "./inventory.js";
+
+/**
+ * Everything a rollout decides before it starts, done once in an activity so its result is recorded in
+ * history instead of being recomputed on every replay: the inventory, the plan (forecast) and, per ring,
+ * the input of each cluster workflow (window source, predicted duration, retries).
+ */
+export interface RingSettings {
+  readonly name: string;
+  readonly approvalRequired: boolean;
+  readonly approvalTimeoutMs: number;
+  readonly onTimeout: "approve" | "reject";
+  readonly cap: number;
+  readonly failureBudget: number;
+  readonly soakMs: number;
+  readonly gates: readonly Gate[];
+  readonly notify: readonly string[];
+}
+
+export interface PreparedRollout {
+  readonly plan: Plan;
+  readonly rings: readonly { name: string; clusters: readonly ClusterUpgradeInput[] }[];
+  /** The policy as the workflow needs it: workflows do not read files or settings. */
+  readonly settings: {
+    readonly manageWindows: boolean;
+    readonly baseUrl: string;
+    /** Asked before the first ring when the target's mode is "approval" (a new minor, by default). */
+    readonly rolloutApproval: { readonly timeoutMs: number; readonly onTimeout: "approve" | "reject" };
+    readonly rings: readonly RingSettings[];
+  };
+}
+
+export async function prepareRollout(deps: ActivityDeps, input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number }): Promise<PreparedRollout> {
+  const policy = deps.policy();
+  const inventory = await loadInventory(deps, { withNodeImages: input.kind === "nodeImage" });
+  const target: PlanTarget = input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
+  const plan = planRollout({ policy, inventory, target, now: input.nowMs });
+  const rings = effectiveRings(policy);
+  const blocked = freezeIntervals(policy.spec.freezes).map((f) => ({ start: f.start, end: f.end }));
+  const slowPollMs = parseIsoDuration(policy.spec.defaults.slowPoll) ?? 300_000;
+  const byId = new Map(inventory.clusters.map((c) => [c.id, c]));
+  return {
+    plan,
+    settings: {
+      manageWindows: policy.spec.manageWindows,
+      baseUrl: deps.publicBaseUrl(),
+      rolloutApproval: {
+        timeoutMs: parseIsoDuration(policy.spec.versions.approval.timeout) ?? 7 * 86_400_000,
+        onTimeout: policy.spec.versions.approval.onTimeout,
+      },
+      rings: rings.map((r) => ({
+        name: r.name,
+        approvalRequired: r.approval.required,
+        approvalTimeoutMs: r.approval.timeoutMs,
+        onTimeout: r.approval.onTimeout,
+        cap: r.maxConcurrentPerSubscriptionRegion,
+        failureBudget: r.failureBudget,
+        soakMs: r.soakMs,
+        gates: r.gates,
+        notify: r.notify,
+      })),
+    },
+    rings: rings.map((ring) => ({
+      name: ring.name,
+      clusters: plan.clusters
+        .filter((c) => c.ring === ring.name && c.status === "scheduled")
+        .map((c) => {
+          const cluster = byId.get(c.clusterId)!;
+          const window = chooseWindow(cluster, ring, policy, input.kind).window;
+          return {
+            rolloutId: input.rolloutId,
+            runId: plan.now,
+            ring: ring.name,
+            clusterId: c.clusterId,
+            name: c.name,
+            bucket: `${c.subscriptionId}|${c.location}`.toLowerCase(),
+            kind: input.kind,
+            target: input.target,
+            pinnedImages: {},
+            durationMs: c.durationMinutes * 60_000,
+            window: window ? (JSON.parse(JSON.stringify(window)) as ClusterUpgradeInput["window"]) : null,
+            blocked,
+            notBefore: input.nowMs,
+            horizonEnd: Date.parse(plan.horizonEnd),
+            retries: ring.retries,
+            slowPollMs,
+          };
+        }),
+    })),
+  };
+}

@@ -1,0 +1,135 @@
+import type { ClusterInfo, OperationCheck, OperationHandle } from "../azure/aks.js";
+import { describeAzureError } from "../azure/errors.js";
+import { imageFamily } from "../domain/inventory.js";
+import { channelTarget, compareVersions, formatVersion, mustParseVersion, parseVersion, upgradeLevel, type AksChannel } from "../domain/versions.js";
+import type { Outcome } from "../workflows/contracts.js";
+import type { ActivityDeps } from "./deps.js";
+
+/**
+ * The side of a cluster upgrade that talks to AKS: the preflight that decides whether to touch the cluster
+ * at all, the single write that starts the upgrade, the check of a running operation, and the inspection
+ * that verifies the result. Expected refusals come back as values with AKS's or our own code.
+ */
+const BUSY_STATES = ["upgrading", "updating", "scaling", "creating", "deleting", "canceling", "upgradingnodeimageversion", "starting", "stopping"];
+
+export interface PreflightInput {
+  readonly clusterId: string;
+  readonly kind: "kubernetes" | "nodeImage";
+  readonly target: string;
+  readonly pinnedImages: Record<string, string>;
+}
+
+export interface PoolPlan {
+  readonly pool: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+export type PreflightResult = Outcome<{ cluster: ClusterInfo; pools: PoolPlan[]; skippedPools: { pool: string; reason: string }[] }>;
+
+const refuse = (code: string, message: string, retriable = false): PreflightResult => ({ ok: false, code, message, retriable });
+
+export async function preflight(deps: ActivityDeps, input: PreflightInput): Promise<PreflightResult> {
+  const { aks } = deps.adapters();
+  const c = await aks.getCluster(input.clusterId);
+  if (c.powerState.toLowerCase() === "stopped") return refuse("ClusterStopped", `${c.name} is stopped; AKS upgrades only running clusters`);
+  if (BUSY_STATES.includes(c.provisioningState.toLowerCase())) {
+    return refuse("OperationInProgress", `${c.name} is ${c.provisioningState}: another operation is running`, true);
+  }
+  if (input.kind === "kubernetes") {
+    if (c.upgradeChannel.toLowerCase() !== "none") {
+      const available = (await aks.getUpgradeProfile(c.id)).upgrades.map((v) => parseVersion(v)).filter((v) => v !== undefined);
+      const pick = channelTarget(c.upgradeChannel.toLowerCase() as AksChannel, mustParseVersion(c.currentKubernetesVersion), available);
+      const would = pick && compareVersions(pick, mustParseVersion(c.currentKubernetesVersion)) > 0 ? ` (AKS would take it to ${formatVersion(pick)} itself)` : "";
+      return refuse("AutoUpgradeChannelConflict", `AKS auto-upgrade channel "${c.upgradeChannel}" is set on ${c.name}${would}; whichever runs first wins. Set upgradeChannel to none so Ringmaster owns upgrades.`);
+    }
+    const current = mustParseVersion(c.currentKubernetesVersion);
+    const target = mustParseVersion(input.target);
+    const poolsBehind = c.pools.filter((p) => p.currentOrchestratorVersion !== input.target);
+    const level = upgradeLevel(current, target);
+    if (level === "none" && poolsBehind.length === 0 && c.provisioningState === "Succeeded") return refuse("AlreadyAtTarget", `${c.name} already runs ${input.target}`);
+    if (level === "downgrade") return refuse("NewerThanTarget", `${c.name} runs ${c.currentKubernetesVersion}, newer than ${input.target}`);
+    if (level === "skip") return refuse("WouldSkipMinor", `${c.name} runs ${c.currentKubernetesVersion}; ${input.target} would skip a minor (AKS upgrades one minor at a time)`);
+    if (level !== "none") {
+      const upgrades = (await aks.getUpgradeProfile(c.id)).upgrades;
+      if (!upgrades.includes(input.target)) return refuse("TargetNotAvailable", `${input.target} is not (yet) an available upgrade for ${c.name} in ${c.location}`, true);
+    }
+    return { ok: true, cluster: c, pools: poolsBehind.map((p) => ({ pool: p.name, from: p.currentOrchestratorVersion, to: input.target })), skippedPools: [] };
+  }
+  const os = c.nodeOSUpgradeChannel.toLowerCase();
+  if (os === "nodeimage" || os === "securitypatch") {
+    return refuse("AutoUpgradeChannelConflict", `AKS node OS channel "${c.nodeOSUpgradeChannel}" is set on ${c.name}; AKS reimages it on its own. Set nodeOSUpgradeChannel to None so Ringmaster owns node images.`);
+  }
+  const pools: PoolPlan[] = [];
+  const skippedPools: { pool: string; reason: string }[] = [];
+  for (const p of c.pools) {
+    const latest = (await aks.latestNodeImage(c.id, p.name)) ?? p.nodeImageVersion;
+    const pinned = input.pinnedImages[imageFamily(p.nodeImageVersion)];
+    const wanted = pinned ?? latest;
+    if (p.nodeImageVersion >= wanted) continue;
+    if (pinned && latest !== pinned) {
+      skippedPools.push({
+        pool: p.name,
+        reason: latest > pinned ? `${c.location} now offers ${latest}; this rollout stays on ${pinned}, the image an earlier ring qualified` : `the qualified image ${pinned} is not yet released in ${c.location}`,
+      });
+      continue;
+    }
+    pools.push({ pool: p.name, from: p.nodeImageVersion, to: wanted });
+  }
+  if (pools.length === 0 && skippedPools.length === 0) return refuse("AlreadyAtTarget", `every pool of ${c.name} already runs its target image`);
+  return { ok: true, cluster: c, pools, skippedPools };
+}
+
+export interface StartInput {
+  readonly clusterId: string;
+  readonly kind: "kubernetes" | "nodeImage";
+  readonly target: string;
+  readonly pool?: string;
+  readonly retry?: boolean;
+}
+
+/**
+ * The one write of an upgrade step. A retry after a failure re-PUTs (AKS's documented way to resume).
+ * Activities run at least once: if the host died after the PUT but before recording it, this runs again,
+ * AKS answers 409 (an operation is in progress), and the upgrade already under way to this target is
+ * adopted instead of failing or writing twice.
+ */
+export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promise<Outcome<{ handle: OperationHandle }>> {
+  const { aks } = deps.adapters();
+  try {
+    const handle =
+      input.kind === "nodeImage"
+        ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!)
+        : input.retry
+          ? await aks.beginReconcile(input.clusterId)
+          : await aks.beginClusterUpgrade(input.clusterId, input.target);
+    return { ok: true, handle };
+  } catch (error) {
+    const f = describeAzureError(error);
+    if (f.status === 409) {
+      const adopted = await underWay(deps, input);
+      if (adopted) return { ok: true, handle: adopted };
+    }
+    const subcode = (error as { details?: { error?: { subcode?: string } } }).details?.error?.subcode;
+    return { ok: false, code: subcode ? `${f.code}/${subcode}` : f.code, message: f.message, retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500 };
+  }
+}
+
+async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationHandle | undefined> {
+  const c = await deps.adapters().aks.getCluster(input.clusterId);
+  if (input.kind === "kubernetes") {
+    const ours = c.kubernetesVersion === input.target && BUSY_STATES.includes(c.provisioningState.toLowerCase());
+    return ours ? { kind: "watch", clusterId: c.id, token: "" } : undefined;
+  }
+  const pool = c.pools.find((p) => p.name === input.pool);
+  const ours = pool && BUSY_STATES.includes(pool.provisioningState.toLowerCase());
+  return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
+}
+
+export function checkOperation(deps: ActivityDeps, handle: OperationHandle): Promise<OperationCheck> {
+  return deps.adapters().aks.checkOperation(handle);
+}
+
+export function inspectCluster(deps: ActivityDeps, input: { clusterId: string }): Promise<ClusterInfo> {
+  return deps.adapters().aks.getCluster(input.clusterId);
+}

@@ -1,0 +1,85 @@
+import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
+import { freezeIntervals } from "../domain/freezes.js";
+import { assignRings, effectiveRings } from "../domain/rings.js";
+import { toAksWindow, type AksWindowPayload } from "../domain/window-source.js";
+import type { ActivityDeps } from "./deps.js";
+
+/**
+ * Writes each ring's declared window onto its clusters as AKS maintenance configurations (named zone →
+ * the utcOffset in force at the next window; freezes → notAllowedDates), so AKS's own windows agree with
+ * Ringmaster's. Runs before a rollout relies on them and on the reconcile timer, which re-applies offsets
+ * when daylight saving time changes them and corrects drift.
+ */
+export interface WindowChange {
+  readonly cluster: string;
+  readonly config: string;
+  readonly was: string;
+  readonly now: string;
+}
+
+const CONFIG = { kubernetes: "aksManagedAutoUpgradeSchedule", nodeImage: "aksManagedNodeOSUpgradeSchedule" } as const;
+
+export async function applyRingWindows(deps: ActivityDeps, input: { kind: "kubernetes" | "nodeImage"; nowMs: number; clusterIds?: string[] }): Promise<{ written: WindowChange[]; unchanged: number }> {
+  const policy = deps.policy();
+  if (!policy.spec.manageWindows) return { written: [], unchanged: 0 };
+  const { aks } = deps.adapters();
+  const freezes = freezeIntervals(policy.spec.freezes);
+  const rings = new Map(effectiveRings(policy).map((r) => [r.name, r]));
+  const clusters = (await Promise.all(deps.settings().RINGMASTER_SUBSCRIPTION_IDS.map((s) => aks.listClusters(s)))).flat();
+  const inventoryLike = clusters.map((c) => ({ ...c, kubernetesVersion: c.currentKubernetesVersion, nodePools: [], windows: {} }));
+  const assignment = assignRings(policy, inventoryLike);
+  const written: WindowChange[] = [];
+  let unchanged = 0;
+  const name = CONFIG[input.kind];
+  for (const [ringName, members] of assignment.byRing) {
+    const ring = rings.get(ringName);
+    if (!ring?.window) continue;
+    const desired = toAksWindow(ring.window, input.nowMs, freezes);
+    for (const c of members) {
+      if (input.clusterIds && !input.clusterIds.includes(c.id)) continue;
+      const current = await aks.getMaintenanceConfiguration(c.id, name);
+      const was = describe(current);
+      const now = describeWindow(desired);
+      if (was === now) {
+        unchanged++;
+        continue;
+      }
+      await aks.putMaintenanceConfiguration(c.id, name, { maintenanceWindow: toSdk(desired) });
+      written.push({ cluster: c.name, config: name, was, now });
+    }
+  }
+  return { written, unchanged };
+}
+
+function toSdk(w: AksWindowPayload): NonNullable<MaintenanceConfiguration["maintenanceWindow"]> {
+  // The 25.x serializer calls toISOString() on these dates, so they must be Date objects (UTC midnight).
+  return {
+    schedule: w.schedule,
+    startTime: w.startTime,
+    durationHours: w.durationHours,
+    utcOffset: w.utcOffset,
+    ...(w.startDate ? { startDate: new Date(`${w.startDate}T00:00:00Z`) } : {}),
+    ...(w.notAllowedDates ? { notAllowedDates: w.notAllowedDates.map((d) => ({ start: new Date(`${d.start}T00:00:00Z`), end: new Date(`${d.end}T00:00:00Z`) })) } : {}),
+  };
+}
+
+function describeWindow(w: AksWindowPayload): string {
+  return canonical({ schedule: w.schedule, startTime: w.startTime, durationHours: w.durationHours, utcOffset: w.utcOffset, notAllowedDates: w.notAllowedDates ?? [] });
+}
+
+function describe(config: MaintenanceConfiguration | undefined): string {
+  const w = config?.maintenanceWindow;
+  if (!w) return "none";
+  const day = (d: Date | string) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+  const schedule = Object.fromEntries(Object.entries(w.schedule).filter(([, v]) => v !== undefined));
+  return canonical({ schedule, startTime: w.startTime, durationHours: w.durationHours, utcOffset: w.utcOffset ?? "+00:00", notAllowedDates: (w.notAllowedDates ?? []).map((d) => ({ start: day(d.start), end: day(d.end) })) });
+}
+
+/** JSON with keys sorted at every level: ARM hands properties back in its own order, which is not drift. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { clockSetting, virtualClock, type Clock } from "../devhost/clock.js";
+import { LocalHost } from "../devhost/host.js";
+import { silentLogger } from "../devhost/logger.js";
+import { loadPolicyFile, type Policy } from "../config/policy.js";
+import { DEFAULT_ACS_KEY } from "../simulator/acs-email.js";
+import type { Fleet } from "../simulator/fleet-schema.js";
+import { loadFleetFile } from "../simulator/load-fleet.js";
+import { Simulator } from "../simulator/server.js";
+
+/**
+ * The whole service on one machine: the simulated Azure (from a fleet file), the local Functions host
+ * running this app with its durable engine, and simulated Event Grid delivering AKS events to the app's
+ * webhook — all on one virtual clock, so days of windows, soaks and approvals pass in minutes.
+ */
+export interface LocalRunOptions {
+  readonly appDir: string;
+  readonly fleetFile: string;
+  readonly policyFile: string;
+  readonly speed?: number;
+  readonly port?: number;
+  readonly stateDir?: string;
+  readonly verbose?: boolean;
+}
+
+export interface LocalRun {
+  readonly sim: Simulator;
+  readonly host: LocalHost;
+  readonly clock: Clock;
+  stop(): Promise<void>;
+}
+
+/** The app settings that point Ringmaster at a running simulator (what local.settings.json holds in Azure). */
+export function simulatedAppSettings(o: { sim: Simulator; fleet: Fleet; policy: Policy; policyFile: string; clock: string }): Record<string, string> {
+  return {
+    RINGMASTER_MODE: "simulator",
+    RINGMASTER_POLICY_FILE: resolve(o.policyFile),
+    RINGMASTER_SUBSCRIPTION_IDS: o.fleet.subscriptions.map((s) => s.id).join(","),
+    RINGMASTER_ARM_ENDPOINT: o.sim.url,
+    RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${o.sim.url}/;accesskey=${o.fleet.email.accessKey ?? DEFAULT_ACS_KEY}`,
+    RINGMASTER_CLOCK: o.clock,
+    RINGMASTER_NODE_IMAGE_SCHEDULE: o.policy.spec.nodeImage?.schedule ?? "0 0 5 * * Mon",
+    RINGMASTER_RECONCILE_SCHEDULE: "0 15 */6 * * *",
+    RINGMASTER_LRO_POLL_SECONDS: "30",
+    TASKHUB_NAME: "ringmaster",
+    AzureWebJobsStorage: "UseDevelopmentStorage=true",
+  };
+}
+
+export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun> {
+  const fleet = loadFleetFile(options.fleetFile);
+  const policy = loadPolicyFile(options.policyFile);
+  const speed = options.speed ?? fleet.clock.speed;
+  const realStart = Date.now();
+  const virtualStart = Date.parse(fleet.clock.start);
+  const clock = virtualClock({ virtualStart, speed, realStart });
+  // Delivery starts once the app's webhook is up; Event Grid validates the subscription first.
+  const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ringmaster-run-"));
+  const env = simulatedAppSettings({ sim, fleet, policy, policyFile: options.policyFile, clock: clockSetting({ virtualStart, speed, realStart }) });
+  let host: LocalHost;
+  try {
+    host = await LocalHost.start({ appDir: options.appDir, clock, port: options.port ?? 0, stateDir, env, ...(options.verbose ? {} : { logger: silentLogger() }) });
+  } catch (error) {
+    await sim.stop();
+    throw error;
+  }
+  process.env.RINGMASTER_PUBLIC_BASE_URL ??= host.baseUrl;
+  sim.world.events.retarget(`${host.baseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents`);
+  sim.world.events.start();
+  return {
+    sim,
+    host,
+    clock,
+    async stop() {
+      await host.stop();
+      await sim.stop();
+    },
+  };
+}

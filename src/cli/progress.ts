@@ -1,0 +1,60 @@
+import type { LocalRun } from "../app/local-run.js";
+
+/**
+ * The terminal view of a local run: one line whenever a rollout changes phase or a cluster changes state
+ * (from the app's durable API), and for every operation and email the simulator records — each stamped with
+ * simulated time.
+ */
+interface RolloutView {
+  instanceId: string;
+  runtimeStatus: string;
+  output?: unknown;
+  customStatus?: { phase?: string; rings?: { name: string; status: string; clusters: Record<string, { status: string; reason?: string }> }[] } | null;
+}
+
+export class ProgressReporter {
+  private readonly seen = new Map<string, string>();
+  private operations = 0;
+  private emails = 0;
+
+  constructor(
+    private readonly run: LocalRun,
+    private readonly print: (line: string) => void,
+  ) {}
+
+  async poll(): Promise<void> {
+    const stamp = new Date(this.run.clock.now()).toISOString().slice(0, 16).replace("T", " ");
+    const res = await fetch(`${this.run.host.baseUrl}/runtime/webhooks/durabletask/instances/`);
+    const instances = (await res.json()) as RolloutView[];
+    for (const i of instances.filter((x) => x.instanceId.startsWith("rollout:"))) {
+      const why = i.runtimeStatus === "Failed" ? ` — ${describeOutput(i.output)}` : "";
+      this.note(`${i.instanceId}`, `${i.runtimeStatus}: ${i.customStatus?.phase ?? ""}${why}`, (v) => `[${stamp}] ${i.instanceId.replace(/^rollout:[^:]+:/, "rollout ")} — ${v}`);
+      for (const ring of i.customStatus?.rings ?? []) {
+        for (const [name, c] of Object.entries(ring.clusters)) {
+          this.note(`${i.instanceId}|${name}`, c.status, (v) => `[${stamp}]   ${ring.name}/${name}: ${v}${c.reason && v !== "scheduled" ? ` (${c.reason.slice(0, 140)})` : ""}`);
+        }
+      }
+    }
+    const ops = this.run.sim.world.records.operations;
+    for (const op of ops.slice(this.operations)) this.print(`[${op.start.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} → ${op.target}`);
+    this.operations = ops.length;
+    for (const op of ops.filter((o) => o.end && !this.seen.has(`op:${o.id}:${o.pool}:${o.start}`))) {
+      this.seen.set(`op:${op.id}:${op.pool}:${op.start}`, "done");
+      this.print(`[${op.end!.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} ${op.result}${op.error ? `: ${op.error.code}` : ""}`);
+    }
+    const emails = this.run.sim.world.records.emails;
+    for (const e of emails.slice(this.emails)) this.print(`[${e.time.slice(0, 16).replace("T", " ")}] email to ${e.to.join(", ")}: ${e.subject}`);
+    this.emails = emails.length;
+  }
+
+  private note(key: string, value: string, line: (v: string) => string): void {
+    if (this.seen.get(key) === value) return;
+    this.seen.set(key, value);
+    this.print(line(value));
+  }
+}
+
+function describeOutput(output: unknown): string {
+  if (typeof output === "string") return output.split("\n")[0]!.slice(0, 300);
+  return JSON.stringify(output ?? null).slice(0, 300);
+}

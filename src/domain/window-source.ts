@@ -1,0 +1,55 @@
+import { DateTime } from "luxon";
+import type { WindowSource } from "./inventory.js";
+import { legacyWindows } from "./legacy-window.js";
+import type { WindowSpec } from "./window-spec.js";
+import { allowedWindows, subtract, windowsEndingAfter, type Interval } from "./windows.js";
+
+/** Allowed windows of any window source; no source at all means "any time" (minus what is blocked). */
+export function windowIntervals(source: WindowSource | undefined, from: number, until: number, blocked: readonly Interval[]): Interval[] {
+  if (!source) return subtract([{ start: from, end: until }], blocked);
+  if (source.kind === "legacy") return subtract(legacyWindows(source.config, from, until), blocked);
+  return allowedWindows(source.spec, from, until, blocked);
+}
+
+/** The UTC offset ("+01:00") a zone has at an instant. */
+export function utcOffsetAt(zone: string, instant: number): string {
+  const minutes = DateTime.fromMillis(instant, { zone }).offset;
+  const sign = minutes < 0 ? "-" : "+";
+  const abs = Math.abs(minutes);
+  return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
+
+export interface AksWindowPayload {
+  readonly schedule: WindowSpec["schedule"];
+  readonly startTime: string;
+  readonly durationHours: number;
+  readonly utcOffset: string;
+  readonly startDate?: string;
+  readonly notAllowedDates?: { start: string; end: string }[];
+}
+
+/**
+ * A policy window as AKS can store it. AKS knows only fixed offsets, so a named zone becomes the offset in
+ * force at the next window start; reconciliation rewrites it when daylight saving time changes it. Freezes
+ * become `notAllowedDates` (whole local days that a freeze touches), so AKS's own auto-upgrades respect
+ * them too.
+ */
+export function toAksWindow(spec: WindowSpec, at: number, freezes: readonly Interval[] = []): AksWindowPayload {
+  const next = windowsEndingAfter(spec, at, 1, { horizonDays: 400 })[0];
+  const offset = spec.zone.startsWith("UTC") ? (spec.zone === "UTC" ? "+00:00" : spec.zone.slice(3)) : utcOffsetAt(spec.zone, next?.start ?? at);
+  const notAllowed = [
+    ...(spec.notAllowedDates ?? []),
+    ...freezes.map((f) => ({
+      start: DateTime.fromMillis(f.start, { zone: spec.zone }).toISODate()!,
+      end: DateTime.fromMillis(f.end - 1, { zone: spec.zone }).toISODate()!,
+    })),
+  ];
+  return {
+    schedule: spec.schedule,
+    startTime: spec.startTime,
+    durationHours: spec.durationHours,
+    utcOffset: offset,
+    ...(spec.startDate ? { startDate: spec.startDate } : {}),
+    ...(notAllowed.length ? { notAllowedDates: notAllowed } : {}),
+  };
+}

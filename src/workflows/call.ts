@@ -1,0 +1,30 @@
+import * as df from "durable-functions";
+import type { Activities, ActivityName } from "../activities/index.js";
+import type { MessageInput } from "../notify/message.js";
+
+/**
+ * Typed calls from orchestrators: activity names and their input/output types come from the activities
+ * object itself, so a renamed or reshaped activity is a compile error, not a replay surprise.
+ */
+export type Ctx = df.OrchestrationContext;
+type Result<K extends ActivityName> = Awaited<ReturnType<Activities[K]>>;
+
+export function* activity<K extends ActivityName>(ctx: Ctx, name: K, input: Parameters<Activities[K]>[0]): Generator<df.Task, Result<K>, unknown> {
+  return (yield ctx.df.callActivity(name, input)) as Result<K>;
+}
+
+/** For I/O that may fail transiently (a network blip, a throttled read): three tries, 30 s apart, doubling. */
+export function* activityWithRetry<K extends ActivityName>(ctx: Ctx, name: K, input: Parameters<Activities[K]>[0]): Generator<df.Task, Result<K>, unknown> {
+  const retry = new df.RetryOptions(30_000, 3);
+  retry.backoffCoefficient = 2;
+  return (yield ctx.df.callActivityWithRetry(name, retry, input)) as Result<K>;
+}
+
+export const nowMs = (ctx: Ctx) => ctx.df.currentUtcDateTime.getTime();
+export const at = (ms: number) => new Date(ms);
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Queues a message for on-call; the digest it lands in sends it (activities/notify.ts). */
+export function* notify(ctx: Ctx, message: MessageInput): Generator<df.Task, void, unknown> {
+  yield* activityWithRetry(ctx, "queueNotification", message);
+}

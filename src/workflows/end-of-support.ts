@@ -1,0 +1,39 @@
+import type * as df from "durable-functions";
+import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
+
+/**
+ * AKS says a cluster's version is about to leave support (or has): tell on-call now, urgently, with what to
+ * do; once support has ended, tag the cluster so inventories and dashboards show it.
+ */
+export interface EndOfSupportInput {
+  readonly policy: string;
+  readonly clusterId: string;
+  readonly kubernetesVersion: string;
+  readonly stage: "ending" | "ended";
+  readonly eventKey: string;
+}
+
+export function* endOfSupportWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
+  const input = ctx.df.getInput<EndOfSupportInput>();
+  const name = input.clusterId.split("/").pop() ?? input.clusterId;
+  const [major, minor] = input.kubernetesVersion.split(".").map(Number) as [number, number];
+  const next = `${major}.${minor + 1}`;
+  if (input.stage === "ended") yield* activityWithRetry(ctx, "tagCluster", { clusterId: input.clusterId, tags: { "ringmaster.io/support": `ended ${iso(nowMs(ctx)).slice(0, 10)}` } });
+  yield* activityWithRetry(ctx, "queueNotification", {
+    kind: "endOfSupport",
+    key: `eos:${input.clusterId}:${input.kubernetesVersion}:${input.stage}`,
+    title: `${input.stage === "ended" ? "Out of support" : "Support ending"}: ${name} runs Kubernetes ${input.kubernetesVersion}`,
+    summary:
+      input.stage === "ended"
+        ? `Kubernetes ${input.kubernetesVersion} is no longer supported by AKS; ${name} gets no fixes and AKS may force-upgrade it.`
+        : `Kubernetes ${input.kubernetesVersion} leaves AKS support soon.`,
+    lines: [
+      `Upgrade ${name} to ${next}.x (one minor at a time). Forecast: ringmaster plan --target <latest ${next} patch>.`,
+      `Approve the pending ${next} rollout through the API if one is waiting; its forecast email lists this cluster's window.`,
+      `Cluster: ${input.clusterId}`,
+    ],
+    urgent: true,
+    time: iso(nowMs(ctx)),
+  });
+  return { notified: true };
+}

@@ -1,0 +1,19 @@
+import type * as df from "durable-functions";
+import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
+import type { RolloutInput } from "./contracts.js";
+
+/**
+ * Started by the node-image timer (AKS emits no event for new images): finds pools whose region offers a
+ * newer image and, if any, runs a node-image rollout through the same ring machinery, named by the day.
+ */
+export function* nodeImageRefreshWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
+  const { policy } = ctx.df.getInput<{ policy: string }>();
+  const found = yield* activityWithRetry(ctx, "findStaleNodeImages", undefined);
+  if (found.stale.length === 0) return { stale: 0 };
+  const label = iso(nowMs(ctx)).slice(0, 10);
+  const input: RolloutInput = { policy, kind: "nodeImage", target: label, requiresApproval: false, trigger: { stalePools: found.stale.length, families: found.families } };
+  ctx.df.setCustomStatus({ phase: `node image rollout ${label}`, stalePools: found.stale.length });
+  const outcome: unknown = yield ctx.df.callSubOrchestrator(WorkflowName.rollout, input, rolloutInstanceId(policy, "nodeImage", label));
+  return { stale: found.stale.length, outcome };
+}

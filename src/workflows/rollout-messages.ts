@@ -1,0 +1,106 @@
+import type { PreparedRollout } from "../activities/prepare.js";
+import type { ClusterPlan } from "../domain/planner.js";
+import type { MessageInput } from "../notify/message.js";
+import type { ClusterResult, RolloutInput } from "./contracts.js";
+import type { RolloutStatus } from "./rollout-status.js";
+
+/** The emails a rollout sends, as messages (pure: built in the orchestrator from recorded data). */
+const when = (iso?: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
+const iso = (ms: number) => new Date(ms).toISOString();
+const what = (input: RolloutInput) => (input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`);
+const api = (base: string, id: string) => `${base}/api/rollouts/${encodeURIComponent(id)}`;
+
+export function forecastMessage(id: string, input: RolloutInput, prepared: PreparedRollout, now: number): MessageInput {
+  const scheduled = prepared.plan.clusters.filter((c) => c.status === "scheduled");
+  return {
+    kind: "forecast",
+    key: `${id}:forecast`,
+    title: `Forecast: ${what(input)} (${input.policy})`,
+    summary: `${scheduled.length} cluster(s) will be upgraded ring by ring; ${prepared.plan.clusters.length - scheduled.length} will not.${input.requiresApproval ? " This rollout waits for an approval before its first ring." : ""}`,
+    lines: prepared.plan.rings.map((r) => `Ring ${r.name}: ${r.clusters.length} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`),
+    table: [["cluster", "ring", "from", "to", "predicted start", "predicted end", "note"], ...prepared.plan.clusters.map((c) => [c.name, c.ring ?? "—", c.currentVersion, c.target, when(c.predictedStart), when(c.predictedEnd), c.reason ?? ""])],
+    actions: [{ label: "Rollout status", url: api(prepared.settings.baseUrl, id), method: "GET" }],
+    time: iso(now),
+    rollout: id,
+  };
+}
+
+export function skippedMessage(id: string, input: RolloutInput, skipped: readonly ClusterPlan[], now: number): MessageInput {
+  const conflicts = skipped.filter((c) => c.reasonCode === "auto-upgrade-conflict");
+  return {
+    kind: "conflict",
+    key: `${id}:skipped`,
+    title: `${skipped.length} cluster(s) will not get ${what(input)}${conflicts.length ? `, ${conflicts.length} in conflict with AKS auto-upgrade` : ""}`,
+    summary: "Ringmaster will not upgrade these clusters; each line says why and what would change that.",
+    table: [["cluster", "ring", "reason"], ...skipped.map((c) => [c.name, c.ring ?? "—", c.reason ?? c.reasonCode ?? ""])],
+    time: iso(now),
+    rollout: id,
+  };
+}
+
+export function approvalMessage(id: string, prepared: PreparedRollout, ring: string, teams: readonly string[], deadline: number, onTimeout: string, now: number): MessageInput {
+  const r = prepared.plan.rings.find((x) => x.name === ring);
+  const base = api(prepared.settings.baseUrl, id);
+  return {
+    kind: "approvalRequest",
+    key: `${id}:approval:${ring}`,
+    title: `Approval needed: ${prepared.plan.kind === "kubernetes" ? `Kubernetes ${prepared.plan.target}` : "node image refresh"} for ${ring === "rollout" ? "this rollout" : `ring ${ring}`}`,
+    summary: `Approve or reject before ${when(iso(deadline))}; without an answer the request is ${onTimeout === "approve" ? "approved" : "rejected"}.`,
+    lines: r ? [`${r.clusters.length} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
+    actions: [
+      { label: "Approve", url: `${base}/approve${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`, method: "POST" },
+      { label: "Reject", url: `${base}/reject${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`, method: "POST" },
+    ],
+    urgent: true,
+    teams: [...teams],
+    time: iso(now),
+    rollout: id,
+  };
+}
+
+export function failureMessage(id: string, input: RolloutInput, teams: readonly string[], r: ClusterResult, now: number): MessageInput {
+  return {
+    kind: "clusterFailure",
+    key: `${id}:failure:${r.clusterId}`,
+    title: `Upgrade failed: ${r.name}${r.pool ? ` (pool ${r.pool})` : ""} — ${r.code ?? "error"}`,
+    summary: `${what(input)} failed on ${r.name} in ring ${r.ring} after ${r.attempts} attempt(s).`,
+    lines: [`AKS error ${r.code ?? ""}: ${r.reason ?? ""}`, `Cluster: ${r.clusterId}`],
+    urgent: true,
+    teams: [...teams],
+    time: iso(now),
+    rollout: id,
+  };
+}
+
+export function haltMessage(id: string, input: RolloutInput, ring: string, failed: readonly ClusterResult[], budget: number, baseUrl: string, now: number, failedGates: readonly { gate: string; evidence: readonly string[] }[] = []): MessageInput {
+  const base = api(baseUrl, id);
+  const reason = failedGates.length ? `health gate(s) failed after ring ${ring}: ${failedGates.map((g) => g.gate).join(", ")}` : `${failed.length} cluster(s) failed in ring ${ring}, more than its failure budget of ${budget}`;
+  return {
+    kind: "halt",
+    key: `${id}:halt:${ring}:${failedGates.length ? "gates" : "budget"}`,
+    title: `Rollout halted: ${what(input)} — ${reason}`,
+    summary: reason,
+    lines: [...failed.map((f) => `${f.name}${f.pool ? `/${f.pool}` : ""}: ${f.code ?? ""} ${f.reason ?? ""}`), ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`))],
+    actions: [
+      { label: "Resume", url: `${base}/resume`, method: "POST" },
+      { label: "Cancel", url: `${base}/cancel`, method: "POST" },
+    ],
+    urgent: true,
+    time: iso(now),
+    rollout: id,
+  };
+}
+
+export function completionMessage(id: string, input: RolloutInput, status: RolloutStatus, results: readonly ClusterResult[], outcome: string, now: number): MessageInput {
+  const count = (s: string) => results.filter((r) => r.status === s).length;
+  return {
+    kind: "completion",
+    key: `${id}:completion`,
+    title: `Rollout ${outcome}: ${what(input)}`,
+    summary: `${count("succeeded")} upgraded, ${count("failed")} failed, ${count("skipped")} skipped, ${count("canceled")} canceled.`,
+    lines: status.rings.map((r) => `Ring ${r.name}: ${r.status}`),
+    table: [["cluster", "ring", "result", "detail"], ...results.map((r) => [r.name, r.ring, r.status, r.code ? `${r.code}: ${r.reason ?? ""}` : (r.reason ?? "")])],
+    time: iso(now),
+    rollout: id,
+  };
+}

@@ -1,0 +1,164 @@
+import type * as df from "durable-functions";
+import type { PreparedRollout } from "../activities/prepare.js";
+import type { MessageInput } from "../notify/message.js";
+import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
+import { ApprovalEventSchema, ControlEventSchema, RolloutEvents, type RolloutInput } from "./contracts.js";
+import { runRing } from "./rollout-ring.js";
+import { approvalMessage, completionMessage, forecastMessage, haltMessage, skippedMessage } from "./rollout-messages.js";
+import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-status.js";
+
+/**
+ * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
+ * the inventory, plans, emails the forecast and writes ring windows; then each execution runs one ring
+ * (approval if required → cluster workflows under the concurrency caps (rollout-ring.ts) → failure budget →
+ * soak → health gates) and continues as new for the next, which keeps every history short. A halt waits
+ * for resume or cancel through the API; a completion digest ends it. A target every cluster already runs
+ * ends at once, without email.
+ */
+/** Skips nobody needs to hear about: the cluster is already there, past it, or in no ring at all. */
+const QUIET_SKIPS = new Set<string>(["already-at-target", "newer-than-target", "no-ring"]);
+
+export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
+  const raw = ctx.df.getInput<RolloutInput | RolloutState>();
+  const state: RolloutState = "ringIndex" in raw ? raw : { input: raw, ringIndex: 0, pinnedImages: {}, results: [] };
+  const id = ctx.df.instanceId;
+  const { input } = state;
+
+  let prepared = state.prepared;
+  let status = state.status;
+  if (!prepared) {
+    prepared = yield* activityWithRetry(ctx, "prepareRollout", { rolloutId: id, kind: input.kind, target: input.target, nowMs: nowMs(ctx) });
+    status = initialStatus(id, input, prepared);
+    ctx.df.setCustomStatus(status);
+    if (prepared.plan.clusters.every((c) => c.status === "skipped" && QUIET_SKIPS.has(c.reasonCode ?? ""))) {
+      status.phase = "nothing to do: every cluster runs the target";
+      ctx.df.setCustomStatus(status);
+      return { outcome: "completed", results: [] };
+    }
+    yield* notify(ctx, forecastMessage(id, input, prepared, nowMs(ctx)));
+    const skipped = prepared.plan.clusters.filter((c) => c.status === "skipped" && !QUIET_SKIPS.has(c.reasonCode ?? ""));
+    if (skipped.length) yield* notify(ctx, skippedMessage(id, input, skipped, nowMs(ctx)));
+    if (prepared.settings.manageWindows) yield* activityWithRetry(ctx, "applyRingWindows", { kind: input.kind, nowMs: nowMs(ctx) });
+    if (input.requiresApproval) {
+      const { timeoutMs, onTimeout } = prepared.settings.rolloutApproval;
+      const approved = yield* approval(ctx, prepared, status, "rollout", timeoutMs, onTimeout, nowMs(ctx));
+      if (!approved) return yield* finish(ctx, { ...state, prepared, status }, "rejected");
+    }
+  }
+  status = status!;
+  const ring = prepared.rings[state.ringIndex];
+  const settings = prepared.settings.rings[state.ringIndex];
+  if (!ring || !settings) return yield* finish(ctx, { ...state, prepared, status }, "completed");
+
+  const ringStatus = status.rings[state.ringIndex]!;
+  ringStatus.status = "running";
+  status.phase = `ring ${settings.name}`;
+  ctx.df.setCustomStatus(status);
+
+  if (settings.approvalRequired && ring.clusters.length > 0) {
+    const plannedStart = Date.parse(prepared.plan.rings[state.ringIndex]?.firstStart ?? iso(nowMs(ctx)));
+    const approved = yield* approval(ctx, prepared, status, settings.name, settings.approvalTimeoutMs, settings.onTimeout, plannedStart);
+    if (!approved) {
+      ringStatus.status = "rejected";
+      return yield* finish(ctx, { ...state, prepared, status }, "rejected");
+    }
+  }
+
+  const { results, canceled } = yield* runRing(ctx, input, prepared, state, ringStatus, status);
+  const allResults = [...state.results, ...results];
+  const failed = results.filter((r) => r.status === "failed");
+  ringStatus.status = canceled ? "canceled" : failed.length > settings.failureBudget ? "halted" : "succeeded";
+  if (canceled) return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+
+  if (failed.length > settings.failureBudget) {
+    const decision = yield* halt(ctx, status, settings.notify, haltMessage(id, input, settings.name, failed, settings.failureBudget, prepared.settings.baseUrl, nowMs(ctx)));
+    if (decision === "cancel") return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+    ringStatus.status = "resumed";
+  }
+
+  // Node images: later rings take exactly what this ring qualified.
+  const pinnedImages = { ...state.pinnedImages };
+  if (input.kind === "nodeImage" && state.ringIndex === 0) {
+    for (const r of results.filter((x) => x.status === "succeeded")) for (const image of Object.values(r.images ?? {})) pinnedImages[image.slice(0, image.lastIndexOf("-"))] ??= image;
+    status.pinnedImages = pinnedImages;
+  }
+
+  const last = state.ringIndex === prepared.rings.length - 1;
+  if (!last && results.some((r) => r.status === "succeeded")) {
+    const soakUntil = nowMs(ctx) + settings.soakMs;
+    status.phase = `soaking ${settings.name} until ${iso(soakUntil)}`;
+    ringStatus.soakUntil = iso(soakUntil);
+    ctx.df.setCustomStatus(status);
+    yield ctx.df.createTimer(at(soakUntil));
+    const gates = yield* activityWithRetry(ctx, "evaluateGates", {
+      gates: settings.gates,
+      clusterIds: results.filter((r) => r.status === "succeeded").map((r) => r.clusterId),
+      poolEvents: Object.fromEntries(results.map((r) => [r.clusterId, r.poolEvents])),
+    });
+    ringStatus.gates = gates.results;
+    if (!gates.passed) {
+      const failedGates = gates.results.filter((g) => !g.passed);
+      const decision = yield* halt(ctx, status, settings.notify, haltMessage(id, input, settings.name, [], settings.failureBudget, prepared.settings.baseUrl, nowMs(ctx), failedGates));
+      if (decision === "cancel") return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+    }
+  }
+  ctx.df.continueAsNew({ input, prepared, ringIndex: state.ringIndex + 1, pinnedImages, results: allResults, status } satisfies RolloutState);
+  return undefined;
+}
+
+/** Asks on-call, then waits for the answer or the timeout. Requests go out `timeout` before the ring's planned start, never before it is ready. */
+function* approval(ctx: Ctx, prepared: PreparedRollout, status: RolloutStatus, ring: string, timeoutMs: number, onTimeout: "approve" | "reject", plannedStart: number): Generator<df.Task, boolean, unknown> {
+  const requestAt = Math.max(nowMs(ctx), plannedStart - timeoutMs);
+  if (requestAt > nowMs(ctx)) {
+    status.phase = `approval for ${ring} will be requested at ${iso(requestAt)}`;
+    ctx.df.setCustomStatus(status);
+    yield ctx.df.createTimer(at(requestAt));
+  }
+  const deadline = nowMs(ctx) + timeoutMs;
+  status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
+  status.phase = `waiting for approval of ${ring}`;
+  ctx.df.setCustomStatus(status);
+  const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
+  yield* notify(ctx, approvalMessage(ctx.df.instanceId, prepared, ring, ringSettings?.notify ?? [], deadline, onTimeout, nowMs(ctx)));
+  for (;;) {
+    // Fresh tasks on every wait: a task awaited again in a new Task.any is scheduled again (see runRing).
+    const answer = ctx.df.waitForExternalEvent(RolloutEvents.approval);
+    const timer = ctx.df.createTimer(at(deadline));
+    const winner = yield ctx.df.Task.any([answer, timer]);
+    if (winner === timer) {
+      status.approval = { ...status.approval, result: `timed out: ${onTimeout}` };
+      return onTimeout === "approve";
+    }
+    const event = ApprovalEventSchema.safeParse(answer.result);
+    // An answer for another ring (given early) is not this ring's answer.
+    if (!event.success || (event.data.ring && event.data.ring !== ring)) continue;
+    timer.cancel();
+    status.approval = { ...status.approval, result: `${event.data.approved ? "approved" : "rejected"} by ${event.data.by}` };
+    return event.data.approved;
+  }
+}
+
+/** Tells on-call and waits for resume or cancel through the API. */
+function* halt(ctx: Ctx, status: RolloutStatus, teams: readonly string[], message: MessageInput): Generator<df.Task, "resume" | "cancel", unknown> {
+  status.phase = `halted: ${message.summary}`;
+  status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
+  ctx.df.setCustomStatus(status);
+  yield* notify(ctx, { ...message, teams: [...teams] });
+  for (;;) {
+    const event = ControlEventSchema.safeParse(yield ctx.df.waitForExternalEvent(RolloutEvents.control));
+    if (event.success && (event.data.action === "resume" || event.data.action === "cancel")) {
+      status.halted = undefined;
+      return event.data.action;
+    }
+  }
+}
+
+function* finish(ctx: Ctx, state: RolloutState, outcome: "completed" | "rejected" | "canceled"): Generator<df.Task, unknown, unknown> {
+  const status = state.status!;
+  status.phase = outcome;
+  for (const r of status.rings) if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
+  ctx.df.setCustomStatus(status);
+  yield* notify(ctx, completionMessage(ctx.df.instanceId, state.input, status, state.results, outcome, nowMs(ctx)));
+  return { outcome, results: state.results.map((r) => ({ name: r.name, ring: r.ring, status: r.status, ...(r.code ? { code: r.code } : {}), ...(r.reason ? { reason: r.reason } : {}) })) };
+}
+

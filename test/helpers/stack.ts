@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { simulatedAppSettings } from "../../src/app/local-run.js";
+import { parsePolicyYaml } from "../../src/config/policy.js";
+import { clockSetting, virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
+import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
+import { Simulator } from "../../src/simulator/server.js";
+import { json, startHost, waitFor, type HostProcess } from "./host-process.js";
+
+/**
+ * The whole service as `npm start` runs it, split so a test can kill the app: the simulated Azure in this
+ * process (its records are what tests check), Ringmaster's Functions app in a child `ringmaster host start`
+ * process on the same virtual clock, simulated Event Grid delivering to the child's webhook.
+ */
+export const REPO = resolve(import.meta.dirname, "..", "..");
+
+export interface Stack {
+  readonly sim: Simulator;
+  readonly clock: Clock;
+  host: HostProcess;
+  /** GET/POST to the app's HTTP API. */
+  api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
+  /** kill -9 the app and start it again on the same durable state. */
+  crashAndRestart(): Promise<void>;
+  operations(): readonly OperationRecord[];
+  emails(): readonly EmailRecord[];
+  /** Simulated time, ISO. */
+  now(): string;
+  /** Waits (real time) until the probe returns a value. */
+  until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(o: { fleetYaml: string; policyYaml: string; speed: number }): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), "rm-e2e-"));
+  const policyFile = join(dir, "policy.yaml");
+  writeFileSync(policyFile, o.policyYaml);
+  const policy = parsePolicyYaml(o.policyYaml, policyFile);
+  const fleet = parseFleetYaml(o.fleetYaml, "fleet.yaml");
+  const params = { virtualStart: Date.parse(fleet.clock.start), speed: o.speed, realStart: Date.now() };
+  const clock = virtualClock(params);
+  const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
+  const env = { ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }), RINGMASTER_LRO_POLL_SECONDS: "1" };
+  const stateDir = join(dir, "state");
+  const launch = async () => {
+    const host = await startHost(REPO, { env, stateDir, args: ["--quiet"] });
+    sim.world.events.retarget(`${host.url}/runtime/webhooks/eventgrid?functionName=aksEvents`);
+    return host;
+  };
+  let host = await launch();
+  sim.world.events.start();
+  const stack: Stack = {
+    sim,
+    clock,
+    get host() {
+      return host;
+    },
+    set host(h) {
+      host = h;
+    },
+    api: (path, init) => json(`${host.url}${path}`, init),
+    async crashAndRestart() {
+      await host.kill9();
+      host = await launch();
+    },
+    operations: () => sim.world.records.operations,
+    emails: () => sim.world.records.emails,
+    now: () => new Date(clock.now()).toISOString(),
+    until: (what, probe, timeoutMs = 60_000) => waitFor(what, async () => probe(), timeoutMs),
+    async stop() {
+      await host.stop().catch(() => {});
+      await sim.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** The rollout's status through the app's API (the app's view: phases, gates' evidence). */
+export interface RolloutView {
+  id: string;
+  runtimeStatus: string;
+  phase: string | null;
+  rings: { name: string; status: string; clusters: Record<string, { status: string; reason?: string; code?: string }>; gates?: { kind: string; gate: string; passed: boolean; evidence: string[] }[]; soakUntil?: string }[];
+  status: { approval?: { ring: string; result?: string; deadline: string }; halted?: { reason: string }; pinnedImages?: Record<string, string> };
+  output: unknown;
+}
+
+export async function rollout(stack: Stack, id: string): Promise<RolloutView | undefined> {
+  const r = await stack.api<RolloutView>(`/api/rollouts/${encodeURIComponent(id)}`);
+  return r.status === 200 ? r.body : undefined;
+}
+
+/** Waits until the rollout's phase (or runtime status) matches. */
+export async function rolloutReaches(stack: Stack, id: string, test: (r: RolloutView) => boolean, what: string, timeoutMs = 60_000): Promise<RolloutView> {
+  let last: RolloutView | undefined;
+  try {
+    return await stack.until(`${id}: ${what}`, async () => {
+      last = await rollout(stack, id);
+      return last && test(last) ? last : undefined;
+    }, timeoutMs);
+  } catch (error) {
+    // Say where it stood, in simulated time, and what the app logged last.
+    throw new Error(`${(error as Error).message} (at ${stack.now()}); last seen: ${JSON.stringify(last ?? null).slice(0, 3000)}\nhost output (tail):\n${stack.host.output().slice(-3000)}`);
+  }
+}
+
+/** PUTs of a managed cluster (Kubernetes upgrades) per cluster, from the simulator's audit. */
+export function clusterPuts(stack: Stack): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const a of stack.sim.world.records.audit) {
+    if (a.kind !== "request" || !a.what.startsWith("PUT managedClusters.createOrUpdate")) continue;
+    const path = String(a.detail?.path ?? "");
+    const name = /managedClusters\/([^/?]+)/i.exec(path)?.[1] ?? "?";
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts;
+}
