@@ -67,11 +67,18 @@ export default tseslint.config(
       "no-restricted-properties": [
         "error",
         { object: "Math", property: "random", message: "Workflows are replayed: use context.df.newGuid." },
-        { object: "Date", property: "now", message: "Workflows are replayed: use context.df.currentUtcDateTime." },
+        {
+          object: "Date",
+          property: "now",
+          message: "Workflows are replayed: use context.df.currentUtcDateTime.",
+        },
       ],
       "no-restricted-syntax": [
         "error",
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Workflows are replayed: use context.df.currentUtcDateTime." },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: "Workflows are replayed: use context.df.currentUtcDateTime.",
+        },
       ],
     },
   },

@@ -6,5 +6,9 @@ import { getRuntimeConfig } from "../src/app/runtime-config.js";
 
 getRuntimeConfig();
 
-app.timer("nodeImagePoll", { schedule: "%RINGMASTER_NODE_IMAGE_SCHEDULE%", extraInputs: [df.input.durableClient()], handler: nodeImagePoll });
+app.timer("nodeImagePoll", {
+  schedule: "%RINGMASTER_NODE_IMAGE_SCHEDULE%",
+  extraInputs: [df.input.durableClient()],
+  handler: nodeImagePoll,
+});
 app.timer("windowReconcile", { schedule: "%RINGMASTER_RECONCILE_SCHEDULE%", handler: windowReconcile });

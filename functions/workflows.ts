@@ -25,5 +25,8 @@ df.app.orchestration(WorkflowName.digest, digestWorkflow);
 const activities = createActivities(activityDeps);
 for (const [name, fn] of Object.entries(activities)) {
   const handler = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
-  df.app.activity(name, { extraInputs: [df.input.durableClient()], handler: (input: unknown, context: InvocationContext) => handler(input, context) });
+  df.app.activity(name, {
+    extraInputs: [df.input.durableClient()],
+    handler: (input: unknown, context: InvocationContext) => handler(input, context),
+  });
 }

@@ -1,6 +1,12 @@
 import type { InvocationContext } from "@azure/functions";
 import { WorkflowName, clusterInstanceId } from "../dispatch/instance-ids.js";
-import { RolloutEvents, type ClusterResult, type ClusterResultEvent, type ClusterUpgradeInput, type ControlEvent } from "../workflows/contracts.js";
+import {
+  RolloutEvents,
+  type ClusterResult,
+  type ClusterResultEvent,
+  type ClusterUpgradeInput,
+  type ControlEvent,
+} from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -18,7 +24,11 @@ export type LaunchOutcome =
 
 const ACTIVE = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
 
-export async function launchClusters(deps: ActivityDeps, input: { clusters: readonly ClusterUpgradeInput[] }, context: InvocationContext): Promise<LaunchOutcome[]> {
+export async function launchClusters(
+  deps: ActivityDeps,
+  input: { clusters: readonly ClusterUpgradeInput[] },
+  context: InvocationContext,
+): Promise<LaunchOutcome[]> {
   const durable = deps.durable(context);
   const outcomes: LaunchOutcome[] = [];
   for (const cluster of input.clusters) {
@@ -27,11 +37,19 @@ export async function launchClusters(deps: ActivityDeps, input: { clusters: read
     const owner = ownerOf(existing?.input);
     const ours = owner?.rolloutId === cluster.rolloutId && owner.runId === cluster.runId;
     if (existing && ACTIVE.has(existing.runtimeStatus)) {
-      outcomes.push(ours ? { clusterId: cluster.clusterId, state: "running" } : { clusterId: cluster.clusterId, state: "busy", busyWith: owner?.rolloutId ?? "another workflow" });
+      outcomes.push(
+        ours
+          ? { clusterId: cluster.clusterId, state: "running" }
+          : { clusterId: cluster.clusterId, state: "busy", busyWith: owner?.rolloutId ?? "another workflow" },
+      );
       continue;
     }
     if (existing && ours) {
-      outcomes.push({ clusterId: cluster.clusterId, state: "finished", result: finishedResult(cluster, existing.runtimeStatus, existing.output) });
+      outcomes.push({
+        clusterId: cluster.clusterId,
+        state: "finished",
+        result: finishedResult(cluster, existing.runtimeStatus, existing.output),
+      });
       continue;
     }
     await durable.start(WorkflowName.clusterUpgrade, instanceId, cluster);
@@ -41,36 +59,67 @@ export async function launchClusters(deps: ActivityDeps, input: { clusters: read
 }
 
 /** Forwards pause/resume/cancel to cluster workflows still waiting; one that has ended has nothing to hold. */
-export async function signalClusters(deps: ActivityDeps, input: { clusterIds: readonly string[]; event: string; data: ControlEvent }, context: InvocationContext): Promise<{ delivered: number }> {
+export async function signalClusters(
+  deps: ActivityDeps,
+  input: { clusterIds: readonly string[]; event: string; data: ControlEvent },
+  context: InvocationContext,
+): Promise<{ delivered: number }> {
   const durable = deps.durable(context);
   let delivered = 0;
-  for (const id of input.clusterIds) if (await durable.raise(instanceOf(id), input.event, input.data)) delivered++;
+  for (const id of input.clusterIds)
+    if (await durable.raise(instanceOf(id), input.event, input.data)) delivered++;
   return { delivered };
 }
 
 /** A cluster workflow's last step: tell the rollout. A rollout that is gone (canceled, terminated) no longer listens. */
-export async function reportClusterResult(deps: ActivityDeps, input: { rolloutId: string } & ClusterResultEvent, context: InvocationContext): Promise<{ delivered: boolean }> {
+export async function reportClusterResult(
+  deps: ActivityDeps,
+  input: { rolloutId: string } & ClusterResultEvent,
+  context: InvocationContext,
+): Promise<{ delivered: boolean }> {
   const durable = deps.durable(context);
   const status = await durable.status(input.rolloutId);
   if (status === undefined || !ACTIVE.has(status)) return { delivered: false };
-  const delivered = await durable.raise(input.rolloutId, RolloutEvents.clusterResult, { runId: input.runId, result: input.result } satisfies ClusterResultEvent);
+  const delivered = await durable.raise(input.rolloutId, RolloutEvents.clusterResult, {
+    runId: input.runId,
+    result: input.result,
+  } satisfies ClusterResultEvent);
   return { delivered };
 }
 
 function instanceOf(clusterId: string): string {
   const id = clusterInstanceId(clusterId);
-  if (!id) throw new Error(`"${clusterId}" is not an AKS cluster resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>)`);
+  if (!id)
+    throw new Error(
+      `"${clusterId}" is not an AKS cluster resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>)`,
+    );
   return id;
 }
 
 function ownerOf(input: unknown): { rolloutId?: string; runId?: string } | undefined {
   if (!input || typeof input !== "object") return undefined;
   const o = input as Record<string, unknown>;
-  return { ...(typeof o.rolloutId === "string" ? { rolloutId: o.rolloutId } : {}), ...(typeof o.runId === "string" ? { runId: o.runId } : {}) };
+  return {
+    ...(typeof o.rolloutId === "string" ? { rolloutId: o.rolloutId } : {}),
+    ...(typeof o.runId === "string" ? { runId: o.runId } : {}),
+  };
 }
 
 function finishedResult(cluster: ClusterUpgradeInput, runtimeStatus: string, output: unknown): ClusterResult {
-  if (runtimeStatus === "Completed" && output && typeof output === "object" && "status" in output) return output as ClusterResult;
-  const reason = runtimeStatus === "Terminated" ? "the cluster workflow was terminated" : `the cluster workflow ended ${runtimeStatus}: ${typeof output === "string" ? output.split("\n")[0] : "no result"}`;
-  return { clusterId: cluster.clusterId, name: cluster.name, ring: cluster.ring, status: runtimeStatus === "Terminated" ? "canceled" : "failed", code: "WorkflowFailed", reason, attempts: 0, poolEvents: [] };
+  if (runtimeStatus === "Completed" && output && typeof output === "object" && "status" in output)
+    return output as ClusterResult;
+  const reason =
+    runtimeStatus === "Terminated"
+      ? "the cluster workflow was terminated"
+      : `the cluster workflow ended ${runtimeStatus}: ${typeof output === "string" ? output.split("\n")[0] : "no result"}`;
+  return {
+    clusterId: cluster.clusterId,
+    name: cluster.name,
+    ring: cluster.ring,
+    status: runtimeStatus === "Terminated" ? "canceled" : "failed",
+    code: "WorkflowFailed",
+    reason,
+    attempts: 0,
+    poolEvents: [],
+  };
 }

@@ -24,7 +24,10 @@ export interface GateInput {
   readonly poolEvents: Readonly<Record<string, readonly PoolEvent[]>>;
 }
 
-export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promise<{ passed: boolean; results: GateResult[] }> {
+export async function evaluateGates(
+  deps: ActivityDeps,
+  input: GateInput,
+): Promise<{ passed: boolean; results: GateResult[] }> {
   const adapters = deps.adapters();
   const results: GateResult[] = [];
   for (const gate of input.gates) {
@@ -33,9 +36,12 @@ export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promi
       let passed = true;
       for (const id of input.clusterIds) {
         const c = await adapters.aks.getCluster(id);
-        const bad = c.provisioningState !== "Succeeded" || c.pools.some((p) => p.provisioningState !== "Succeeded");
+        const bad =
+          c.provisioningState !== "Succeeded" || c.pools.some((p) => p.provisioningState !== "Succeeded");
         if (bad) passed = false;
-        evidence.push(`${c.name}: ${c.provisioningState}${bad ? ` (pools: ${c.pools.map((p) => `${p.name}=${p.provisioningState}`).join(", ")})` : ""}`);
+        evidence.push(
+          `${c.name}: ${c.provisioningState}${bad ? ` (pools: ${c.pools.map((p) => `${p.name}=${p.provisioningState}`).join(", ")})` : ""}`,
+        );
       }
       results.push({ kind: gate, gate, passed, evidence });
     } else if (gate === "nodePoolEvents") {
@@ -48,15 +54,28 @@ export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promi
       for (const id of input.clusterIds) {
         for (const a of await adapters.alerts.firedAlerts(id, hours)) {
           const line = `${id.split("/").pop()}: ${a.rule} (${a.severity}, ${a.condition}) since ${a.startDateTime}`;
-          if (severities.includes(a.severity as (typeof severities)[number]) && a.condition === "Fired") firing.push(line);
+          if (severities.includes(a.severity as (typeof severities)[number]) && a.condition === "Fired")
+            firing.push(line);
           else ignored.push(`${line}: not blocking (gate watches ${severities.join(", ")} while fired)`);
         }
       }
       const checked = `checked ${input.clusterIds.length} cluster(s) over the last ${lookback}`;
-      results.push({ kind: "azureMonitorAlerts", gate: `azureMonitorAlerts(${severities.join(",")}, ${lookback})`, passed: firing.length === 0, evidence: [...(firing.length ? firing : [`no ${severities.join("/")} alert fired; ${checked}`]), ...ignored] });
+      results.push({
+        kind: "azureMonitorAlerts",
+        gate: `azureMonitorAlerts(${severities.join(",")}, ${lookback})`,
+        passed: firing.length === 0,
+        evidence: [
+          ...(firing.length ? firing : [`no ${severities.join("/")} alert fired; ${checked}`]),
+          ...ignored,
+        ],
+      });
     } else {
       const { url, expectStatus, timeout } = gate.httpProbe;
-      results.push({ kind: "httpProbe", gate: `httpProbe(${url})`, ...(await probe(deps, url, expectStatus, parseIsoDuration(timeout) ?? 10_000)) });
+      results.push({
+        kind: "httpProbe",
+        gate: `httpProbe(${url})`,
+        ...(await probe(deps, url, expectStatus, parseIsoDuration(timeout) ?? 10_000)),
+      });
     }
   }
   return { passed: results.every((r) => r.passed), results };
@@ -66,7 +85,10 @@ export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promi
  * A pool whose last NodePoolRolling event is Failed blocks; one that failed and then rolled successfully
  * (a retried drain) does not, but stays in the evidence.
  */
-function poolEventsGate(byCluster: Readonly<Record<string, readonly PoolEvent[]>>): { passed: boolean; evidence: string[] } {
+function poolEventsGate(byCluster: Readonly<Record<string, readonly PoolEvent[]>>): {
+  passed: boolean;
+  evidence: string[];
+} {
   const blocking: string[] = [];
   const recovered: string[] = [];
   let total = 0;
@@ -81,20 +103,43 @@ function poolEventsGate(byCluster: Readonly<Record<string, readonly PoolEvent[]>
       if (failures.length === 0) continue;
       const last = ordered.at(-1)!;
       if (last.phase === "Failed") blocking.push(`${cluster}/${pool} failed at ${last.time}`);
-      else recovered.push(`${cluster}/${pool} failed at ${failures.at(-1)!.time}, then rolled again (${last.phase} at ${last.time})`);
+      else
+        recovered.push(
+          `${cluster}/${pool} failed at ${failures.at(-1)!.time}, then rolled again (${last.phase} at ${last.time})`,
+        );
     }
   }
-  return { passed: blocking.length === 0, evidence: [...(blocking.length ? blocking : [`${total} NodePoolRolling event(s), no pool left failed`]), ...recovered] };
+  return {
+    passed: blocking.length === 0,
+    evidence: [
+      ...(blocking.length ? blocking : [`${total} NodePoolRolling event(s), no pool left failed`]),
+      ...recovered,
+    ],
+  };
 }
 
-async function probe(deps: ActivityDeps, url: string, expect: number, timeoutMs: number): Promise<{ passed: boolean; evidence: string[] }> {
+async function probe(
+  deps: ActivityDeps,
+  url: string,
+  expect: number,
+  timeoutMs: number,
+): Promise<{ passed: boolean; evidence: string[] }> {
   const settings = deps.settings();
   const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//i.test(url);
-  const target = settings.RINGMASTER_MODE === "simulator" && !loopback ? `${settings.RINGMASTER_ARM_ENDPOINT}/_sim/probe?url=${encodeURIComponent(url)}` : url;
+  const target =
+    settings.RINGMASTER_MODE === "simulator" && !loopback
+      ? `${settings.RINGMASTER_ARM_ENDPOINT}/_sim/probe?url=${encodeURIComponent(url)}`
+      : url;
   try {
     const res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
-    return { passed: res.status === expect, evidence: [`GET ${url} answered ${res.status} (expected ${expect})`] };
+    return {
+      passed: res.status === expect,
+      evidence: [`GET ${url} answered ${res.status} (expected ${expect})`],
+    };
   } catch (error) {
-    return { passed: false, evidence: [`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`] };
+    return {
+      passed: false,
+      evidence: [`GET ${url} failed: ${error instanceof Error ? error.message : String(error)}`],
+    };
   }
 }

@@ -6,6 +6,7 @@ import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { approveFleetGate, publishAudit, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
 import { prepareRollout } from "./prepare.js";
+import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
 import { applyRingWindows } from "./windows.js";
 
@@ -18,16 +19,21 @@ export function createActivities(deps: ActivityDeps) {
     loadInventory: (input: { withNodeImages: boolean }) => loadInventory(deps, input),
     prepareRollout: (input: Parameters<typeof prepareRollout>[1]) => prepareRollout(deps, input),
     applyRingWindows: (input: Parameters<typeof applyRingWindows>[1]) => applyRingWindows(deps, input),
-    launchClusters: (input: Parameters<typeof launchClusters>[1], context: InvocationContext) => launchClusters(deps, input, context),
-    signalClusters: (input: Parameters<typeof signalClusters>[1], context: InvocationContext) => signalClusters(deps, input, context),
-    reportClusterResult: (input: Parameters<typeof reportClusterResult>[1], context: InvocationContext) => reportClusterResult(deps, input, context),
+    launchClusters: (input: Parameters<typeof launchClusters>[1], context: InvocationContext) =>
+      launchClusters(deps, input, context),
+    signalClusters: (input: Parameters<typeof signalClusters>[1], context: InvocationContext) =>
+      signalClusters(deps, input, context),
+    reportClusterResult: (input: Parameters<typeof reportClusterResult>[1], context: InvocationContext) =>
+      reportClusterResult(deps, input, context),
     preflight: (input: Parameters<typeof preflight>[1]) => preflight(deps, input),
     startUpgrade: (input: Parameters<typeof startUpgrade>[1]) => startUpgrade(deps, input),
     checkOperation: (input: Parameters<typeof checkOperation>[1]) => checkOperation(deps, input),
     inspectCluster: (input: { clusterId: string }) => inspectCluster(deps, input),
     evaluateGates: (input: Parameters<typeof evaluateGates>[1]) => evaluateGates(deps, input),
     findStaleNodeImages: () => findStaleNodeImages(deps),
-    queueNotification: (input: Parameters<typeof queueNotification>[1], context: InvocationContext) => queueNotification(deps, input, context),
+    planSupportUpgrade: (input: Parameters<typeof planSupportUpgrade>[1]) => planSupportUpgrade(deps, input),
+    queueNotification: (input: Parameters<typeof queueNotification>[1], context: InvocationContext) =>
+      queueNotification(deps, input, context),
     sendDigest: (input: Parameters<typeof sendDigest>[1]) => sendDigest(deps, input),
     tagCluster: (input: Parameters<typeof tagCluster>[1]) => tagCluster(deps, input),
     approveFleetGate: (input: Parameters<typeof approveFleetGate>[1]) => approveFleetGate(deps, input),

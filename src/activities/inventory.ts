@@ -9,14 +9,19 @@ import type { ActivityDeps } from "./deps.js";
  * The fleet as it is now: every cluster of the managed subscriptions with its pools, windows and auto-upgrade
  * settings, the GA versions of each region, and (for node-image rollouts) each pool's latest image.
  */
-export async function loadInventory(deps: ActivityDeps, input: { withNodeImages: boolean }): Promise<Inventory> {
+export async function loadInventory(
+  deps: ActivityDeps,
+  input: { withNodeImages: boolean },
+): Promise<Inventory> {
   const { aks } = deps.adapters();
   const clusters: InventoryCluster[] = [];
   const versions: Record<string, string[]> = {};
   for (const sub of deps.settings().RINGMASTER_SUBSCRIPTION_IDS) {
     for (const c of await aks.listClusters(sub)) {
       const configs = await aks.listMaintenanceConfigurations(c.id);
-      const latest = input.withNodeImages ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name))) : [];
+      const latest = input.withNodeImages
+        ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name)))
+        : [];
       clusters.push(toInventoryCluster(c, configs, latest));
       const region = c.location.toLowerCase();
       versions[region] ??= await aks.listKubernetesVersions(sub, region);
@@ -25,7 +30,11 @@ export async function loadInventory(deps: ActivityDeps, input: { withNodeImages:
   return { clusters, availableVersions: versions };
 }
 
-export function toInventoryCluster(c: ClusterInfo, configs: readonly MaintenanceConfiguration[], latestImages: readonly (string | undefined)[] = []): InventoryCluster {
+export function toInventoryCluster(
+  c: ClusterInfo,
+  configs: readonly MaintenanceConfiguration[],
+  latestImages: readonly (string | undefined)[] = [],
+): InventoryCluster {
   const byName = new Map(configs.map((m) => [m.name ?? "", m]));
   return {
     id: c.id,
@@ -55,7 +64,8 @@ export function toInventoryCluster(c: ClusterInfo, configs: readonly Maintenance
   };
 }
 
-const isoDate = (d: Date | string | undefined) => (d === undefined ? undefined : typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+const isoDate = (d: Date | string | undefined) =>
+  d === undefined ? undefined : typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10);
 
 /** An AKS maintenance configuration (SDK model, dates as Date) as a domain window source. */
 export function windowOf(config: MaintenanceConfiguration | undefined): WindowSource | undefined {
@@ -68,7 +78,14 @@ export function windowOf(config: MaintenanceConfiguration | undefined): WindowSo
       durationHours: w.durationHours,
       utcOffset: w.utcOffset ?? "+00:00",
       ...(w.startDate ? { startDate: isoDate(w.startDate) } : {}),
-      ...(w.notAllowedDates?.length ? { notAllowedDates: w.notAllowedDates.map((d) => ({ start: isoDate(d.start)!, end: isoDate(d.end)! })) } : {}),
+      ...(w.notAllowedDates?.length
+        ? {
+            notAllowedDates: w.notAllowedDates.map((d) => ({
+              start: isoDate(d.start)!,
+              end: isoDate(d.end)!,
+            })),
+          }
+        : {}),
     });
     return parsed.success ? { kind: "window", spec: fromAksWindow(parsed.data) } : undefined;
   }
@@ -76,8 +93,13 @@ export function windowOf(config: MaintenanceConfiguration | undefined): WindowSo
     return {
       kind: "legacy",
       config: {
-        timeInWeek: config.timeInWeek.filter((t) => t.day && WEEK_DAYS.includes(t.day as (typeof WEEK_DAYS)[number])).map((t) => ({ day: t.day as (typeof WEEK_DAYS)[number], hourSlots: t.hourSlots ?? [] })),
-        notAllowedTime: (config.notAllowedTime ?? []).map((t) => ({ start: new Date(t.start ?? 0).toISOString(), end: new Date(t.end ?? 0).toISOString() })),
+        timeInWeek: config.timeInWeek
+          .filter((t) => t.day && WEEK_DAYS.includes(t.day as (typeof WEEK_DAYS)[number]))
+          .map((t) => ({ day: t.day as (typeof WEEK_DAYS)[number], hourSlots: t.hourSlots ?? [] })),
+        notAllowedTime: (config.notAllowedTime ?? []).map((t) => ({
+          start: new Date(t.start ?? 0).toISOString(),
+          end: new Date(t.end ?? 0).toISOString(),
+        })),
       },
     };
   }
@@ -92,12 +114,19 @@ export interface StalePool {
 }
 
 /** Node pools whose image is older than the newest in their region (AKS emits no event for new images). */
-export async function findStaleNodeImages(deps: ActivityDeps): Promise<{ stale: StalePool[]; families: string[] }> {
+export async function findStaleNodeImages(
+  deps: ActivityDeps,
+): Promise<{ stale: StalePool[]; families: string[] }> {
   const inventory = await loadInventory(deps, { withNodeImages: true });
   const stale = inventory.clusters.flatMap((c) =>
     c.nodePools
       .filter((p) => p.latestNodeImageVersion && p.latestNodeImageVersion > p.nodeImageVersion)
-      .map((p) => ({ clusterId: c.id, pool: p.name, current: p.nodeImageVersion, latest: p.latestNodeImageVersion! })),
+      .map((p) => ({
+        clusterId: c.id,
+        pool: p.name,
+        current: p.nodeImageVersion,
+        latest: p.latestNodeImageVersion!,
+      })),
   );
   return { stale, families: [...new Set(stale.map((s) => imageFamily(s.latest)))].sort() };
 }

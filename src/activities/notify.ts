@@ -21,11 +21,17 @@ export interface DigestInput {
   readonly messages: readonly Message[];
 }
 
-export async function queueNotification(deps: ActivityDeps, input: MessageInput, context: InvocationContext): Promise<{ digest: string }> {
+export async function queueNotification(
+  deps: ActivityDeps,
+  input: MessageInput,
+  context: InvocationContext,
+): Promise<{ digest: string }> {
   const message = MessageSchema.parse(input);
   const policy = deps.policy();
   const teams = message.teams.length ? [...message.teams].sort() : Object.keys(policy.spec.onCall).sort();
-  const slotMs = message.urgent ? URGENT_SLOT_MS : (parseIsoDuration(policy.spec.notifications?.digest ?? "PT30M") ?? 1_800_000);
+  const slotMs = message.urgent
+    ? URGENT_SLOT_MS
+    : (parseIsoDuration(policy.spec.notifications?.digest ?? "PT30M") ?? 1_800_000);
   const durable = deps.durable(context);
   const now = deps.adapters().clock.now();
   // A digest whose slot has ended may already have sent; a message then goes to the next slot.
@@ -34,7 +40,11 @@ export async function queueNotification(deps: ActivityDeps, input: MessageInput,
     const status = await durable.status(id);
     if (status === undefined) {
       try {
-        await durable.start(DIGEST_WORKFLOW, id, { teams, slotEnd, messages: [message] } satisfies DigestInput);
+        await durable.start(DIGEST_WORKFLOW, id, {
+          teams,
+          slotEnd,
+          messages: [message],
+        } satisfies DigestInput);
         return { digest: id };
       } catch {
         // Started by someone else meanwhile: fall through and raise to it.
@@ -46,7 +56,10 @@ export async function queueNotification(deps: ActivityDeps, input: MessageInput,
   }
 }
 
-export async function sendDigest(deps: ActivityDeps, input: { teams: readonly string[]; messages: readonly Message[]; digestId: string }): Promise<{ sent: number; recipients: string[] }> {
+export async function sendDigest(
+  deps: ActivityDeps,
+  input: { teams: readonly string[]; messages: readonly Message[]; digestId: string },
+): Promise<{ sent: number; recipients: string[] }> {
   const policy = deps.policy();
   const recipients = recipientsFor(policy, input.teams);
   const unique = [...new Map(input.messages.map((m) => [m.key, m])).values()];
@@ -55,6 +68,13 @@ export async function sendDigest(deps: ActivityDeps, input: { teams: readonly st
   // The Operation-Id is derived from the digest, so a retried activity re-sends the same operation, not a second email.
   const hash = createHash("sha256").update(input.digestId).digest("hex");
   const operationId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
-  await deps.adapters().email.send({ from: policy.spec.notifications?.from ?? "DoNotReply@ringmaster.local", to: recipients, subject: email.subject, text: email.text, html: email.html, operationId });
+  await deps.adapters().email.send({
+    from: policy.spec.notifications?.from ?? "DoNotReply@ringmaster.local",
+    to: recipients,
+    subject: email.subject,
+    text: email.text,
+    html: email.html,
+    operationId,
+  });
   return { sent: unique.length, recipients };
 }

@@ -37,10 +37,14 @@ export interface PreparedRollout {
   };
 }
 
-export async function prepareRollout(deps: ActivityDeps, input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number }): Promise<PreparedRollout> {
+export async function prepareRollout(
+  deps: ActivityDeps,
+  input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number },
+): Promise<PreparedRollout> {
   const policy = deps.policy();
   const inventory = await loadInventory(deps, { withNodeImages: input.kind === "nodeImage" });
-  const target: PlanTarget = input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
+  const target: PlanTarget =
+    input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
   const rings = effectiveRings(policy);
   const blocked = freezeIntervals(policy.spec.freezes).map((f) => ({ start: f.start, end: f.end }));

@@ -1,7 +1,15 @@
 import type { ClusterInfo, OperationCheck, OperationHandle } from "../azure/aks.js";
 import { describeAzureError } from "../azure/errors.js";
 import { imageFamily } from "../domain/inventory.js";
-import { channelTarget, compareVersions, formatVersion, mustParseVersion, parseVersion, upgradeLevel, type AksChannel } from "../domain/versions.js";
+import {
+  channelTarget,
+  compareVersions,
+  formatVersion,
+  mustParseVersion,
+  parseVersion,
+  upgradeLevel,
+  type AksChannel,
+} from "../domain/versions.js";
 import type { Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -10,7 +18,17 @@ import type { ActivityDeps } from "./deps.js";
  * at all, the single write that starts the upgrade, the check of a running operation, and the inspection
  * that verifies the result. Expected refusals come back as values with AKS's or our own code.
  */
-const BUSY_STATES = ["upgrading", "updating", "scaling", "creating", "deleting", "canceling", "upgradingnodeimageversion", "starting", "stopping"];
+const BUSY_STATES = [
+  "upgrading",
+  "updating",
+  "scaling",
+  "creating",
+  "deleting",
+  "canceling",
+  "upgradingnodeimageversion",
+  "starting",
+  "stopping",
+];
 
 export interface PreflightInput {
   readonly clusterId: string;
@@ -25,40 +43,88 @@ export interface PoolPlan {
   readonly to: string;
 }
 
-export type PreflightResult = Outcome<{ cluster: ClusterInfo; pools: PoolPlan[]; skippedPools: { pool: string; reason: string }[] }>;
+export type PreflightResult = Outcome<{
+  cluster: ClusterInfo;
+  pools: PoolPlan[];
+  skippedPools: { pool: string; reason: string }[];
+}>;
 
-const refuse = (code: string, message: string, retriable = false): PreflightResult => ({ ok: false, code, message, retriable });
+const refuse = (code: string, message: string, retriable = false): PreflightResult => ({
+  ok: false,
+  code,
+  message,
+  retriable,
+});
 
 export async function preflight(deps: ActivityDeps, input: PreflightInput): Promise<PreflightResult> {
   const { aks } = deps.adapters();
   const c = await aks.getCluster(input.clusterId);
-  if (c.powerState.toLowerCase() === "stopped") return refuse("ClusterStopped", `${c.name} is stopped; AKS upgrades only running clusters`);
+  if (c.powerState.toLowerCase() === "stopped")
+    return refuse("ClusterStopped", `${c.name} is stopped; AKS upgrades only running clusters`);
   if (BUSY_STATES.includes(c.provisioningState.toLowerCase())) {
-    return refuse("OperationInProgress", `${c.name} is ${c.provisioningState}: another operation is running`, true);
+    return refuse(
+      "OperationInProgress",
+      `${c.name} is ${c.provisioningState}: another operation is running`,
+      true,
+    );
   }
   if (input.kind === "kubernetes") {
     if (c.upgradeChannel.toLowerCase() !== "none") {
-      const available = (await aks.getUpgradeProfile(c.id)).upgrades.map((v) => parseVersion(v)).filter((v) => v !== undefined);
-      const pick = channelTarget(c.upgradeChannel.toLowerCase() as AksChannel, mustParseVersion(c.currentKubernetesVersion), available);
-      const would = pick && compareVersions(pick, mustParseVersion(c.currentKubernetesVersion)) > 0 ? ` (AKS would take it to ${formatVersion(pick)} itself)` : "";
-      return refuse("AutoUpgradeChannelConflict", `AKS auto-upgrade channel "${c.upgradeChannel}" is set on ${c.name}${would}; whichever runs first wins. Set upgradeChannel to none so Ringmaster owns upgrades.`);
+      const available = (await aks.getUpgradeProfile(c.id)).upgrades
+        .map((v) => parseVersion(v))
+        .filter((v) => v !== undefined);
+      const pick = channelTarget(
+        c.upgradeChannel.toLowerCase() as AksChannel,
+        mustParseVersion(c.currentKubernetesVersion),
+        available,
+      );
+      const would =
+        pick && compareVersions(pick, mustParseVersion(c.currentKubernetesVersion)) > 0
+          ? ` (AKS would take it to ${formatVersion(pick)} itself)`
+          : "";
+      return refuse(
+        "AutoUpgradeChannelConflict",
+        `AKS auto-upgrade channel "${c.upgradeChannel}" is set on ${c.name}${would}; whichever runs first wins. Set upgradeChannel to none so Ringmaster owns upgrades.`,
+      );
     }
     const current = mustParseVersion(c.currentKubernetesVersion);
     const target = mustParseVersion(input.target);
     const poolsBehind = c.pools.filter((p) => p.currentOrchestratorVersion !== input.target);
     const level = upgradeLevel(current, target);
-    if (level === "none" && poolsBehind.length === 0 && c.provisioningState === "Succeeded") return refuse("AlreadyAtTarget", `${c.name} already runs ${input.target}`);
-    if (level === "downgrade") return refuse("NewerThanTarget", `${c.name} runs ${c.currentKubernetesVersion}, newer than ${input.target}`);
-    if (level === "skip") return refuse("WouldSkipMinor", `${c.name} runs ${c.currentKubernetesVersion}; ${input.target} would skip a minor (AKS upgrades one minor at a time)`);
+    if (level === "none" && poolsBehind.length === 0 && c.provisioningState === "Succeeded")
+      return refuse("AlreadyAtTarget", `${c.name} already runs ${input.target}`);
+    if (level === "downgrade")
+      return refuse(
+        "NewerThanTarget",
+        `${c.name} runs ${c.currentKubernetesVersion}, newer than ${input.target}`,
+      );
+    if (level === "skip")
+      return refuse(
+        "WouldSkipMinor",
+        `${c.name} runs ${c.currentKubernetesVersion}; ${input.target} would skip a minor (AKS upgrades one minor at a time)`,
+      );
     if (level !== "none") {
       const upgrades = (await aks.getUpgradeProfile(c.id)).upgrades;
-      if (!upgrades.includes(input.target)) return refuse("TargetNotAvailable", `${input.target} is not (yet) an available upgrade for ${c.name} in ${c.location}`, true);
+      if (!upgrades.includes(input.target))
+        return refuse(
+          "TargetNotAvailable",
+          `${input.target} is not (yet) an available upgrade for ${c.name} in ${c.location}`,
+          true,
+        );
     }
-    return { ok: true, cluster: c, pools: poolsBehind.map((p) => ({ pool: p.name, from: p.currentOrchestratorVersion, to: input.target })), skippedPools: [] };
+    return {
+      ok: true,
+      cluster: c,
+      pools: poolsBehind.map((p) => ({ pool: p.name, from: p.currentOrchestratorVersion, to: input.target })),
+      skippedPools: [],
+    };
   }
   const os = c.nodeOSUpgradeChannel.toLowerCase();
   if (os === "nodeimage" || os === "securitypatch") {
-    return refuse("AutoUpgradeChannelConflict", `AKS node OS channel "${c.nodeOSUpgradeChannel}" is set on ${c.name}; AKS reimages it on its own. Set nodeOSUpgradeChannel to None so Ringmaster owns node images.`);
+    return refuse(
+      "AutoUpgradeChannelConflict",
+      `AKS node OS channel "${c.nodeOSUpgradeChannel}" is set on ${c.name}; AKS reimages it on its own. Set nodeOSUpgradeChannel to None so Ringmaster owns node images.`,
+    );
   }
   const pools: PoolPlan[] = [];
   const skippedPools: { pool: string; reason: string }[] = [];
@@ -70,13 +136,20 @@ export async function preflight(deps: ActivityDeps, input: PreflightInput): Prom
     if (pinned && latest !== pinned) {
       skippedPools.push({
         pool: p.name,
-        reason: latest > pinned ? `${c.location} now offers ${latest}; this rollout stays on ${pinned}, the image an earlier ring qualified` : `the qualified image ${pinned} is not yet released in ${c.location}`,
+        reason:
+          latest > pinned
+            ? `${c.location} now offers ${latest}; this rollout stays on ${pinned}, the image an earlier ring qualified`
+            : `the qualified image ${pinned} is not yet released in ${c.location}`,
       });
       continue;
     }
     pools.push({ pool: p.name, from: p.nodeImageVersion, to: wanted });
   }
-  if (pools.length === 0 && skippedPools.length === 0) return refuse("AlreadyAtTarget", `every pool of ${c.name} already runs its target image`);
+  if (pools.length === 0 && skippedPools.length === 0)
+    return refuse("AlreadyAtTarget", `every pool of ${c.name} already runs its target image`);
+  // AKS installs only the newest image of a region; a pool whose region moved past the qualified image waits for the next refresh.
+  if (pools.length === 0)
+    return refuse("HeldAtQualifiedImage", skippedPools.map((s) => `${s.pool}: ${s.reason}`).join("; "));
   return { ok: true, cluster: c, pools, skippedPools };
 }
 
@@ -86,6 +159,8 @@ export interface StartInput {
   readonly target: string;
   readonly pool?: string;
   readonly retry?: boolean;
+  /** Node images: the image the pool should end on; a pool already on it is not re-imaged. */
+  readonly toImage?: string;
 }
 
 /**
@@ -94,9 +169,21 @@ export interface StartInput {
  * AKS answers 409 (an operation is in progress), and the upgrade already under way to this target is
  * adopted instead of failing or writing twice.
  */
-export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promise<Outcome<{ handle: OperationHandle }>> {
+export async function startUpgrade(
+  deps: ActivityDeps,
+  input: StartInput,
+): Promise<Outcome<{ handle: OperationHandle }>> {
   const { aks } = deps.adapters();
   try {
+    if (input.kind === "nodeImage" && input.toImage) {
+      // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
+      const pool = (await aks.getCluster(input.clusterId)).pools.find((p) => p.name === input.pool);
+      if (pool && pool.nodeImageVersion >= input.toImage && pool.provisioningState === "Succeeded")
+        return {
+          ok: true,
+          handle: { kind: "watch", clusterId: input.clusterId, pool: pool.name, token: "" },
+        };
+    }
     const handle =
       input.kind === "nodeImage"
         ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!)
@@ -111,18 +198,24 @@ export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promi
       if (adopted) return { ok: true, handle: adopted };
     }
     const subcode = (error as { details?: { error?: { subcode?: string } } }).details?.error?.subcode;
-    return { ok: false, code: subcode ? `${f.code}/${subcode}` : f.code, message: f.message, retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500 };
+    return {
+      ok: false,
+      code: subcode ? `${f.code}/${subcode}` : f.code,
+      message: f.message,
+      retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500,
+    };
   }
 }
 
 async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationHandle | undefined> {
   const c = await deps.adapters().aks.getCluster(input.clusterId);
   if (input.kind === "kubernetes") {
-    const ours = c.kubernetesVersion === input.target && BUSY_STATES.includes(c.provisioningState.toLowerCase());
+    const ours =
+      c.kubernetesVersion === input.target && BUSY_STATES.includes(c.provisioningState.toLowerCase());
     return ours ? { kind: "watch", clusterId: c.id, token: "" } : undefined;
   }
   const pool = c.pools.find((p) => p.name === input.pool);
-  const ours = pool && BUSY_STATES.includes(pool.provisioningState.toLowerCase());
+  const ours = pool && pool.provisioningState.toLowerCase() === "upgradingnodeimageversion";
   return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
 }
 

@@ -17,16 +17,29 @@ export interface WindowChange {
   readonly now: string;
 }
 
-const CONFIG = { kubernetes: "aksManagedAutoUpgradeSchedule", nodeImage: "aksManagedNodeOSUpgradeSchedule" } as const;
+const CONFIG = {
+  kubernetes: "aksManagedAutoUpgradeSchedule",
+  nodeImage: "aksManagedNodeOSUpgradeSchedule",
+} as const;
 
-export async function applyRingWindows(deps: ActivityDeps, input: { kind: "kubernetes" | "nodeImage"; nowMs: number; clusterIds?: string[] }): Promise<{ written: WindowChange[]; unchanged: number }> {
+export async function applyRingWindows(
+  deps: ActivityDeps,
+  input: { kind: "kubernetes" | "nodeImage"; nowMs: number; clusterIds?: string[] },
+): Promise<{ written: WindowChange[]; unchanged: number }> {
   const policy = deps.policy();
   if (!policy.spec.manageWindows) return { written: [], unchanged: 0 };
   const { aks } = deps.adapters();
   const freezes = freezeIntervals(policy.spec.freezes);
   const rings = new Map(effectiveRings(policy).map((r) => [r.name, r]));
-  const clusters = (await Promise.all(deps.settings().RINGMASTER_SUBSCRIPTION_IDS.map((s) => aks.listClusters(s)))).flat();
-  const inventoryLike = clusters.map((c) => ({ ...c, kubernetesVersion: c.currentKubernetesVersion, nodePools: [], windows: {} }));
+  const clusters = (
+    await Promise.all(deps.settings().RINGMASTER_SUBSCRIPTION_IDS.map((s) => aks.listClusters(s)))
+  ).flat();
+  const inventoryLike = clusters.map((c) => ({
+    ...c,
+    kubernetesVersion: c.currentKubernetesVersion,
+    nodePools: [],
+    windows: {},
+  }));
   const assignment = assignRings(policy, inventoryLike);
   const written: WindowChange[] = [];
   let unchanged = 0;
@@ -59,12 +72,25 @@ function toSdk(w: AksWindowPayload): NonNullable<MaintenanceConfiguration["maint
     durationHours: w.durationHours,
     utcOffset: w.utcOffset,
     ...(w.startDate ? { startDate: new Date(`${w.startDate}T00:00:00Z`) } : {}),
-    ...(w.notAllowedDates ? { notAllowedDates: w.notAllowedDates.map((d) => ({ start: new Date(`${d.start}T00:00:00Z`), end: new Date(`${d.end}T00:00:00Z`) })) } : {}),
+    ...(w.notAllowedDates
+      ? {
+          notAllowedDates: w.notAllowedDates.map((d) => ({
+            start: new Date(`${d.start}T00:00:00Z`),
+            end: new Date(`${d.end}T00:00:00Z`),
+          })),
+        }
+      : {}),
   };
 }
 
 function describeWindow(w: AksWindowPayload): string {
-  return canonical({ schedule: w.schedule, startTime: w.startTime, durationHours: w.durationHours, utcOffset: w.utcOffset, notAllowedDates: w.notAllowedDates ?? [] });
+  return canonical({
+    schedule: w.schedule,
+    startTime: w.startTime,
+    durationHours: w.durationHours,
+    utcOffset: w.utcOffset,
+    notAllowedDates: w.notAllowedDates ?? [],
+  });
 }
 
 function describe(config: MaintenanceConfiguration | undefined): string {
@@ -72,14 +98,24 @@ function describe(config: MaintenanceConfiguration | undefined): string {
   if (!w) return "none";
   const day = (d: Date | string) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
   const schedule = Object.fromEntries(Object.entries(w.schedule).filter(([, v]) => v !== undefined));
-  return canonical({ schedule, startTime: w.startTime, durationHours: w.durationHours, utcOffset: w.utcOffset ?? "+00:00", notAllowedDates: (w.notAllowedDates ?? []).map((d) => ({ start: day(d.start), end: day(d.end) })) });
+  return canonical({
+    schedule,
+    startTime: w.startTime,
+    durationHours: w.durationHours,
+    utcOffset: w.utcOffset ?? "+00:00",
+    notAllowedDates: (w.notAllowedDates ?? []).map((d) => ({ start: day(d.start), end: day(d.end) })),
+  });
 }
 
 /** JSON with keys sorted at every level: ARM hands properties back in its own order, which is not drift. */
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => a.localeCompare(b)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .filter(([, x]) => x !== undefined)
+            .sort(([a], [b]) => a.localeCompare(b)),
+        )
       : v,
   );
 }

@@ -19,7 +19,10 @@ export async function nodeImagePoll(_timer: Timer, context: InvocationContext): 
     await client.getStatus(id);
     context.info(`node-image poll ${id} already ran`);
   } catch {
-    await client.startNew(WorkflowName.nodeImageRefresh, { instanceId: id, input: { policy: policy.metadata.name } });
+    await client.startNew(WorkflowName.nodeImageRefresh, {
+      instanceId: id,
+      input: { policy: policy.metadata.name },
+    });
     context.info(`node-image poll started ${id}`);
   }
 }
@@ -30,7 +33,10 @@ export async function windowReconcile(_timer: Timer, context: InvocationContext)
   const now = getAdapters().clock.now();
   for (const kind of ["kubernetes", "nodeImage"] as const) {
     const result = await activities.applyRingWindows({ kind, nowMs: now });
-    for (const w of result.written) context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
-    context.info(`window reconcile (${kind}): ${result.written.length} written, ${result.unchanged} unchanged`);
+    for (const w of result.written)
+      context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
+    context.info(
+      `window reconcile (${kind}): ${result.written.length} written, ${result.unchanged} unchanged`,
+    );
   }
 }

@@ -33,7 +33,13 @@ export interface LocalRun {
 }
 
 /** The app settings that point Ringmaster at a running simulator (what local.settings.json holds in Azure). */
-export function simulatedAppSettings(o: { sim: Simulator; fleet: Fleet; policy: Policy; policyFile: string; clock: string }): Record<string, string> {
+export function simulatedAppSettings(o: {
+  sim: Simulator;
+  fleet: Fleet;
+  policy: Policy;
+  policyFile: string;
+  clock: string;
+}): Record<string, string> {
   return {
     RINGMASTER_MODE: "simulator",
     RINGMASTER_POLICY_FILE: resolve(o.policyFile),
@@ -59,10 +65,23 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   // Delivery starts once the app's webhook is up; Event Grid validates the subscription first.
   const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ringmaster-run-"));
-  const env = simulatedAppSettings({ sim, fleet, policy, policyFile: options.policyFile, clock: clockSetting({ virtualStart, speed, realStart }) });
+  const env = simulatedAppSettings({
+    sim,
+    fleet,
+    policy,
+    policyFile: options.policyFile,
+    clock: clockSetting({ virtualStart, speed, realStart }),
+  });
   let host: LocalHost;
   try {
-    host = await LocalHost.start({ appDir: options.appDir, clock, port: options.port ?? 0, stateDir, env, ...(options.verbose ? {} : { logger: silentLogger() }) });
+    host = await LocalHost.start({
+      appDir: options.appDir,
+      clock,
+      port: options.port ?? 0,
+      stateDir,
+      env,
+      ...(options.verbose ? {} : { logger: silentLogger() }),
+    });
   } catch (error) {
     await sim.stop();
     throw error;

@@ -33,5 +33,8 @@ export function getAdapters(): Adapters {
 
 /** Base URL people use to act on emails and the API. */
 export function publicBaseUrl(): string {
-  return getRuntimeConfig().settings.RINGMASTER_PUBLIC_BASE_URL ?? `http://${process.env.WEBSITE_HOSTNAME ?? "localhost:7071"}`;
+  return (
+    getRuntimeConfig().settings.RINGMASTER_PUBLIC_BASE_URL ??
+    `http://${process.env.WEBSITE_HOSTNAME ?? "localhost:7071"}`
+  );
 }

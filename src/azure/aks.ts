@@ -130,6 +130,14 @@ export class AksAdapter {
     const current = await this.call(ref, "read", () =>
       client.managedClusters.get(ref.resourceGroup, ref.name),
     );
+    // Already there (an earlier, interrupted attempt finished): nothing to write; the handle reports success.
+    const done =
+      current.currentKubernetesVersion === target &&
+      current.provisioningState === "Succeeded" &&
+      (current.agentPoolProfiles ?? []).every(
+        (p) => (p.currentOrchestratorVersion ?? p.orchestratorVersion) === target,
+      );
+    if (done && !options.forceUntil) return { kind: "watch", clusterId: ref.id, token: "" };
     const desired: ManagedCluster = {
       ...current,
       kubernetesVersion: target,
@@ -240,7 +248,14 @@ export class AksAdapter {
     if (state === "succeeded") return { done: true, status: "succeeded" };
     if (state === "canceled") return { done: true, status: "canceled" };
     if (state === "failed") {
-      return { done: true, status: "failed", error: c.provisioningError ?? { code: "ProvisioningFailed", message: `${c.name} ended in provisioning state Failed` } };
+      return {
+        done: true,
+        status: "failed",
+        error: c.provisioningError ?? {
+          code: "ProvisioningFailed",
+          message: `${c.name} ended in provisioning state Failed`,
+        },
+      };
     }
     return { done: false, status: "running" };
   }
@@ -266,8 +281,17 @@ export class AksAdapter {
   async updateTags(clusterId: string, tags: Record<string, string>): Promise<void> {
     const ref = this.ref(clusterId);
     const client = this.o.client(ref.subscriptionId);
-    const current = await this.call(ref, "read", () => client.managedClusters.get(ref.resourceGroup, ref.name));
-    await this.call(ref, "write", () => client.managedClusters.updateTags(ref.resourceGroup, ref.name, { tags: { ...(current.tags ?? {}), ...tags } }, { updateIntervalInMs: this.o.pollIntervalMs }));
+    const current = await this.call(ref, "read", () =>
+      client.managedClusters.get(ref.resourceGroup, ref.name),
+    );
+    await this.call(ref, "write", () =>
+      client.managedClusters.updateTags(
+        ref.resourceGroup,
+        ref.name,
+        { tags: { ...(current.tags ?? {}), ...tags } },
+        { updateIntervalInMs: this.o.pollIntervalMs },
+      ),
+    );
   }
 
   async getMaintenanceConfiguration(

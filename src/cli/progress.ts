@@ -9,7 +9,10 @@ interface RolloutView {
   instanceId: string;
   runtimeStatus: string;
   output?: unknown;
-  customStatus?: { phase?: string; rings?: { name: string; status: string; clusters: Record<string, { status: string; reason?: string }> }[] } | null;
+  customStatus?: {
+    phase?: string;
+    rings?: { name: string; status: string; clusters: Record<string, { status: string; reason?: string }> }[];
+  } | null;
 }
 
 export class ProgressReporter {
@@ -28,22 +31,37 @@ export class ProgressReporter {
     const instances = (await res.json()) as RolloutView[];
     for (const i of instances.filter((x) => x.instanceId.startsWith("rollout:"))) {
       const why = i.runtimeStatus === "Failed" ? ` — ${describeOutput(i.output)}` : "";
-      this.note(`${i.instanceId}`, `${i.runtimeStatus}: ${i.customStatus?.phase ?? ""}${why}`, (v) => `[${stamp}] ${i.instanceId.replace(/^rollout:[^:]+:/, "rollout ")} — ${v}`);
+      this.note(
+        `${i.instanceId}`,
+        `${i.runtimeStatus}: ${i.customStatus?.phase ?? ""}${why}`,
+        (v) => `[${stamp}] ${i.instanceId.replace(/^rollout:[^:]+:/, "rollout ")} — ${v}`,
+      );
       for (const ring of i.customStatus?.rings ?? []) {
         for (const [name, c] of Object.entries(ring.clusters)) {
-          this.note(`${i.instanceId}|${name}`, c.status, (v) => `[${stamp}]   ${ring.name}/${name}: ${v}${c.reason && v !== "scheduled" ? ` (${c.reason.slice(0, 140)})` : ""}`);
+          this.note(
+            `${i.instanceId}|${name}`,
+            c.status,
+            (v) =>
+              `[${stamp}]   ${ring.name}/${name}: ${v}${c.reason && v !== "scheduled" ? ` (${c.reason.slice(0, 140)})` : ""}`,
+          );
         }
       }
     }
     const ops = this.run.sim.world.records.operations;
-    for (const op of ops.slice(this.operations)) this.print(`[${op.start.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} → ${op.target}`);
+    for (const op of ops.slice(this.operations))
+      this.print(
+        `[${op.start.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} → ${op.target}`,
+      );
     this.operations = ops.length;
     for (const op of ops.filter((o) => o.end && !this.seen.has(`op:${o.id}:${o.pool}:${o.start}`))) {
       this.seen.set(`op:${op.id}:${op.pool}:${op.start}`, "done");
-      this.print(`[${op.end!.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} ${op.result}${op.error ? `: ${op.error.code}` : ""}`);
+      this.print(
+        `[${op.end!.slice(0, 16).replace("T", " ")}] AKS ${op.kind} ${op.cluster}${op.pool ? `/${op.pool}` : ""} ${op.result}${op.error ? `: ${op.error.code}` : ""}`,
+      );
     }
     const emails = this.run.sim.world.records.emails;
-    for (const e of emails.slice(this.emails)) this.print(`[${e.time.slice(0, 16).replace("T", " ")}] email to ${e.to.join(", ")}: ${e.subject}`);
+    for (const e of emails.slice(this.emails))
+      this.print(`[${e.time.slice(0, 16).replace("T", " ")}] email to ${e.to.join(", ")}: ${e.subject}`);
     this.emails = emails.length;
   }
 

@@ -134,7 +134,12 @@ export const PolicySchema = z.strictObject({
         /** The question asked before the first ring of a target set to "approval". */
         approval: RolloutApprovalSchema.default({ timeout: "P7D", onTimeout: "reject" }),
       })
-      .default({ patch: "auto", minor: "approval", deny: [], approval: { timeout: "P7D", onTimeout: "reject" } }),
+      .default({
+        patch: "auto",
+        minor: "approval",
+        deny: [],
+        approval: { timeout: "P7D", onTimeout: "reject" },
+      }),
     nodeImage: z
       .strictObject({
         schedule: z

@@ -107,7 +107,10 @@ export function effectiveRing(policy: Policy, ring: Ring, index: number): Effect
     },
     notify: ring.notify ?? [],
     window: ring.maintenanceWindow ? fromPolicyWindow(ring.maintenanceWindow) : undefined,
-    retries: { attempts: (ring.retries ?? d.retries).attempts, delayMs: parseIsoDuration((ring.retries ?? d.retries).delay) ?? 0 },
+    retries: {
+      attempts: (ring.retries ?? d.retries).attempts,
+      delayMs: parseIsoDuration((ring.retries ?? d.retries).delay) ?? 0,
+    },
   };
 }
 

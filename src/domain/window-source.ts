@@ -5,7 +5,12 @@ import type { WindowSpec } from "./window-spec.js";
 import { allowedWindows, subtract, windowsEndingAfter, type Interval } from "./windows.js";
 
 /** Allowed windows of any window source; no source at all means "any time" (minus what is blocked). */
-export function windowIntervals(source: WindowSource | undefined, from: number, until: number, blocked: readonly Interval[]): Interval[] {
+export function windowIntervals(
+  source: WindowSource | undefined,
+  from: number,
+  until: number,
+  blocked: readonly Interval[],
+): Interval[] {
   if (!source) return subtract([{ start: from, end: until }], blocked);
   if (source.kind === "legacy") return subtract(legacyWindows(source.config, from, until), blocked);
   return allowedWindows(source.spec, from, until, blocked);
@@ -34,9 +39,17 @@ export interface AksWindowPayload {
  * become `notAllowedDates` (whole local days that a freeze touches), so AKS's own auto-upgrades respect
  * them too.
  */
-export function toAksWindow(spec: WindowSpec, at: number, freezes: readonly Interval[] = []): AksWindowPayload {
+export function toAksWindow(
+  spec: WindowSpec,
+  at: number,
+  freezes: readonly Interval[] = [],
+): AksWindowPayload {
   const next = windowsEndingAfter(spec, at, 1, { horizonDays: 400 })[0];
-  const offset = spec.zone.startsWith("UTC") ? (spec.zone === "UTC" ? "+00:00" : spec.zone.slice(3)) : utcOffsetAt(spec.zone, next?.start ?? at);
+  const offset = spec.zone.startsWith("UTC")
+    ? spec.zone === "UTC"
+      ? "+00:00"
+      : spec.zone.slice(3)
+    : utcOffsetAt(spec.zone, next?.start ?? at);
   const notAllowed = [
     ...(spec.notAllowedDates ?? []),
     ...freezes.map((f) => ({

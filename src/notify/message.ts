@@ -32,7 +32,9 @@ export const MessageSchema = z.object({
   /** Rows rendered as a table (first row is the header). */
   table: z.array(z.array(z.string())).optional(),
   /** Actions a person can take: label and URL (approve, reject, resume…). */
-  actions: z.array(z.object({ label: z.string(), url: z.string(), method: z.string().default("POST") })).default([]),
+  actions: z
+    .array(z.object({ label: z.string(), url: z.string(), method: z.string().default("POST") }))
+    .default([]),
   urgent: z.boolean().default(false),
   /** Policy on-call teams to tell; empty means every team. */
   teams: z.array(z.string()).default([]),

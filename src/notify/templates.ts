@@ -25,14 +25,23 @@ const PRIORITY: Record<Message["kind"], number> = {
 };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 export function renderEmail(messages: readonly Message[]): RenderedEmail {
-  const ordered = [...messages].sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.time.localeCompare(b.time));
+  const ordered = [...messages].sort(
+    (a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.time.localeCompare(b.time),
+  );
   const first = ordered[0];
   if (!first) throw new Error("Notify: nothing to render");
-  const subject = ordered.length === 1 ? `[Ringmaster] ${first.title}` : `[Ringmaster] ${ordered.length} updates: ${countsOf(ordered)}`;
+  // A digest leads with its most pressing message, so the subject alone says what needs attention.
+  const subject =
+    ordered.length === 1
+      ? `[Ringmaster] ${first.title}`
+      : `[Ringmaster] ${first.title} (+${ordered.length - 1} more: ${countsOf(ordered.slice(1))})`;
   const text = ordered.map(renderText).join("\n\n---\n\n");
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:system-ui,sans-serif;color:#1b1f24">${ordered.map(renderHtml).join('<hr style="border:0;border-top:1px solid #d0d7de">')}<p style="color:#57606a;font-size:12px">Sent by Ringmaster. Times are UTC.</p></body></html>`;
   return { subject, text, html };
@@ -79,9 +88,19 @@ function renderText(m: Message): string {
 function renderHtml(m: Message): string {
   const table = m.table?.length
     ? `<table style="border-collapse:collapse;margin:8px 0">${m.table
-        .map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th style="text-align:left;border:1px solid #d0d7de;padding:3px 6px">${escapeHtml(c)}</th>` : `<td style="border:1px solid #d0d7de;padding:3px 6px">${escapeHtml(c)}</td>`)).join("")}</tr>`)
+        .map(
+          (row, i) =>
+            `<tr>${row.map((c) => (i === 0 ? `<th style="text-align:left;border:1px solid #d0d7de;padding:3px 6px">${escapeHtml(c)}</th>` : `<td style="border:1px solid #d0d7de;padding:3px 6px">${escapeHtml(c)}</td>`)).join("")}</tr>`,
+        )
         .join("")}</table>`
     : "";
-  const actions = m.actions.map((a) => `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.label)}</a> <code>${escapeHtml(a.method)} ${escapeHtml(a.url)}</code></p>`).join("");
+  // A link can only GET; a state-changing action is shown as the call to make, never as a clickable link.
+  const actions = m.actions
+    .map((a) =>
+      a.method.toUpperCase() === "GET"
+        ? `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.label)}</a></p>`
+        : `<p>${escapeHtml(a.label)}: <code>curl -X ${escapeHtml(a.method.toUpperCase())} '${escapeHtml(a.url)}'</code></p>`,
+    )
+    .join("");
   return `<h2 style="font-size:16px">${escapeHtml(m.title)}</h2><p>${escapeHtml(m.summary)}</p>${m.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}${table}${actions}`;
 }

@@ -46,8 +46,15 @@ export class Records {
 
   constructor(private readonly now: () => number) {}
 
-  log(kind: AuditEntry["kind"], what: string, detail?: Record<string, unknown>): void {
-    this.audit.push({ time: new Date(this.now()).toISOString(), kind, what, ...(detail ? { detail } : {}) });
+  log(kind: AuditEntry["kind"], what: string, detail?: Record<string, unknown>): AuditEntry {
+    const entry: AuditEntry = {
+      time: new Date(this.now()).toISOString(),
+      kind,
+      what,
+      ...(detail ? { detail } : {}),
+    };
+    this.audit.push(entry);
+    return entry;
   }
 
   count(key: string): void {

@@ -133,13 +133,29 @@ export class Simulator {
     route?: Route,
   ): Reply | Promise<Reply> {
     const w = this.world;
-    const sub = (req.params.sub ?? "global").toLowerCase();
     const kind = route?.kind ?? "write";
     w.records.count(`arm:${kind}s`);
     w.records.count(`api:${api}`);
     if (req.params.cluster) w.records.countCluster(req.params.cluster, kind === "read" ? "reads" : "writes");
-    w.records.log("request", `${req.method} ${api}`, { path: req.path });
+    // The audit keeps each request with the status it got, so a refused write is told from an accepted one.
+    const audit = w.records.log("request", `${req.method} ${api}`, { path: req.path });
+    const reply = this.gated(req, api, handler, route);
+    const note = (r: Reply) => {
+      audit.detail!.status = r.status;
+      return r;
+    };
+    return reply instanceof Promise ? reply.then(note) : note(reply);
+  }
 
+  private gated(
+    req: SimRequest,
+    api: string,
+    handler: () => Reply | Promise<Reply>,
+    route?: Route,
+  ): Reply | Promise<Reply> {
+    const w = this.world;
+    const sub = (req.params.sub ?? "global").toLowerCase();
+    const kind = route?.kind ?? "write";
     const fault = w.faults.takeApiFault(api);
     if (fault) {
       const headers: Record<string, string> = {

@@ -9,12 +9,20 @@ import type { MessageInput } from "../notify/message.js";
 export type Ctx = df.OrchestrationContext;
 type Result<K extends ActivityName> = Awaited<ReturnType<Activities[K]>>;
 
-export function* activity<K extends ActivityName>(ctx: Ctx, name: K, input: Parameters<Activities[K]>[0]): Generator<df.Task, Result<K>, unknown> {
+export function* activity<K extends ActivityName>(
+  ctx: Ctx,
+  name: K,
+  input: Parameters<Activities[K]>[0],
+): Generator<df.Task, Result<K>, unknown> {
   return (yield ctx.df.callActivity(name, input)) as Result<K>;
 }
 
 /** For I/O that may fail transiently (a network blip, a throttled read): three tries, 30 s apart, doubling. */
-export function* activityWithRetry<K extends ActivityName>(ctx: Ctx, name: K, input: Parameters<Activities[K]>[0]): Generator<df.Task, Result<K>, unknown> {
+export function* activityWithRetry<K extends ActivityName>(
+  ctx: Ctx,
+  name: K,
+  input: Parameters<Activities[K]>[0],
+): Generator<df.Task, Result<K>, unknown> {
   const retry = new df.RetryOptions(30_000, 3);
   retry.backoffCoefficient = 2;
   return (yield ctx.df.callActivityWithRetry(name, retry, input)) as Result<K>;

@@ -48,7 +48,8 @@ export const ClusterUpgradeInputSchema = z.object({
 });
 export type ClusterUpgradeInput = z.infer<typeof ClusterUpgradeInputSchema>;
 
-export type ClusterStatus = "pending" | "waiting" | "upgrading" | "succeeded" | "failed" | "skipped" | "canceled";
+export type ClusterStatus =
+  "pending" | "waiting" | "upgrading" | "succeeded" | "failed" | "skipped" | "canceled";
 
 export interface PoolEvent {
   readonly pool: string;
@@ -73,7 +74,8 @@ export interface ClusterResult {
 }
 
 /** Outcomes an activity expects are values, not exceptions (an Error's class does not survive replay). */
-export type Outcome<T> = ({ ok: true } & T) | { ok: false; code: string; message: string; retriable: boolean };
+export type Outcome<T> =
+  ({ ok: true } & T) | { ok: false; code: string; message: string; retriable: boolean };
 
 export const ApprovalEventSchema = z.object({
   approved: z.boolean(),
@@ -83,7 +85,10 @@ export const ApprovalEventSchema = z.object({
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 
-export const ControlEventSchema = z.object({ action: z.enum(["pause", "resume", "cancel"]), by: z.string().default("api") });
+export const ControlEventSchema = z.object({
+  action: z.enum(["pause", "resume", "cancel"]),
+  by: z.string().default("api"),
+});
 export type ControlEvent = z.infer<typeof ControlEventSchema>;
 
 /** What a cluster workflow tells the rollout that launched it when it ends. */
@@ -93,7 +98,11 @@ export interface ClusterResultEvent {
 }
 
 /** External event names, one source for senders (API, dispatcher, activities) and receivers (workflows). */
-export const RolloutEvents = { approval: "Approval", control: "Control", clusterResult: "ClusterResult" } as const;
+export const RolloutEvents = {
+  approval: "Approval",
+  control: "Control",
+  clusterResult: "ClusterResult",
+} as const;
 /** Sent by a rollout to its cluster workflows: pause, resume or cancel what has not started upgrading. */
 export const ClusterEvents = { hold: "Hold" } as const;
 export const ExternalEvent = {

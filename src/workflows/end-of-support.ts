@@ -18,7 +18,21 @@ export function* endOfSupportWorkflow(ctx: Ctx): Generator<df.Task, unknown, unk
   const name = input.clusterId.split("/").pop() ?? input.clusterId;
   const [major, minor] = input.kubernetesVersion.split(".").map(Number) as [number, number];
   const next = `${major}.${minor + 1}`;
-  if (input.stage === "ended") yield* activityWithRetry(ctx, "tagCluster", { clusterId: input.clusterId, tags: { "ringmaster.io/support": `ended ${iso(nowMs(ctx)).slice(0, 10)}` } });
+  if (input.stage === "ended")
+    yield* activityWithRetry(ctx, "tagCluster", {
+      clusterId: input.clusterId,
+      tags: { "ringmaster.io/support": `ended ${iso(nowMs(ctx)).slice(0, 10)}` },
+    });
+  const plan = yield* activityWithRetry(ctx, "planSupportUpgrade", {
+    clusterId: input.clusterId,
+    nowMs: nowMs(ctx),
+  });
+  const when = (t?: string | null) => (t ? `${t.slice(0, 16).replace("T", " ")} UTC` : "—");
+  const planLine = plan.target
+    ? plan.plan?.status === "scheduled"
+      ? `Plan: ${name} ${plan.current} → ${plan.target} in ring ${plan.plan.ring ?? "—"}, predicted ${when(plan.plan.predictedStart)} to ${when(plan.plan.predictedEnd)} — once the ${plan.target} rollout is approved.`
+      : `Plan: ${name} ${plan.current} → ${plan.target}, but the policy would not schedule it: ${plan.plan?.reason ?? "not in any ring"}.`
+    : `Plan: none yet — ${plan.note ?? "no next version"}.`;
   yield* activityWithRetry(ctx, "queueNotification", {
     kind: "endOfSupport",
     key: `eos:${input.clusterId}:${input.kubernetesVersion}:${input.stage}`,
@@ -28,7 +42,8 @@ export function* endOfSupportWorkflow(ctx: Ctx): Generator<df.Task, unknown, unk
         ? `Kubernetes ${input.kubernetesVersion} is no longer supported by AKS; ${name} gets no fixes and AKS may force-upgrade it.`
         : `Kubernetes ${input.kubernetesVersion} leaves AKS support soon.`,
     lines: [
-      `Upgrade ${name} to ${next}.x (one minor at a time). Forecast: ringmaster plan --target <latest ${next} patch>.`,
+      planLine,
+      `Upgrade ${name} to ${next}.x (one minor at a time); to start now: POST /api/rollouts {"target":"${plan.target ?? `${next}.x`}"}.`,
       `Approve the pending ${next} rollout through the API if one is waiting; its forecast email lists this cluster's window.`,
       `Cluster: ${input.clusterId}`,
     ],

@@ -28,9 +28,14 @@ export function* fleetGateWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknow
       kind: "fleetGate",
       key: `${input.gateId}:${round}`,
       title: `Fleet gate waiting: ${input.displayName ?? gateName} (${input.updateRunName ?? "update run"}, ${input.timing ?? ""} ${input.stage ?? ""}${input.group ? `/${input.group}` : ""})`,
-      summary: round === 0 ? "A Fleet Manager update run waits for this approval." : `Still waiting after ${round * 48} hours.`,
+      summary:
+        round === 0
+          ? "A Fleet Manager update run waits for this approval."
+          : `Still waiting after ${round * 48} hours.`,
       lines: [`Fleet: ${input.fleetId}`, `Gate: ${input.gateId}`],
-      actions: [{ label: "Approve", url: `/api/fleetgates/${encodeURIComponent(gateName)}/approve`, method: "POST" }],
+      actions: [
+        { label: "Approve", url: `/api/fleetgates/${encodeURIComponent(gateName)}/approve`, method: "POST" },
+      ],
       urgent: true,
       time: iso(nowMs(ctx)),
     });

@@ -12,8 +12,18 @@ export function* nodeImageRefreshWorkflow(ctx: Ctx): Generator<df.Task, unknown,
   const found = yield* activityWithRetry(ctx, "findStaleNodeImages", undefined);
   if (found.stale.length === 0) return { stale: 0 };
   const label = iso(nowMs(ctx)).slice(0, 10);
-  const input: RolloutInput = { policy, kind: "nodeImage", target: label, requiresApproval: false, trigger: { stalePools: found.stale.length, families: found.families } };
+  const input: RolloutInput = {
+    policy,
+    kind: "nodeImage",
+    target: label,
+    requiresApproval: false,
+    trigger: { stalePools: found.stale.length, families: found.families },
+  };
   ctx.df.setCustomStatus({ phase: `node image rollout ${label}`, stalePools: found.stale.length });
-  const outcome: unknown = yield ctx.df.callSubOrchestrator(WorkflowName.rollout, input, rolloutInstanceId(policy, "nodeImage", label));
+  const outcome: unknown = yield ctx.df.callSubOrchestrator(
+    WorkflowName.rollout,
+    input,
+    rolloutInstanceId(policy, "nodeImage", label),
+  );
   return { stale: found.stale.length, outcome };
 }

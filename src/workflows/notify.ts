@@ -6,7 +6,11 @@ import { ExternalEvent } from "./contracts.js";
 
 /** A notice from an event (budget alert, AKS maintenance): goes into the digest like any other message. */
 export function* notifyWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const input = ctx.df.getInput<{ category: "budget" | "aksMaintenance"; summary: string; event: { key: string; time: string } & Record<string, unknown> }>();
+  const input = ctx.df.getInput<{
+    category: "budget" | "aksMaintenance";
+    summary: string;
+    event: { key: string; time: string } & Record<string, unknown>;
+  }>();
   const e = input.event;
   yield* activityWithRetry(ctx, "queueNotification", {
     kind: input.category,
@@ -14,7 +18,9 @@ export function* notifyWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> 
     title: input.summary,
     summary: input.summary,
     lines: Object.entries(e)
-      .filter(([k, v]) => !["key", "kind", "time"].includes(k) && (typeof v === "string" || typeof v === "number"))
+      .filter(
+        ([k, v]) => !["key", "kind", "time"].includes(k) && (typeof v === "string" || typeof v === "number"),
+      )
       .map(([k, v]) => `${k}: ${String(v)}`),
     urgent: input.category === "budget",
     time: e.time ?? iso(nowMs(ctx)),
@@ -38,6 +44,10 @@ export function* digestWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> 
     const m = next.result as Message;
     messages.set(m.key, m);
   }
-  const sent = yield* activity(ctx, "sendDigest", { teams: input.teams, messages: [...messages.values()], digestId: ctx.df.instanceId });
+  const sent = yield* activity(ctx, "sendDigest", {
+    teams: input.teams,
+    messages: [...messages.values()],
+    digestId: ctx.df.instanceId,
+  });
   return sent;
 }

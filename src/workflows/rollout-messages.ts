@@ -7,38 +7,74 @@ import type { RolloutStatus } from "./rollout-status.js";
 /** The emails a rollout sends, as messages (pure: built in the orchestrator from recorded data). */
 const when = (iso?: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
 const iso = (ms: number) => new Date(ms).toISOString();
-const what = (input: RolloutInput) => (input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`);
+const what = (input: RolloutInput) =>
+  input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`;
 const api = (base: string, id: string) => `${base}/api/rollouts/${encodeURIComponent(id)}`;
 
-export function forecastMessage(id: string, input: RolloutInput, prepared: PreparedRollout, now: number): MessageInput {
+export function forecastMessage(
+  id: string,
+  input: RolloutInput,
+  prepared: PreparedRollout,
+  now: number,
+): MessageInput {
   const scheduled = prepared.plan.clusters.filter((c) => c.status === "scheduled");
   return {
     kind: "forecast",
     key: `${id}:forecast`,
     title: `Forecast: ${what(input)} (${input.policy})`,
     summary: `${scheduled.length} cluster(s) will be upgraded ring by ring; ${prepared.plan.clusters.length - scheduled.length} will not.${input.requiresApproval ? " This rollout waits for an approval before its first ring." : ""}`,
-    lines: prepared.plan.rings.map((r) => `Ring ${r.name}: ${r.clusters.length} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`),
-    table: [["cluster", "ring", "from", "to", "predicted start", "predicted end", "note"], ...prepared.plan.clusters.map((c) => [c.name, c.ring ?? "—", c.currentVersion, c.target, when(c.predictedStart), when(c.predictedEnd), c.reason ?? ""])],
+    lines: prepared.plan.rings.map(
+      (r) =>
+        `Ring ${r.name}: ${r.clusters.length} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`,
+    ),
+    table: [
+      ["cluster", "ring", "from", "to", "predicted start", "predicted end", "note"],
+      ...prepared.plan.clusters.map((c) => [
+        c.name,
+        c.ring ?? "—",
+        c.currentVersion,
+        c.target,
+        when(c.predictedStart),
+        when(c.predictedEnd),
+        c.reason ?? "",
+      ]),
+    ],
     actions: [{ label: "Rollout status", url: api(prepared.settings.baseUrl, id), method: "GET" }],
     time: iso(now),
     rollout: id,
   };
 }
 
-export function skippedMessage(id: string, input: RolloutInput, skipped: readonly ClusterPlan[], now: number): MessageInput {
+export function skippedMessage(
+  id: string,
+  input: RolloutInput,
+  skipped: readonly ClusterPlan[],
+  now: number,
+): MessageInput {
   const conflicts = skipped.filter((c) => c.reasonCode === "auto-upgrade-conflict");
   return {
     kind: "conflict",
     key: `${id}:skipped`,
-    title: `${skipped.length} cluster(s) will not get ${what(input)}${conflicts.length ? `, ${conflicts.length} in conflict with AKS auto-upgrade` : ""}`,
+    title: `${skipped.length <= 3 ? skipped.map((c) => c.name).join(", ") : `${skipped.length} clusters`} will not get ${what(input)}${conflicts.length ? ` (${conflicts.length === skipped.length ? "" : `${conflicts.length} `}in conflict with AKS auto-upgrade)` : ""}`,
     summary: "Ringmaster will not upgrade these clusters; each line says why and what would change that.",
-    table: [["cluster", "ring", "reason"], ...skipped.map((c) => [c.name, c.ring ?? "—", c.reason ?? c.reasonCode ?? ""])],
+    table: [
+      ["cluster", "ring", "reason"],
+      ...skipped.map((c) => [c.name, c.ring ?? "—", c.reason ?? c.reasonCode ?? ""]),
+    ],
     time: iso(now),
     rollout: id,
   };
 }
 
-export function approvalMessage(id: string, prepared: PreparedRollout, ring: string, teams: readonly string[], deadline: number, onTimeout: string, now: number): MessageInput {
+export function approvalMessage(
+  id: string,
+  prepared: PreparedRollout,
+  ring: string,
+  teams: readonly string[],
+  deadline: number,
+  onTimeout: string,
+  now: number,
+): MessageInput {
   const r = prepared.plan.rings.find((x) => x.name === ring);
   const base = api(prepared.settings.baseUrl, id);
   return {
@@ -48,8 +84,16 @@ export function approvalMessage(id: string, prepared: PreparedRollout, ring: str
     summary: `Approve or reject before ${when(iso(deadline))}; without an answer the request is ${onTimeout === "approve" ? "approved" : "rejected"}.`,
     lines: r ? [`${r.clusters.length} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
     actions: [
-      { label: "Approve", url: `${base}/approve${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`, method: "POST" },
-      { label: "Reject", url: `${base}/reject${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`, method: "POST" },
+      {
+        label: "Approve",
+        url: `${base}/approve${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
+        method: "POST",
+      },
+      {
+        label: "Reject",
+        url: `${base}/reject${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
+        method: "POST",
+      },
     ],
     urgent: true,
     teams: [...teams],
@@ -58,7 +102,13 @@ export function approvalMessage(id: string, prepared: PreparedRollout, ring: str
   };
 }
 
-export function failureMessage(id: string, input: RolloutInput, teams: readonly string[], r: ClusterResult, now: number): MessageInput {
+export function failureMessage(
+  id: string,
+  input: RolloutInput,
+  teams: readonly string[],
+  r: ClusterResult,
+  now: number,
+): MessageInput {
   return {
     kind: "clusterFailure",
     key: `${id}:failure:${r.clusterId}`,
@@ -72,15 +122,29 @@ export function failureMessage(id: string, input: RolloutInput, teams: readonly 
   };
 }
 
-export function haltMessage(id: string, input: RolloutInput, ring: string, failed: readonly ClusterResult[], budget: number, baseUrl: string, now: number, failedGates: readonly { gate: string; evidence: readonly string[] }[] = []): MessageInput {
+export function haltMessage(
+  id: string,
+  input: RolloutInput,
+  ring: string,
+  failed: readonly ClusterResult[],
+  budget: number,
+  baseUrl: string,
+  now: number,
+  failedGates: readonly { gate: string; evidence: readonly string[] }[] = [],
+): MessageInput {
   const base = api(baseUrl, id);
-  const reason = failedGates.length ? `health gate(s) failed after ring ${ring}: ${failedGates.map((g) => g.gate).join(", ")}` : `${failed.length} cluster(s) failed in ring ${ring}, more than its failure budget of ${budget}`;
+  const reason = failedGates.length
+    ? `health gate(s) failed after ring ${ring}: ${failedGates.map((g) => g.gate).join(", ")}`
+    : `${failed.length} cluster(s) failed in ring ${ring}, more than its failure budget of ${budget}`;
   return {
     kind: "halt",
     key: `${id}:halt:${ring}:${failedGates.length ? "gates" : "budget"}`,
     title: `Rollout halted: ${what(input)} — ${reason}`,
     summary: reason,
-    lines: [...failed.map((f) => `${f.name}${f.pool ? `/${f.pool}` : ""}: ${f.code ?? ""} ${f.reason ?? ""}`), ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`))],
+    lines: [
+      ...failed.map((f) => `${f.name}${f.pool ? `/${f.pool}` : ""}: ${f.code ?? ""} ${f.reason ?? ""}`),
+      ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`)),
+    ],
     actions: [
       { label: "Resume", url: `${base}/resume`, method: "POST" },
       { label: "Cancel", url: `${base}/cancel`, method: "POST" },
@@ -91,7 +155,14 @@ export function haltMessage(id: string, input: RolloutInput, ring: string, faile
   };
 }
 
-export function completionMessage(id: string, input: RolloutInput, status: RolloutStatus, results: readonly ClusterResult[], outcome: string, now: number): MessageInput {
+export function completionMessage(
+  id: string,
+  input: RolloutInput,
+  status: RolloutStatus,
+  results: readonly ClusterResult[],
+  outcome: string,
+  now: number,
+): MessageInput {
   const count = (s: string) => results.filter((r) => r.status === s).length;
   return {
     kind: "completion",
@@ -99,7 +170,15 @@ export function completionMessage(id: string, input: RolloutInput, status: Rollo
     title: `Rollout ${outcome}: ${what(input)}`,
     summary: `${count("succeeded")} upgraded, ${count("failed")} failed, ${count("skipped")} skipped, ${count("canceled")} canceled.`,
     lines: status.rings.map((r) => `Ring ${r.name}: ${r.status}`),
-    table: [["cluster", "ring", "result", "detail"], ...results.map((r) => [r.name, r.ring, r.status, r.code ? `${r.code}: ${r.reason ?? ""}` : (r.reason ?? "")])],
+    table: [
+      ["cluster", "ring", "result", "detail"],
+      ...results.map((r) => [
+        r.name,
+        r.ring,
+        r.status,
+        r.code ? `${r.code}: ${r.reason ?? ""}` : (r.reason ?? ""),
+      ]),
+    ],
     time: iso(now),
     rollout: id,
   };

@@ -42,24 +42,48 @@ export function* runRing(
   let paused = false;
   let canceled = false;
 
-  const show = (c: { name: string }, view: RingState["clusters"][string]) => (ringStatus.clusters[c.name] = view);
+  const show = (c: { name: string }, view: RingState["clusters"][string]) =>
+    (ringStatus.clusters[c.name] = view);
   function* settle(result: ClusterResult): Generator<df.Task, void, unknown> {
     inFlight.delete(result.clusterId);
     results.push(result);
-    show(result, { status: result.status, ...(result.reason ? { reason: result.reason } : {}), ...(result.code ? { code: result.code } : {}) });
-    if (result.status === "failed") yield* notify(ctx, failureMessage(ctx.df.instanceId, input, settings.notify, result, nowMs(ctx)));
+    show(result, {
+      status: result.status,
+      ...(result.reason ? { reason: result.reason } : {}),
+      ...(result.code ? { code: result.code } : {}),
+    });
+    if (result.status === "failed")
+      yield* notify(ctx, failureMessage(ctx.df.instanceId, input, settings.notify, result, nowMs(ctx)));
   }
   function* launch(batch: readonly ClusterUpgradeInput[]): Generator<df.Task, void, unknown> {
-    const launched = batch.map((c) => ({ ...c, pinnedImages: state.pinnedImages, notBefore: Math.max(c.notBefore, nowMs(ctx)) }));
+    const launched = batch.map((c) => ({
+      ...c,
+      pinnedImages: state.pinnedImages,
+      notBefore: Math.max(c.notBefore, nowMs(ctx)),
+    }));
     const outcomes: LaunchOutcome[] = yield* activityWithRetry(ctx, "launchClusters", { clusters: launched });
     for (const outcome of outcomes) {
       const c = launched.find((x) => x.clusterId === outcome.clusterId)!;
       if (outcome.state === "finished") yield* settle(outcome.result);
       else if (outcome.state === "busy") {
-        if (nowMs(ctx) >= c.horizonEnd) yield* settle({ clusterId: c.clusterId, name: c.name, ring: c.ring, status: "skipped", code: "ClusterBusy", reason: `${outcome.busyWith} held the cluster past this plan's horizon`, attempts: 0, poolEvents: [] });
+        if (nowMs(ctx) >= c.horizonEnd)
+          yield* settle({
+            clusterId: c.clusterId,
+            name: c.name,
+            ring: c.ring,
+            status: "skipped",
+            code: "ClusterBusy",
+            reason: `${outcome.busyWith} held the cluster past this plan's horizon`,
+            attempts: 0,
+            poolEvents: [],
+          });
         else {
           waiting.push({ cluster: c, busyWith: outcome.busyWith });
-          show(c, { status: "waiting", reason: `waits for ${outcome.busyWith} to finish with this cluster`, workflow: clusterInstanceId(c.clusterId) ?? "" });
+          show(c, {
+            status: "waiting",
+            reason: `waits for ${outcome.busyWith} to finish with this cluster`,
+            workflow: clusterInstanceId(c.clusterId) ?? "",
+          });
         }
       } else {
         inFlight.set(c.clusterId, c);
@@ -68,7 +92,12 @@ export function* runRing(
     }
   }
   function* signal(data: ControlEvent): Generator<df.Task, void, unknown> {
-    if (inFlight.size) yield* activityWithRetry(ctx, "signalClusters", { clusterIds: [...inFlight.keys()], event: ClusterEvents.hold, data });
+    if (inFlight.size)
+      yield* activityWithRetry(ctx, "signalClusters", {
+        clusterIds: [...inFlight.keys()],
+        event: ClusterEvents.hold,
+        data,
+      });
   }
 
   for (;;) {
@@ -76,7 +105,7 @@ export function* runRing(
       const batch: ClusterUpgradeInput[] = [];
       const load = new Map<string, number>();
       for (const c of inFlight.values()) load.set(c.bucket, (load.get(c.bucket) ?? 0) + 1);
-      for (let i = 0; i < queue.length; ) {
+      for (let i = 0; i < queue.length;) {
         const c = queue[i]!;
         if ((load.get(c.bucket) ?? 0) < settings.cap) {
           load.set(c.bucket, (load.get(c.bucket) ?? 0) + 1);
@@ -100,7 +129,8 @@ export function* runRing(
     if (winner === report) {
       const event = report.result as ClusterResultEvent | undefined;
       // Late or duplicate reports (an earlier run, a cluster already settled by a recheck) change nothing.
-      if (event?.runId && event.result && inFlight.get(event.result.clusterId)?.runId === event.runId) yield* settle(event.result);
+      if (event?.runId && event.result && inFlight.get(event.result.clusterId)?.runId === event.runId)
+        yield* settle(event.result);
     } else if (winner === control) {
       const parsed = ControlEventSchema.safeParse(control.result);
       if (!parsed.success) continue;
@@ -110,11 +140,23 @@ export function* runRing(
       if (action === "cancel") {
         canceled = true;
         for (const c of [...queue.splice(0), ...waiting.splice(0).map((w) => w.cluster)]) {
-          results.push({ clusterId: c.clusterId, name: c.name, ring: c.ring, status: "canceled", reason: `canceled by ${parsed.data.by}`, attempts: 0, poolEvents: [] });
+          results.push({
+            clusterId: c.clusterId,
+            name: c.name,
+            ring: c.ring,
+            status: "canceled",
+            reason: `canceled by ${parsed.data.by}`,
+            attempts: 0,
+            poolEvents: [],
+          });
           show(c, { status: "canceled" });
         }
       }
-      status.phase = canceled ? "canceling" : paused ? `paused in ring ${settings.name}` : `ring ${settings.name}`;
+      status.phase = canceled
+        ? "canceling"
+        : paused
+          ? `paused in ring ${settings.name}`
+          : `ring ${settings.name}`;
       yield* signal(parsed.data);
     } else {
       // Hourly: in-flight clusters are re-asked in case a report was lost; held ones get another try.

@@ -7,9 +7,21 @@ import type { ClusterResult, RolloutInput } from "./contracts.js";
  */
 export interface RingState {
   name: string;
-  status: "pending" | "running" | "succeeded" | "halted" | "resumed" | "rejected" | "canceled" | "skipped" | "completed";
+  status:
+    | "pending"
+    | "running"
+    | "succeeded"
+    | "halted"
+    | "resumed"
+    | "rejected"
+    | "canceled"
+    | "skipped"
+    | "completed";
   /** By cluster name; `workflow` is the cluster workflow's instance id while it is in flight. */
-  clusters: Record<string, { status: string; reason?: string; code?: string; predictedStart?: string; workflow?: string }>;
+  clusters: Record<
+    string,
+    { status: string; reason?: string; code?: string; predictedStart?: string; workflow?: string }
+  >;
   soakUntil?: string;
   gates?: readonly { kind: string; gate: string; passed: boolean; evidence: readonly string[] }[];
 }
@@ -23,6 +35,8 @@ export interface RolloutStatus {
   rings: RingState[];
   approval?: { ring: string; requestedAt: string; deadline: string; onTimeout: string; result?: string };
   halted?: { since: string; reason: string } | undefined;
+  /** Answers given in advance, by ring, until that ring asks. */
+  answers?: Record<string, { approved: boolean; by: string }>;
   pinnedImages?: Record<string, string>;
 }
 
@@ -39,7 +53,12 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
       clusters: Object.fromEntries(
         prepared.plan.clusters
           .filter((c) => c.ring === r.name)
-          .map((c) => [c.name, c.status === "scheduled" ? { status: "scheduled", ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}) } : { status: "skipped", reason: c.reason ?? "", code: c.reasonCode ?? "" }]),
+          .map((c) => [
+            c.name,
+            c.status === "scheduled"
+              ? { status: "scheduled", ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}) }
+              : { status: "skipped", reason: c.reason ?? "", code: c.reasonCode ?? "" },
+          ]),
       ),
     })),
   };

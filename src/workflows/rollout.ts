@@ -1,10 +1,23 @@
 import type * as df from "durable-functions";
 import type { PreparedRollout } from "../activities/prepare.js";
 import type { MessageInput } from "../notify/message.js";
+import { imageFamily } from "../domain/inventory.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
-import { ApprovalEventSchema, ControlEventSchema, RolloutEvents, type RolloutInput } from "./contracts.js";
+import {
+  ApprovalEventSchema,
+  ControlEventSchema,
+  RolloutEvents,
+  type ApprovalEvent,
+  type RolloutInput,
+} from "./contracts.js";
 import { runRing } from "./rollout-ring.js";
-import { approvalMessage, completionMessage, forecastMessage, haltMessage, skippedMessage } from "./rollout-messages.js";
+import {
+  approvalMessage,
+  completionMessage,
+  forecastMessage,
+  haltMessage,
+  skippedMessage,
+} from "./rollout-messages.js";
 import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-status.js";
 
 /**
@@ -20,14 +33,20 @@ const QUIET_SKIPS = new Set<string>(["already-at-target", "newer-than-target", "
 
 export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const raw = ctx.df.getInput<RolloutInput | RolloutState>();
-  const state: RolloutState = "ringIndex" in raw ? raw : { input: raw, ringIndex: 0, pinnedImages: {}, results: [] };
+  const state: RolloutState =
+    "ringIndex" in raw ? raw : { input: raw, ringIndex: 0, pinnedImages: {}, results: [] };
   const id = ctx.df.instanceId;
   const { input } = state;
 
   let prepared = state.prepared;
   let status = state.status;
   if (!prepared) {
-    prepared = yield* activityWithRetry(ctx, "prepareRollout", { rolloutId: id, kind: input.kind, target: input.target, nowMs: nowMs(ctx) });
+    prepared = yield* activityWithRetry(ctx, "prepareRollout", {
+      rolloutId: id,
+      kind: input.kind,
+      target: input.target,
+      nowMs: nowMs(ctx),
+    });
     status = initialStatus(id, input, prepared);
     ctx.df.setCustomStatus(status);
     if (prepared.plan.clusters.every((c) => c.status === "skipped" && QUIET_SKIPS.has(c.reasonCode ?? ""))) {
@@ -36,13 +55,16 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
       return { outcome: "completed", results: [] };
     }
     yield* notify(ctx, forecastMessage(id, input, prepared, nowMs(ctx)));
-    const skipped = prepared.plan.clusters.filter((c) => c.status === "skipped" && !QUIET_SKIPS.has(c.reasonCode ?? ""));
+    const skipped = prepared.plan.clusters.filter(
+      (c) => c.status === "skipped" && !QUIET_SKIPS.has(c.reasonCode ?? ""),
+    );
     if (skipped.length) yield* notify(ctx, skippedMessage(id, input, skipped, nowMs(ctx)));
-    if (prepared.settings.manageWindows) yield* activityWithRetry(ctx, "applyRingWindows", { kind: input.kind, nowMs: nowMs(ctx) });
+    if (prepared.settings.manageWindows)
+      yield* activityWithRetry(ctx, "applyRingWindows", { kind: input.kind, nowMs: nowMs(ctx) });
     if (input.requiresApproval) {
       const { timeoutMs, onTimeout } = prepared.settings.rolloutApproval;
-      const approved = yield* approval(ctx, prepared, status, "rollout", timeoutMs, onTimeout, nowMs(ctx));
-      if (!approved) return yield* finish(ctx, { ...state, prepared, status }, "rejected");
+      const answer = yield* approval(ctx, prepared, status, "rollout", timeoutMs, onTimeout, nowMs(ctx));
+      if (answer !== "approved") return yield* finish(ctx, { ...state, prepared, status }, answer);
     }
   }
   status = status!;
@@ -57,10 +79,18 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
 
   if (settings.approvalRequired && ring.clusters.length > 0) {
     const plannedStart = Date.parse(prepared.plan.rings[state.ringIndex]?.firstStart ?? iso(nowMs(ctx)));
-    const approved = yield* approval(ctx, prepared, status, settings.name, settings.approvalTimeoutMs, settings.onTimeout, plannedStart);
-    if (!approved) {
-      ringStatus.status = "rejected";
-      return yield* finish(ctx, { ...state, prepared, status }, "rejected");
+    const answer = yield* approval(
+      ctx,
+      prepared,
+      status,
+      settings.name,
+      settings.approvalTimeoutMs,
+      settings.onTimeout,
+      plannedStart,
+    );
+    if (answer !== "approved") {
+      ringStatus.status = answer;
+      return yield* finish(ctx, { ...state, prepared, status }, answer);
     }
   }
 
@@ -71,15 +101,30 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   if (canceled) return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
 
   if (failed.length > settings.failureBudget) {
-    const decision = yield* halt(ctx, status, settings.notify, haltMessage(id, input, settings.name, failed, settings.failureBudget, prepared.settings.baseUrl, nowMs(ctx)));
-    if (decision === "cancel") return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+    const decision = yield* halt(
+      ctx,
+      status,
+      settings.notify,
+      haltMessage(
+        id,
+        input,
+        settings.name,
+        failed,
+        settings.failureBudget,
+        prepared.settings.baseUrl,
+        nowMs(ctx),
+      ),
+    );
+    if (decision === "cancel")
+      return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
     ringStatus.status = "resumed";
   }
 
-  // Node images: later rings take exactly what this ring qualified.
+  // Node images: later rings take exactly what the first ring that upgraded anything qualified.
   const pinnedImages = { ...state.pinnedImages };
-  if (input.kind === "nodeImage" && state.ringIndex === 0) {
-    for (const r of results.filter((x) => x.status === "succeeded")) for (const image of Object.values(r.images ?? {})) pinnedImages[image.slice(0, image.lastIndexOf("-"))] ??= image;
+  if (input.kind === "nodeImage" && Object.keys(pinnedImages).length === 0) {
+    for (const r of results.filter((x) => x.status === "succeeded"))
+      for (const image of Object.values(r.images ?? {})) pinnedImages[imageFamily(image)] ??= image;
     status.pinnedImages = pinnedImages;
   }
 
@@ -90,56 +135,148 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     ringStatus.soakUntil = iso(soakUntil);
     ctx.df.setCustomStatus(status);
     yield ctx.df.createTimer(at(soakUntil));
+    // Gates judge the clusters this ring upgraded; failures already went through the budget (and a resume).
+    const upgraded = results.filter((r) => r.status === "succeeded");
     const gates = yield* activityWithRetry(ctx, "evaluateGates", {
       gates: settings.gates,
-      clusterIds: results.filter((r) => r.status === "succeeded").map((r) => r.clusterId),
-      poolEvents: Object.fromEntries(results.map((r) => [r.clusterId, r.poolEvents])),
+      clusterIds: upgraded.map((r) => r.clusterId),
+      poolEvents: Object.fromEntries(upgraded.map((r) => [r.clusterId, r.poolEvents])),
     });
     ringStatus.gates = gates.results;
     if (!gates.passed) {
       const failedGates = gates.results.filter((g) => !g.passed);
-      const decision = yield* halt(ctx, status, settings.notify, haltMessage(id, input, settings.name, [], settings.failureBudget, prepared.settings.baseUrl, nowMs(ctx), failedGates));
-      if (decision === "cancel") return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+      const decision = yield* halt(
+        ctx,
+        status,
+        settings.notify,
+        haltMessage(
+          id,
+          input,
+          settings.name,
+          [],
+          settings.failureBudget,
+          prepared.settings.baseUrl,
+          nowMs(ctx),
+          failedGates,
+        ),
+      );
+      if (decision === "cancel")
+        return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
     }
   }
-  ctx.df.continueAsNew({ input, prepared, ringIndex: state.ringIndex + 1, pinnedImages, results: allResults, status } satisfies RolloutState);
+  ctx.df.continueAsNew({
+    input,
+    prepared,
+    ringIndex: state.ringIndex + 1,
+    pinnedImages,
+    results: allResults,
+    status,
+  } satisfies RolloutState);
   return undefined;
 }
 
-/** Asks on-call, then waits for the answer or the timeout. Requests go out `timeout` before the ring's planned start, never before it is ready. */
-function* approval(ctx: Ctx, prepared: PreparedRollout, status: RolloutStatus, ring: string, timeoutMs: number, onTimeout: "approve" | "reject", plannedStart: number): Generator<df.Task, boolean, unknown> {
+type Answer = "approved" | "rejected" | "canceled";
+
+/**
+ * Asks on-call, then waits for the answer, the timeout, or a cancel. Requests go out `timeout` before the
+ * ring's planned start (so the answer is due when the window opens), never before the ring is ready. An
+ * answer given in advance for this ring settles it without asking; one for a later ring is kept for it.
+ */
+function* approval(
+  ctx: Ctx,
+  prepared: PreparedRollout,
+  status: RolloutStatus,
+  ring: string,
+  timeoutMs: number,
+  onTimeout: "approve" | "reject",
+  plannedStart: number,
+): Generator<df.Task, Answer, unknown> {
   const requestAt = Math.max(nowMs(ctx), plannedStart - timeoutMs);
   if (requestAt > nowMs(ctx)) {
     status.phase = `approval for ${ring} will be requested at ${iso(requestAt)}`;
     ctx.df.setCustomStatus(status);
-    yield ctx.df.createTimer(at(requestAt));
+    const waited = yield* waitUntil(ctx, status, ring, requestAt);
+    if (waited === "canceled") return "canceled";
+  }
+  const early = status.answers?.[ring];
+  if (early) {
+    status.approval = {
+      ring,
+      requestedAt: iso(nowMs(ctx)),
+      deadline: iso(nowMs(ctx)),
+      onTimeout,
+      result: `${early.approved ? "approved" : "rejected"} in advance by ${early.by}`,
+    };
+    return early.approved ? "approved" : "rejected";
   }
   const deadline = nowMs(ctx) + timeoutMs;
   status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
   status.phase = `waiting for approval of ${ring}`;
   ctx.df.setCustomStatus(status);
   const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
-  yield* notify(ctx, approvalMessage(ctx.df.instanceId, prepared, ring, ringSettings?.notify ?? [], deadline, onTimeout, nowMs(ctx)));
+  yield* notify(
+    ctx,
+    approvalMessage(
+      ctx.df.instanceId,
+      prepared,
+      ring,
+      ringSettings?.notify ?? [],
+      deadline,
+      onTimeout,
+      nowMs(ctx),
+    ),
+  );
+  const waited = yield* waitUntil(ctx, status, ring, deadline);
+  if (waited === "canceled") return "canceled";
+  if (waited === "fired") {
+    status.approval = { ...status.approval, result: `timed out: ${onTimeout}` };
+    return onTimeout === "approve" ? "approved" : "rejected";
+  }
+  status.approval = {
+    ...status.approval,
+    result: `${waited.approved ? "approved" : "rejected"} by ${waited.by}`,
+  };
+  return waited.approved ? "approved" : "rejected";
+}
+
+/**
+ * A timer that an answer for `ring` or a cancel can cut short. Fresh tasks on every wait (a task awaited
+ * again in a new Task.any is scheduled again; see rollout-ring.ts). Answers for other rings are kept.
+ */
+function* waitUntil(
+  ctx: Ctx,
+  status: RolloutStatus,
+  ring: string,
+  fireAt: number,
+): Generator<df.Task, "fired" | "canceled" | ApprovalEvent, unknown> {
   for (;;) {
-    // Fresh tasks on every wait: a task awaited again in a new Task.any is scheduled again (see runRing).
     const answer = ctx.df.waitForExternalEvent(RolloutEvents.approval);
-    const timer = ctx.df.createTimer(at(deadline));
-    const winner = yield ctx.df.Task.any([answer, timer]);
-    if (winner === timer) {
-      status.approval = { ...status.approval, result: `timed out: ${onTimeout}` };
-      return onTimeout === "approve";
+    const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
+    const timer = ctx.df.createTimer(at(fireAt));
+    const winner = yield ctx.df.Task.any([answer, control, timer]);
+    if (winner === timer) return "fired";
+    timer.cancel();
+    if (winner === control) {
+      const event = ControlEventSchema.safeParse(control.result);
+      if (event.success && event.data.action === "cancel") return "canceled";
+      continue;
     }
     const event = ApprovalEventSchema.safeParse(answer.result);
-    // An answer for another ring (given early) is not this ring's answer.
-    if (!event.success || (event.data.ring && event.data.ring !== ring)) continue;
-    timer.cancel();
-    status.approval = { ...status.approval, result: `${event.data.approved ? "approved" : "rejected"} by ${event.data.by}` };
-    return event.data.approved;
+    if (!event.success) continue;
+    const forRing = event.data.ring ?? status.approval?.ring ?? ring;
+    if (forRing === ring && status.approval?.ring === ring && !status.approval.result) return event.data;
+    status.answers = { ...status.answers, [forRing]: { approved: event.data.approved, by: event.data.by } };
+    if (forRing === ring) return event.data;
   }
 }
 
 /** Tells on-call and waits for resume or cancel through the API. */
-function* halt(ctx: Ctx, status: RolloutStatus, teams: readonly string[], message: MessageInput): Generator<df.Task, "resume" | "cancel", unknown> {
+function* halt(
+  ctx: Ctx,
+  status: RolloutStatus,
+  teams: readonly string[],
+  message: MessageInput,
+): Generator<df.Task, "resume" | "cancel", unknown> {
   status.phase = `halted: ${message.summary}`;
   status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
   ctx.df.setCustomStatus(status);
@@ -153,12 +290,28 @@ function* halt(ctx: Ctx, status: RolloutStatus, teams: readonly string[], messag
   }
 }
 
-function* finish(ctx: Ctx, state: RolloutState, outcome: "completed" | "rejected" | "canceled"): Generator<df.Task, unknown, unknown> {
+function* finish(
+  ctx: Ctx,
+  state: RolloutState,
+  outcome: "completed" | "rejected" | "canceled",
+): Generator<df.Task, unknown, unknown> {
   const status = state.status!;
   status.phase = outcome;
-  for (const r of status.rings) if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
+  for (const r of status.rings)
+    if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
   ctx.df.setCustomStatus(status);
-  yield* notify(ctx, completionMessage(ctx.df.instanceId, state.input, status, state.results, outcome, nowMs(ctx)));
-  return { outcome, results: state.results.map((r) => ({ name: r.name, ring: r.ring, status: r.status, ...(r.code ? { code: r.code } : {}), ...(r.reason ? { reason: r.reason } : {}) })) };
+  yield* notify(
+    ctx,
+    completionMessage(ctx.df.instanceId, state.input, status, state.results, outcome, nowMs(ctx)),
+  );
+  return {
+    outcome,
+    results: state.results.map((r) => ({
+      name: r.name,
+      ring: r.ring,
+      status: r.status,
+      ...(r.code ? { code: r.code } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    })),
+  };
 }
-

@@ -11,12 +11,31 @@ export const PROBE_URL = "https://status.e2e.example/healthz";
 export const ONCALL = "oncall@e2e.example";
 
 /** Ring windows (UTC hours) as the policy declares them; tests check operations against these. */
-export const WINDOWS = { dev: { start: 2, hours: 6 }, staging: { start: 10, hours: 6 }, prod: { start: 18, hours: 5 } } as const;
-export const RING_OF: Record<string, keyof typeof WINDOWS> = { "dev-1": "dev", "dev-2": "dev", "stg-1": "staging", "prod-1": "prod", "prod-2": "prod" };
+export const WINDOWS = {
+  dev: { start: 2, hours: 6 },
+  staging: { start: 10, hours: 6 },
+  prod: { start: 18, hours: 5 },
+} as const;
+export const RING_OF: Record<string, keyof typeof WINDOWS> = {
+  "dev-1": "dev",
+  "dev-2": "dev",
+  "stg-1": "staging",
+  "stg-2": "staging",
+  "prod-1": "prod",
+  "prod-2": "prod",
+};
 
-export function fleetYaml(o: { speed: number; releases?: string; faults?: string; extra?: string; k8s?: string }): string {
+export function fleetYaml(o: {
+  speed: number;
+  releases?: string;
+  faults?: string;
+  extra?: string;
+  k8s?: string;
+  clusters?: string;
+}): string {
   const k8s = o.k8s ?? "1.30.4";
-  const pool = (name: string, mode: string, count: number) => `{ name: ${name}, mode: ${mode}, count: ${count}, nodeImageVersion: ${IMAGE_0} }`;
+  const pool = (name: string, mode: string, count: number) =>
+    `{ name: ${name}, mode: ${mode}, count: ${count}, nodeImageVersion: ${IMAGE_0} }`;
   return `apiVersion: ringmaster/v1
 kind: SimulatedAzure
 clock: { start: "2026-11-23T00:00:00Z", speed: ${o.speed} }
@@ -55,10 +74,14 @@ subscriptions:
         kubernetesVersion: ${k8s}
         tags: { env: prod }
         nodePools: [${pool("system", "System", 2)}]
+${o.clusters ?? ""}
 releases:
-${o.releases ?? `  kubernetes:
+${
+  o.releases ??
+  `  kubernetes:
     - { version: 1.30.5, regions: [westeurope, northeurope], at: "2026-11-23T00:30:00Z" }
-  nodeImages: []`}
+  nodeImages: []`
+}
 faults:
 ${o.faults ?? "  []"}
 probes:
@@ -116,7 +139,11 @@ spec:
 export function insideWindow(ring: keyof typeof WINDOWS, startIso: string, endIso: string): boolean {
   const start = Date.parse(startIso);
   const end = Date.parse(endIso);
-  const day = Date.UTC(new Date(start).getUTCFullYear(), new Date(start).getUTCMonth(), new Date(start).getUTCDate());
+  const day = Date.UTC(
+    new Date(start).getUTCFullYear(),
+    new Date(start).getUTCMonth(),
+    new Date(start).getUTCDate(),
+  );
   const open = day + WINDOWS[ring].start * 3_600_000;
   const close = open + WINDOWS[ring].hours * 3_600_000;
   return start >= open && end <= close;

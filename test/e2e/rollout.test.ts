@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clusterPuts, rollout, rolloutReaches, startStack, type RolloutView, type Stack } from "../helpers/stack.js";
+import {
+  clusterPuts,
+  rollout,
+  rolloutReaches,
+  startStack,
+  type RolloutView,
+  type Stack,
+} from "../helpers/stack.js";
 import { fleetYaml, insideWindow, ONCALL, policyYaml, RING_OF } from "./fixtures.js";
 
 /**
@@ -32,16 +39,29 @@ describe("e2e: a patch rollout across rings", () => {
       policyYaml: policyYaml(),
     });
     // On-call approves prod when asked (the approval email carries this call).
-    const waiting = await rolloutReaches(stack, PATCH, (r) => r.phase === "waiting for approval of prod", "waiting for prod approval", 90_000);
+    const waiting = await rolloutReaches(
+      stack,
+      PATCH,
+      (r) => r.phase === "waiting for approval of prod",
+      "waiting for prod approval",
+      90_000,
+    );
     expect(waiting.status.approval?.ring).toBe("prod");
-    const early = await stack.api(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=staging`, { method: "POST" });
+    const early = await stack.api(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=staging`, {
+      method: "POST",
+    });
     expect(early.status).toBe(409);
-    const answer = await stack.api(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=prod`, { method: "POST", body: JSON.stringify({ by: "alice" }) });
+    const answer = await stack.api(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=prod`, {
+      method: "POST",
+      body: JSON.stringify({ by: "alice" }),
+    });
     expect(answer.status).toBe(202);
     approvedAt = stack.now();
     final = await rolloutReaches(stack, PATCH, (r) => r.runtimeStatus === "Completed", "completed", 90_000);
     // The completion goes out with its digest slot.
-    await stack.until("the completion email", () => (stack.emails().some((e) => e.text.includes("Rollout completed: Kubernetes 1.30.5")) ? true : undefined));
+    await stack.until("the completion email", () =>
+      stack.emails().some((e) => e.text.includes("Rollout completed: Kubernetes 1.30.5")) ? true : undefined,
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -55,21 +75,37 @@ describe("e2e: a patch rollout across rings", () => {
       for (const p of c.pools) expect(p.currentOrchestratorVersion, `${c.name}/${p.name}`).toBe("1.30.5");
     }
     const puts = clusterPuts(stack);
-    expect(Object.fromEntries(puts)).toEqual({ "dev-1": 1, "dev-2": 1, "stg-1": 2, "prod-1": 1, "prod-2": 1 });
+    expect(Object.fromEntries(puts)).toEqual({
+      "dev-1": 1,
+      "dev-2": 1,
+      "stg-1": 2,
+      "prod-1": 1,
+      "prod-2": 1,
+    });
     expect(final.output).toMatchObject({ outcome: "completed" });
   });
 
   it("runs every operation inside its ring's window", () => {
     const ops = stack.operations();
     expect(ops.length).toBeGreaterThanOrEqual(5 * 2);
-    for (const op of ops) expect(insideWindow(RING_OF[op.cluster]!, op.start, op.end!), `${op.cluster} ${op.kind} ${op.start}–${op.end}`).toBe(true);
+    for (const op of ops)
+      expect(
+        insideWindow(RING_OF[op.cluster]!, op.start, op.end!),
+        `${op.cluster} ${op.kind} ${op.start}–${op.end}`,
+      ).toBe(true);
   });
 
   it("starts each ring only after the previous ring's soak, and prod only after the approval", () => {
     const ops = stack.operations();
     const span = (ring: string) => {
       const mine = ops.filter((o) => RING_OF[o.cluster] === ring);
-      return { first: mine.map((o) => o.start).sort()[0]!, last: mine.map((o) => o.end!).sort().at(-1)! };
+      return {
+        first: mine.map((o) => o.start).sort()[0]!,
+        last: mine
+          .map((o) => o.end!)
+          .sort()
+          .at(-1)!,
+      };
     };
     const dev = span("dev");
     const staging = span("staging");
@@ -81,8 +117,14 @@ describe("e2e: a patch rollout across rings", () => {
     // Concurrency cap 1 per subscription-region: prod-1 and prod-2 (both westeurope) never overlap.
     const p1 = ops.filter((o) => o.cluster === "prod-1");
     const p2 = ops.filter((o) => o.cluster === "prod-2");
-    const end1 = p1.map((o) => o.end!).sort().at(-1)!;
-    const end2 = p2.map((o) => o.end!).sort().at(-1)!;
+    const end1 = p1
+      .map((o) => o.end!)
+      .sort()
+      .at(-1)!;
+    const end2 = p2
+      .map((o) => o.end!)
+      .sort()
+      .at(-1)!;
     const start1 = p1.map((o) => o.start).sort()[0]!;
     const start2 = p2.map((o) => o.start).sort()[0]!;
     expect(start2 >= end1 || start1 >= end2).toBe(true);
@@ -103,7 +145,9 @@ describe("e2e: a patch rollout across rings", () => {
     expect(gates.nodePoolEvents?.passed).toBe(true);
     expect(gates.azureMonitorAlerts?.passed).toBe(true);
     // The Sev3 alert fired on stg-1 during the soak: seen, recorded, not blocking.
-    expect(gates.azureMonitorAlerts?.evidence.join("\n")).toMatch(/stg-1: disk-pressure \(Sev3, Fired\).*not blocking/);
+    expect(gates.azureMonitorAlerts?.evidence.join("\n")).toMatch(
+      /stg-1: disk-pressure \(Sev3, Fired\).*not blocking/,
+    );
     expect(gates.provisioningState?.evidence).toEqual(["stg-1: Succeeded"]);
     const dev = final.rings.find((r) => r.name === "dev")!;
     expect(dev.gates?.map((g) => g.kind)).toEqual(["provisioningState", "nodePoolEvents"]);
@@ -122,7 +166,9 @@ describe("e2e: a patch rollout across rings", () => {
     const all = emails.map((e) => `${e.subject}\n${e.text}`).join("\n---\n");
     for (const e of emails) expect(e.to).toEqual([ONCALL]);
     expect(all).toMatch(/Forecast: Kubernetes 1\.30\.5/);
-    const prodApproval = emails.find((e) => /Approval needed: Kubernetes 1\.30\.5 for ring prod/.test(e.subject));
+    const prodApproval = emails.find((e) =>
+      /Approval needed: Kubernetes 1\.30\.5 for ring prod/.test(e.subject),
+    );
     expect(prodApproval?.text).toContain(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=prod`);
     expect(prodApproval?.html).not.toMatch(/<script/i);
     expect(all).toMatch(/Approval needed: Kubernetes 1\.31\.2/);

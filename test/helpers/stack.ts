@@ -33,7 +33,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(o: { fleetYaml: string; policyYaml: string; speed: number }): Promise<Stack> {
+export async function startStack(o: {
+  fleetYaml: string;
+  policyYaml: string;
+  speed: number;
+}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "rm-e2e-"));
   const policyFile = join(dir, "policy.yaml");
   writeFileSync(policyFile, o.policyYaml);
@@ -42,7 +46,10 @@ export async function startStack(o: { fleetYaml: string; policyYaml: string; spe
   const params = { virtualStart: Date.parse(fleet.clock.start), speed: o.speed, realStart: Date.now() };
   const clock = virtualClock(params);
   const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
-  const env = { ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }), RINGMASTER_LRO_POLL_SECONDS: "1" };
+  const env = {
+    ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }),
+    RINGMASTER_LRO_POLL_SECONDS: "1",
+  };
   const stateDir = join(dir, "state");
   const launch = async () => {
     const host = await startHost(REPO, { env, stateDir, args: ["--quiet"] });
@@ -83,8 +90,18 @@ export interface RolloutView {
   id: string;
   runtimeStatus: string;
   phase: string | null;
-  rings: { name: string; status: string; clusters: Record<string, { status: string; reason?: string; code?: string }>; gates?: { kind: string; gate: string; passed: boolean; evidence: string[] }[]; soakUntil?: string }[];
-  status: { approval?: { ring: string; result?: string; deadline: string }; halted?: { reason: string }; pinnedImages?: Record<string, string> };
+  rings: {
+    name: string;
+    status: string;
+    clusters: Record<string, { status: string; reason?: string; code?: string }>;
+    gates?: { kind: string; gate: string; passed: boolean; evidence: string[] }[];
+    soakUntil?: string;
+  }[];
+  status: {
+    approval?: { ring: string; result?: string; deadline: string };
+    halted?: { reason: string };
+    pinnedImages?: Record<string, string>;
+  };
   output: unknown;
 }
 
@@ -94,25 +111,39 @@ export async function rollout(stack: Stack, id: string): Promise<RolloutView | u
 }
 
 /** Waits until the rollout's phase (or runtime status) matches. */
-export async function rolloutReaches(stack: Stack, id: string, test: (r: RolloutView) => boolean, what: string, timeoutMs = 60_000): Promise<RolloutView> {
+export async function rolloutReaches(
+  stack: Stack,
+  id: string,
+  test: (r: RolloutView) => boolean,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<RolloutView> {
   let last: RolloutView | undefined;
   try {
-    return await stack.until(`${id}: ${what}`, async () => {
-      last = await rollout(stack, id);
-      return last && test(last) ? last : undefined;
-    }, timeoutMs);
+    return await stack.until(
+      `${id}: ${what}`,
+      async () => {
+        last = await rollout(stack, id);
+        return last && test(last) ? last : undefined;
+      },
+      timeoutMs,
+    );
   } catch (error) {
     // Say where it stood, in simulated time, and what the app logged last.
-    throw new Error(`${(error as Error).message} (at ${stack.now()}); last seen: ${JSON.stringify(last ?? null).slice(0, 3000)}\nhost output (tail):\n${stack.host.output().slice(-3000)}`);
+    throw new Error(
+      `${(error as Error).message} (at ${stack.now()}); last seen: ${JSON.stringify(last ?? null).slice(0, 3000)}\nhost output (tail):\n${stack.host.output().slice(-3000)}`,
+    );
   }
 }
 
-/** PUTs of a managed cluster (Kubernetes upgrades) per cluster, from the simulator's audit. */
+/** Accepted PUTs of a managed cluster (Kubernetes upgrades started) per cluster, from the simulator's audit. */
 export function clusterPuts(stack: Stack): Map<string, number> {
   const counts = new Map<string, number>();
   for (const a of stack.sim.world.records.audit) {
     if (a.kind !== "request" || !a.what.startsWith("PUT managedClusters.createOrUpdate")) continue;
-    const path = String(a.detail?.path ?? "");
+    const status = Number(a.detail?.status ?? 0);
+    if (status < 200 || status > 299) continue;
+    const path = typeof a.detail?.path === "string" ? a.detail.path : "";
     const name = /managedClusters\/([^/?]+)/i.exec(path)?.[1] ?? "?";
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }

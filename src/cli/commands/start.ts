@@ -19,64 +19,80 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
     .option("--speed <x>", "simulated seconds per real second (default: the fleet file's clock.speed)")
     .option("--port <n>", "local host port (default 7071, or a free one if taken)")
     .option("--until <iso>", "stop when the simulated clock reaches this instant")
-    .option("--summary <file>", "with --until: write the simulator's summary (clusters, operations, emails) here")
+    .option(
+      "--summary <file>",
+      "with --until: write the simulator's summary (clusters, operations, emails) here",
+    )
     .option("--state <dir>", "keep the durable task hub here (default: a fresh temporary directory)")
     .option("--verbose", "log every function invocation")
-    .action(async (opts: { fleet: string; policy: string; speed?: string; port?: string; until?: string; summary?: string; state?: string; verbose?: boolean }) => {
-      const until = opts.until === undefined ? undefined : toIsoInstant(opts.until);
-      if (opts.until !== undefined && !until) {
-        io.err(`ringmaster start: --until: "${opts.until}" is not an ISO 8601 date-time\n`);
-        return setExit(2);
-      }
-      const speed = opts.speed === undefined ? undefined : Number(opts.speed);
-      if (speed !== undefined && !(speed > 0)) {
-        io.err(`ringmaster start: --speed: expected a positive number, got "${opts.speed}"\n`);
-        return setExit(2);
-      }
-      let run: LocalRun;
-      try {
-        run = await startLocalRun({
-          appDir: resolve("."),
-          fleetFile: opts.fleet,
-          policyFile: opts.policy,
-          ...(speed ? { speed } : {}),
-          port: opts.port ? Number(opts.port) : await freePortOr(7071),
-          verbose: opts.verbose === true,
-          ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
+    .action(
+      async (opts: {
+        fleet: string;
+        policy: string;
+        speed?: string;
+        port?: string;
+        until?: string;
+        summary?: string;
+        state?: string;
+        verbose?: boolean;
+      }) => {
+        const until = opts.until === undefined ? undefined : toIsoInstant(opts.until);
+        if (opts.until !== undefined && !until) {
+          io.err(`ringmaster start: --until: "${opts.until}" is not an ISO 8601 date-time\n`);
+          return setExit(2);
+        }
+        const speed = opts.speed === undefined ? undefined : Number(opts.speed);
+        if (speed !== undefined && !(speed > 0)) {
+          io.err(`ringmaster start: --speed: expected a positive number, got "${opts.speed}"\n`);
+          return setExit(2);
+        }
+        let run: LocalRun;
+        try {
+          run = await startLocalRun({
+            appDir: resolve("."),
+            fleetFile: opts.fleet,
+            policyFile: opts.policy,
+            ...(speed ? { speed } : {}),
+            port: opts.port ? Number(opts.port) : await freePortOr(7071),
+            verbose: opts.verbose === true,
+            ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
+          });
+        } catch (error) {
+          io.err(`ringmaster start: ${error instanceof Error ? error.message : String(error)}\n`);
+          return setExit(1);
+        }
+        io.out(`Ringmaster is running on simulated Azure (${run.clock.description}).\n`);
+        io.out(
+          `  API:        ${run.host.baseUrl}/api/rollouts   (approve: POST ${run.host.baseUrl}/api/rollouts/<id>/approve?ring=<ring>)\n`,
+        );
+        io.out(`  Simulator:  ${run.sim.url}/_sim/summary\n`);
+        io.out(until ? `  Running until ${until} (simulated).\n` : "  Ctrl+C to stop.\n");
+        const progress = new ProgressReporter(run, (line) => io.out(`${line}\n`));
+        const code = await new Promise<number>((done) => {
+          const finish = (c: number) => {
+            clearInterval(ticker);
+            void progress
+              .poll()
+              .catch(() => {})
+              .then(async () => {
+                if (until && opts.summary) {
+                  run.sim.world.records.writeSummary(resolve(opts.summary), run.sim.world.summary());
+                  io.out(`Summary written to ${opts.summary} (from the simulator's records).\n`);
+                }
+                await run.stop();
+                done(c);
+              });
+          };
+          const ticker = setInterval(() => {
+            void progress.poll().catch(() => {});
+            if (until && run.clock.now() >= Date.parse(until)) finish(0);
+          }, 250);
+          process.once("SIGINT", () => finish(0));
+          process.once("SIGTERM", () => finish(0));
         });
-      } catch (error) {
-        io.err(`ringmaster start: ${error instanceof Error ? error.message : String(error)}\n`);
-        return setExit(1);
-      }
-      io.out(`Ringmaster is running on simulated Azure (${run.clock.description}).\n`);
-      io.out(`  API:        ${run.host.baseUrl}/api/rollouts   (approve: POST ${run.host.baseUrl}/api/rollouts/<id>/approve?ring=<ring>)\n`);
-      io.out(`  Simulator:  ${run.sim.url}/_sim/summary\n`);
-      io.out(until ? `  Running until ${until} (simulated).\n` : "  Ctrl+C to stop.\n");
-      const progress = new ProgressReporter(run, (line) => io.out(`${line}\n`));
-      const code = await new Promise<number>((done) => {
-        const finish = (c: number) => {
-          clearInterval(ticker);
-          void progress
-            .poll()
-            .catch(() => {})
-            .then(async () => {
-              if (until && opts.summary) {
-                run.sim.world.records.writeSummary(resolve(opts.summary), run.sim.world.summary());
-                io.out(`Summary written to ${opts.summary} (from the simulator's records).\n`);
-              }
-              await run.stop();
-              done(c);
-            });
-        };
-        const ticker = setInterval(() => {
-          void progress.poll().catch(() => {});
-          if (until && run.clock.now() >= Date.parse(until)) finish(0);
-        }, 250);
-        process.once("SIGINT", () => finish(0));
-        process.once("SIGTERM", () => finish(0));
-      });
-      setExit(code);
-    });
+        setExit(code);
+      },
+    );
 }
 
 async function freePortOr(preferred: number): Promise<number> {

@@ -27,7 +27,10 @@ export interface EngineOptions {
   readonly maxConcurrentOrchestrators: number;
   readonly defaultVersion?: string;
   /** Adds the extra input bindings (such as a durable client) a function declares. */
-  readonly withExtraInputs?: (functionName: string, inputs: Record<string, TypedData>) => Record<string, TypedData>;
+  readonly withExtraInputs?: (
+    functionName: string,
+    inputs: Record<string, TypedData>,
+  ) => Record<string, TypedData>;
 }
 
 export class InstanceExistsError extends Error {

@@ -21,7 +21,12 @@ describe("Function: parsePolicyYaml", () => {
     expect(p.metadata.name).toBe("contoso-platform");
     expect(p.spec.rings.map((r) => r.name)).toEqual(["dev", "staging", "prod"]);
     expect(p.spec.rings[2]!.approval).toEqual({ required: true, timeout: "PT48H", onTimeout: "reject" });
-    expect(p.spec.versions).toEqual({ patch: "auto", minor: "approval", deny: ["1.31.0"] });
+    expect(p.spec.versions).toEqual({
+      patch: "auto",
+      minor: "approval",
+      deny: ["1.31.0"],
+      approval: { timeout: "P7D", onTimeout: "reject" },
+    });
     expect(p.spec.freezes[0]).toMatchObject({ name: "year-end", timeZone: "Europe/Berlin" });
   });
 
