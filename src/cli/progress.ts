@@ -11,6 +11,10 @@ interface RolloutView {
   output?: unknown;
   customStatus?: {
     phase?: string;
+    cluster?: string;
+    startAt?: string;
+    pool?: string;
+    retryAt?: string;
     rings?: { name: string; status: string; clusters: Record<string, { status: string; reason?: string }> }[];
   } | null;
 }
@@ -29,6 +33,21 @@ export class ProgressReporter {
     const stamp = new Date(this.run.clock.now()).toISOString().slice(0, 16).replace("T", " ");
     const res = await fetch(`${this.run.host.baseUrl}/runtime/webhooks/durabletask/instances/`);
     const instances = (await res.json()) as RolloutView[];
+    // Each cluster workflow's own phase: waiting for its window (and when), preflight, upgrading a pool, retrying.
+    for (const i of instances.filter(
+      (x) => x.instanceId.startsWith("cluster:") && x.runtimeStatus === "Running",
+    )) {
+      const c = i.customStatus;
+      if (!c?.phase || !c.cluster) continue;
+      const detail = c.startAt
+        ? ` (starts ${c.startAt.slice(0, 16).replace("T", " ")})`
+        : c.pool
+          ? ` (${c.pool})`
+          : c.retryAt
+            ? ` (at ${c.retryAt.slice(0, 16).replace("T", " ")})`
+            : "";
+      this.note(i.instanceId, `${c.phase}${detail}`, (v) => `[${stamp}]   cluster ${c.cluster}: ${v}`);
+    }
     for (const i of instances.filter((x) => x.instanceId.startsWith("rollout:"))) {
       const why = i.runtimeStatus === "Failed" ? ` — ${describeOutput(i.output)}` : "";
       this.note(
