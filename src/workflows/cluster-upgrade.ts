@@ -77,6 +77,17 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
   let window = waited;
 
   const started = iso(nowMs(ctx));
+  // The result once the cluster was touched: it carries when, how many attempts, and the pool events seen.
+  const ended = (result: Pick<ClusterResult, "status"> & Partial<ClusterResult>): ClusterResult => ({
+    ...base,
+    start: started,
+    end: iso(nowMs(ctx)),
+    attempts,
+    poolEvents,
+    ...result,
+  });
+  const failed = (f: { code: string; message: string; pool?: string }) =>
+    ended({ status: "failed", ...f, reason: f.message });
   let retry = false;
   for (;;) {
     attempts++;
@@ -91,32 +102,13 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
     if (!pre.ok && pre.code === "AlreadyAtTarget" && retry) {
       // What an earlier attempt reported failed got there after all (AKS finished it, or a person did).
       const verified = yield* verify(ctx, input, []);
-      if (verified.ok)
-        return {
-          ...base,
-          status: "succeeded",
-          start: started,
-          end: iso(nowMs(ctx)),
-          attempts,
-          images: verified.images,
-          poolEvents,
-        };
+      if (verified.ok) return ended({ status: "succeeded", images: verified.images });
       failure = { code: "VerificationFailed", message: verified.message };
     } else if (!pre.ok) {
       if (SKIP_CODES.includes(pre.code) && !retry)
         return { ...base, status: "skipped", code: pre.code, reason: pre.message, attempts, poolEvents };
       failure = { code: pre.code, message: pre.message };
-      if (!pre.retriable)
-        return {
-          ...base,
-          status: "failed",
-          ...failure,
-          reason: pre.message,
-          start: started,
-          end: iso(nowMs(ctx)),
-          attempts,
-          poolEvents,
-        };
+      if (!pre.retriable) return failed(failure);
     } else {
       const steps = input.kind === "kubernetes" ? [undefined] : pre.pools.map((p) => p.pool);
       for (const pool of steps) {
@@ -148,34 +140,18 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
         const verified = yield* verify(ctx, input, pre.pools);
         if (verified.ok) {
           const skipped = pre.skippedPools.map((s) => `${s.pool}: ${s.reason}`).join("; ");
-          return {
-            ...base,
+          return ended({
             status: "succeeded",
-            start: started,
-            end: iso(nowMs(ctx)),
-            attempts,
             images: verified.images,
-            poolEvents,
             ...(skipped ? { reason: skipped } : {}),
-          };
+          });
         }
         failure = { code: "VerificationFailed", message: verified.message };
       }
     }
     // Retry within this window only if the retry (after its delay) still fits before the window ends.
     const retryAt = nowMs(ctx) + input.retries.delayMs;
-    if (attempts > input.retries.attempts || retryAt + input.durationMs > window.end) {
-      return {
-        ...base,
-        status: "failed",
-        ...failure,
-        reason: failure.message,
-        start: started,
-        end: iso(nowMs(ctx)),
-        attempts,
-        poolEvents,
-      };
-    }
+    if (attempts > input.retries.attempts || retryAt + input.durationMs > window.end) return failed(failure);
     status("retrying", { attempt: attempts, lastError: failure.code, retryAt: iso(retryAt) });
     yield ctx.df.createTimer(at(retryAt));
     retry = true;

@@ -98,10 +98,13 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   const allResults = [...state.results, ...results];
   const failed = results.filter((r) => r.status === "failed");
   ringStatus.status = canceled ? "canceled" : failed.length > settings.failureBudget ? "halted" : "succeeded";
-  if (canceled) return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
-
-  if (failed.length > settings.failureBudget) {
-    const decision = yield* halt(
+  const end = (outcome: "canceled") =>
+    finish(ctx, { ...state, prepared, status, results: allResults }, outcome);
+  const haltRing = (
+    clusters: typeof failed,
+    gates: readonly { gate: string; evidence: readonly string[] }[] = [],
+  ) =>
+    halt(
       ctx,
       status,
       settings.notify,
@@ -109,14 +112,17 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
         id,
         input,
         settings.name,
-        failed,
+        clusters,
         settings.failureBudget,
         prepared.settings.baseUrl,
         nowMs(ctx),
+        gates,
       ),
     );
-    if (decision === "cancel")
-      return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+  if (canceled) return yield* end("canceled");
+
+  if (failed.length > settings.failureBudget) {
+    if ((yield* haltRing(failed)) === "cancel") return yield* end("canceled");
     ringStatus.status = "resumed";
   }
 
@@ -145,23 +151,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     ringStatus.gates = gates.results;
     if (!gates.passed) {
       const failedGates = gates.results.filter((g) => !g.passed);
-      const decision = yield* halt(
-        ctx,
-        status,
-        settings.notify,
-        haltMessage(
-          id,
-          input,
-          settings.name,
-          [],
-          settings.failureBudget,
-          prepared.settings.baseUrl,
-          nowMs(ctx),
-          failedGates,
-        ),
-      );
-      if (decision === "cancel")
-        return yield* finish(ctx, { ...state, prepared, status, results: allResults }, "canceled");
+      if ((yield* haltRing([], failedGates)) === "cancel") return yield* end("canceled");
     }
   }
   ctx.df.continueAsNew({
