@@ -18,6 +18,8 @@ export const DIGEST_WORKFLOW = "digest";
 export interface DigestInput {
   readonly teams: readonly string[];
   readonly slotEnd: number;
+  /** The slot's length: after sending, the digest listens this much longer for messages that raced its close. */
+  readonly slotMs: number;
   readonly messages: readonly Message[];
 }
 
@@ -43,6 +45,7 @@ export async function queueNotification(
         await durable.start(DIGEST_WORKFLOW, id, {
           teams,
           slotEnd,
+          slotMs,
           messages: [message],
         } satisfies DigestInput);
         return { digest: id };

@@ -28,26 +28,45 @@ export function* notifyWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> 
   return { queued: true };
 }
 
+const LATE_MS = 15 * 60_000;
+
 /**
  * One digest: collects the messages of a team group until its slot ends, then sends one email per recipient.
+ * A message queued just as the slot closed (its raise raced the closing timer) is not lost: the digest
+ * listens one more slot (at least a quarter of an hour) and sends what came late in a second email.
  */
 export function* digestWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const input = ctx.df.getInput<DigestInput>();
-  const messages = new Map<string, Message>(input.messages.map((m) => [m.key, m]));
+  const messages = yield* collect(ctx, input.slotEnd, input.messages);
+  const sent = yield* activity(ctx, "sendDigest", {
+    teams: input.teams,
+    messages,
+    digestId: ctx.df.instanceId,
+  });
+  const late = yield* collect(ctx, input.slotEnd + Math.max(input.slotMs, LATE_MS), []);
+  if (late.length === 0) return sent;
+  const lateSent = yield* activity(ctx, "sendDigest", {
+    teams: input.teams,
+    messages: late,
+    digestId: `${ctx.df.instanceId}:late`,
+  });
+  return { ...sent, late: lateSent.sent };
+}
+
+function* collect(
+  ctx: Ctx,
+  until: number,
+  initial: readonly Message[],
+): Generator<df.Task, Message[], unknown> {
+  const messages = new Map<string, Message>(initial.map((m) => [m.key, m]));
   for (;;) {
     // A fresh timer per wait: a timer awaited again in a new Task.any would be scheduled again anyway.
     const next = ctx.df.waitForExternalEvent(ExternalEvent.notification);
-    const end = ctx.df.createTimer(at(input.slotEnd));
+    const end = ctx.df.createTimer(at(until));
     const winner = yield ctx.df.Task.any([next, end]);
-    if (winner === end) break;
+    if (winner === end) return [...messages.values()];
     end.cancel();
     const m = next.result as Message;
     messages.set(m.key, m);
   }
-  const sent = yield* activity(ctx, "sendDigest", {
-    teams: input.teams,
-    messages: [...messages.values()],
-    digestId: ctx.df.instanceId,
-  });
-  return sent;
 }
