@@ -1,5 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import { WorkflowName, clusterInstanceId } from "../dispatch/instance-ids.js";
+import { isActive } from "../dispatch/port.js";
 import {
   RolloutEvents,
   type ClusterResult,
@@ -22,8 +23,6 @@ export type LaunchOutcome =
   | { readonly clusterId: string; readonly state: "finished"; readonly result: ClusterResult }
   | { readonly clusterId: string; readonly state: "busy"; readonly busyWith: string };
 
-const ACTIVE = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
-
 export async function launchClusters(
   deps: ActivityDeps,
   input: { clusters: readonly ClusterUpgradeInput[] },
@@ -36,7 +35,7 @@ export async function launchClusters(
     const existing = await durable.describe(instanceId);
     const owner = ownerOf(existing?.input);
     const ours = owner?.rolloutId === cluster.rolloutId && owner.runId === cluster.runId;
-    if (existing && ACTIVE.has(existing.runtimeStatus)) {
+    if (isActive(existing?.runtimeStatus)) {
       outcomes.push(
         ours
           ? { clusterId: cluster.clusterId, state: "running" }
@@ -79,7 +78,7 @@ export async function reportClusterResult(
 ): Promise<{ delivered: boolean }> {
   const durable = deps.durable(context);
   const status = await durable.status(input.rolloutId);
-  if (status === undefined || !ACTIVE.has(status)) return { delivered: false };
+  if (!isActive(status)) return { delivered: false };
   const delivered = await durable.raise(input.rolloutId, RolloutEvents.clusterResult, {
     runId: input.runId,
     result: input.result,

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
+import { digestInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
 import { parseIsoDuration } from "../domain/durations.js";
 import { MessageSchema, type Message, type MessageInput } from "../notify/message.js";
 import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
@@ -13,8 +14,6 @@ import type { ActivityDeps } from "./deps.js";
  * `notifications.digest` otherwise). However many clusters a rollout touches, the Communication Services
  * quotas (30/min, 100/h) see a handful of emails.
  */
-export const DIGEST_WORKFLOW = "digest";
-
 export interface DigestInput {
   readonly teams: readonly string[];
   readonly slotEnd: number;
@@ -38,11 +37,11 @@ export async function queueNotification(
   const now = deps.adapters().clock.now();
   // A digest whose slot has ended may already have sent; a message then goes to the next slot.
   for (let slotEnd = digestSlot(now, slotMs); ; slotEnd += slotMs) {
-    const id = `digest:${teams.join("+")}:${new Date(slotEnd).toISOString()}`.replace(/[/\\#?\s]/g, "_");
+    const id = digestInstanceId(teams, slotEnd);
     const status = await durable.status(id);
     if (status === undefined) {
       try {
-        await durable.start(DIGEST_WORKFLOW, id, {
+        await durable.start(WorkflowName.digest, id, {
           teams,
           slotEnd,
           slotMs,

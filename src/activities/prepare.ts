@@ -1,4 +1,5 @@
 import type { Gate } from "../config/policy.js";
+import { concurrencyBucket } from "../domain/auto-upgrade.js";
 import { parseIsoDuration } from "../domain/durations.js";
 import { freezeIntervals } from "../domain/freezes.js";
 import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
@@ -84,7 +85,7 @@ export async function prepareRollout(
             ring: ring.name,
             clusterId: c.clusterId,
             name: c.name,
-            bucket: `${c.subscriptionId}|${c.location}`.toLowerCase(),
+            bucket: concurrencyBucket(c),
             kind: input.kind,
             target: input.target,
             pinnedImages: {},

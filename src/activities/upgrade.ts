@@ -1,15 +1,8 @@
 import type { ClusterInfo, OperationCheck, OperationHandle } from "../azure/aks.js";
 import { describeAzureError } from "../azure/errors.js";
+import { kubernetesChannelConflict, nodeOsChannelConflict } from "../domain/auto-upgrade.js";
 import { imageFamily } from "../domain/inventory.js";
-import {
-  channelTarget,
-  compareVersions,
-  formatVersion,
-  mustParseVersion,
-  parseVersion,
-  upgradeLevel,
-  type AksChannel,
-} from "../domain/versions.js";
+import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
 import type { Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -73,19 +66,13 @@ export async function preflight(deps: ActivityDeps, input: PreflightInput): Prom
       const available = (await aks.getUpgradeProfile(c.id)).upgrades
         .map((v) => parseVersion(v))
         .filter((v) => v !== undefined);
-      const pick = channelTarget(
-        c.upgradeChannel.toLowerCase() as AksChannel,
+      const conflict = kubernetesChannelConflict(
+        c.upgradeChannel,
         mustParseVersion(c.currentKubernetesVersion),
         available,
       );
-      const would =
-        pick && compareVersions(pick, mustParseVersion(c.currentKubernetesVersion)) > 0
-          ? ` (AKS would take it to ${formatVersion(pick)} itself)`
-          : "";
-      return refuse(
-        "AutoUpgradeChannelConflict",
-        `AKS auto-upgrade channel "${c.upgradeChannel}" is set on ${c.name}${would}; whichever runs first wins. Set upgradeChannel to none so Ringmaster owns upgrades.`,
-      );
+      if (conflict)
+        return refuse("AutoUpgradeChannelConflict", `${c.name}: ${conflict}; whichever runs first wins.`);
     }
     const current = mustParseVersion(c.currentKubernetesVersion);
     const target = mustParseVersion(input.target);
@@ -119,13 +106,8 @@ export async function preflight(deps: ActivityDeps, input: PreflightInput): Prom
       skippedPools: [],
     };
   }
-  const os = c.nodeOSUpgradeChannel.toLowerCase();
-  if (os === "nodeimage" || os === "securitypatch") {
-    return refuse(
-      "AutoUpgradeChannelConflict",
-      `AKS node OS channel "${c.nodeOSUpgradeChannel}" is set on ${c.name}; AKS reimages it on its own. Set nodeOSUpgradeChannel to None so Ringmaster owns node images.`,
-    );
-  }
+  const osConflict = nodeOsChannelConflict(c.nodeOSUpgradeChannel);
+  if (osConflict) return refuse("AutoUpgradeChannelConflict", `${c.name}: ${osConflict}.`);
   const pools: PoolPlan[] = [];
   const skippedPools: { pool: string; reason: string }[] = [];
   for (const p of c.pools) {

@@ -24,7 +24,7 @@ const CONFIG = {
 
 export async function applyRingWindows(
   deps: ActivityDeps,
-  input: { kind: "kubernetes" | "nodeImage"; nowMs: number; clusterIds?: string[] },
+  input: { kinds: readonly ("kubernetes" | "nodeImage")[]; nowMs: number },
 ): Promise<{ written: WindowChange[]; unchanged: number }> {
   const policy = deps.policy();
   if (!policy.spec.manageWindows) return { written: [], unchanged: 0 };
@@ -43,22 +43,21 @@ export async function applyRingWindows(
   const assignment = assignRings(policy, inventoryLike);
   const written: WindowChange[] = [];
   let unchanged = 0;
-  const name = CONFIG[input.kind];
   for (const [ringName, members] of assignment.byRing) {
     const ring = rings.get(ringName);
     if (!ring?.window) continue;
     const desired = toAksWindow(ring.window, input.nowMs, freezes);
+    const now = describeWindow(desired);
     for (const c of members) {
-      if (input.clusterIds && !input.clusterIds.includes(c.id)) continue;
-      const current = await aks.getMaintenanceConfiguration(c.id, name);
-      const was = describe(current);
-      const now = describeWindow(desired);
-      if (was === now) {
-        unchanged++;
-        continue;
+      for (const name of input.kinds.map((k) => CONFIG[k])) {
+        const was = describe(await aks.getMaintenanceConfiguration(c.id, name));
+        if (was === now) {
+          unchanged++;
+          continue;
+        }
+        await aks.putMaintenanceConfiguration(c.id, name, { maintenanceWindow: toSdk(desired) });
+        written.push({ cluster: c.name, config: name, was, now });
       }
-      await aks.putMaintenanceConfiguration(c.id, name, { maintenanceWindow: toSdk(desired) });
-      written.push({ cluster: c.name, config: name, was, now });
     }
   }
   return { written, unchanged };

@@ -6,6 +6,7 @@ import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { renderPlanHtml } from "../notify/plan-html.js";
 import { planRollout } from "../domain/planner.js";
+import { isActive } from "../dispatch/port.js";
 import { fleetGateInstanceId, rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
 import { RolloutEvents, RolloutInputSchema } from "../workflows/contracts.js";
 
@@ -228,8 +229,7 @@ async function raise(
   try {
     const s = await client.getStatus(id);
     const state = String(s.runtimeStatus);
-    if (!["Running", "Pending", "ContinuedAsNew"].includes(state))
-      return json(409, { error: `${id} is ${state}; it takes no more events` });
+    if (!isActive(state)) return json(409, { error: `${id} is ${state}; it takes no more events` });
     await client.raiseEvent(id, event, data);
     return json(202, { id, event, data });
   } catch {

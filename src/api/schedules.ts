@@ -3,7 +3,8 @@ import * as df from "durable-functions";
 import { createActivities } from "../activities/index.js";
 import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
-import { WorkflowName } from "../dispatch/instance-ids.js";
+import { durableClientPort } from "../dispatch/durable-client-port.js";
+import { nodeImagePollInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
 
 /**
  * Timer handlers. The node-image poll starts one refresh per policy and day (the id makes a second firing
@@ -13,30 +14,24 @@ export async function nodeImagePoll(_timer: Timer, context: InvocationContext): 
   const policy = getRuntimeConfig().policies[0]!;
   if (policy.spec.nodeImage?.enabled === false) return;
   const day = new Date(getAdapters().clock.now()).toISOString().slice(0, 10);
-  const id = `nodeimage-poll:${policy.metadata.name}:${day}`;
-  const client = df.getClient(context);
-  try {
-    await client.getStatus(id);
+  const id = nodeImagePollInstanceId(policy.metadata.name, day);
+  const durable = durableClientPort(df.getClient(context));
+  if ((await durable.status(id)) !== undefined) {
     context.info(`node-image poll ${id} already ran`);
-  } catch {
-    await client.startNew(WorkflowName.nodeImageRefresh, {
-      instanceId: id,
-      input: { policy: policy.metadata.name },
-    });
-    context.info(`node-image poll started ${id}`);
+    return;
   }
+  await durable.start(WorkflowName.nodeImageRefresh, id, { policy: policy.metadata.name });
+  context.info(`node-image poll started ${id}`);
 }
 
 export async function windowReconcile(_timer: Timer, context: InvocationContext): Promise<void> {
   if (!getRuntimeConfig().policies[0]!.spec.manageWindows) return;
   const activities = createActivities(activityDeps);
-  const now = getAdapters().clock.now();
-  for (const kind of ["kubernetes", "nodeImage"] as const) {
-    const result = await activities.applyRingWindows({ kind, nowMs: now });
-    for (const w of result.written)
-      context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
-    context.info(
-      `window reconcile (${kind}): ${result.written.length} written, ${result.unchanged} unchanged`,
-    );
-  }
+  const result = await activities.applyRingWindows({
+    kinds: ["kubernetes", "nodeImage"],
+    nowMs: getAdapters().clock.now(),
+  });
+  for (const w of result.written)
+    context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
+  context.info(`window reconcile: ${result.written.length} written, ${result.unchanged} unchanged`);
 }

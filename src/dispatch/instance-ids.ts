@@ -51,3 +51,13 @@ export function fleetGateInstanceId(gateName: string): string {
 export function notifyInstanceId(eventKey: string): string {
   return `notify:${safe(eventKey)}`;
 }
+
+/** One digest per team group and slot: messages for the same group and slot go out together. */
+export function digestInstanceId(teams: readonly string[], slotEnd: number): string {
+  return `digest:${safe(teams.join("+"))}:${new Date(slotEnd).toISOString()}`;
+}
+
+/** One node-image poll per policy and day: a timer that fires twice (a restart, past-due) starts nothing new. */
+export function nodeImagePollInstanceId(policy: string, day: string): string {
+  return `nodeimage-poll:${safe(policy)}:${day}`;
+}

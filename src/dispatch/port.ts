@@ -10,6 +10,11 @@ export interface DurablePort {
   raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
 }
 
+/** Runtime statuses of an instance that still takes events (everything else has ended). */
+const ACTIVE_STATUSES = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
+export const isActive = (runtimeStatus: string | undefined): boolean =>
+  runtimeStatus !== undefined && ACTIVE_STATUSES.has(runtimeStatus);
+
 /** An instance as activities that coordinate workflows see it. */
 export interface InstanceView {
   readonly runtimeStatus: string;

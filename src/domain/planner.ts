@@ -7,17 +7,9 @@ import {
   type WindowSource,
 } from "./inventory.js";
 import type { Policy } from "./policy-schema.js";
+import { concurrencyBucket, kubernetesChannelConflict, nodeOsChannelConflict } from "./auto-upgrade.js";
 import { assignRings, effectiveRings, type EffectiveRing } from "./rings.js";
-import {
-  channelTarget,
-  compareVersions,
-  formatVersion,
-  mustParseVersion,
-  parseVersion,
-  upgradeLevel,
-  versionMatches,
-  type AksChannel,
-} from "./versions.js";
+import { mustParseVersion, parseVersion, upgradeLevel, versionMatches } from "./versions.js";
 import { windowIntervals } from "./window-source.js";
 import { nextFit, type Interval } from "./windows.js";
 
@@ -236,18 +228,11 @@ function evaluate(cluster: InventoryCluster, ring: EffectiveRing, input: PlanInp
         `on ${cluster.kubernetesVersion}; ${to} would skip a minor (AKS upgrades one minor at a time)`,
       );
     }
-    const channel = (cluster.upgradeChannel ?? "none").toLowerCase();
-    if (channel !== "none") {
-      const available = (input.inventory.availableVersions[cluster.location.toLowerCase()] ?? [])
-        .map((v) => parseVersion(v))
-        .filter((v) => v !== undefined);
-      const pick = channelTarget(channel as AksChannel, current, available);
-      const aksPick = pick && compareVersions(pick, current) > 0 ? pick : undefined;
-      return skip(
-        SkipReason.autoUpgradeConflict,
-        `AKS auto-upgrade channel "${cluster.upgradeChannel}" is set${aksPick ? ` (AKS would take it to ${formatVersion(aksPick)} on its own)` : ""}; set upgradeChannel to none so Ringmaster owns upgrades`,
-      );
-    }
+    const available = (input.inventory.availableVersions[cluster.location.toLowerCase()] ?? [])
+      .map((v) => parseVersion(v))
+      .filter((v) => v !== undefined);
+    const conflict = kubernetesChannelConflict(cluster.upgradeChannel, current, available);
+    if (conflict) return skip(SkipReason.autoUpgradeConflict, conflict);
     durationMs = (est.controlPlaneMinutes + est.perNodeMinutes * nodeCount(cluster)) * MINUTE;
   } else {
     to = targetOf(cluster, target);
@@ -257,13 +242,8 @@ function evaluate(cluster: InventoryCluster, ring: EffectiveRing, input: PlanInp
     });
     if (stale.length === 0)
       return skip(SkipReason.atTarget, "every node pool already runs the target node image");
-    const osChannel = (cluster.nodeOSUpgradeChannel ?? "None").toLowerCase();
-    if (osChannel === "nodeimage" || osChannel === "securitypatch") {
-      return skip(
-        SkipReason.autoUpgradeConflict,
-        `AKS node OS channel "${cluster.nodeOSUpgradeChannel}" is set; AKS reimages this cluster on its own. Set nodeOSUpgradeChannel to None so Ringmaster owns node images`,
-      );
-    }
+    const osConflict = nodeOsChannelConflict(cluster.nodeOSUpgradeChannel);
+    if (osConflict) return skip(SkipReason.autoUpgradeConflict, osConflict);
     const perNode = est.nodeImagePerNodeMinutes ?? est.perNodeMinutes;
     durationMs = perNode * stale.reduce((n, p) => n + p.count, 0) * MINUTE;
   }
@@ -358,7 +338,7 @@ function schedule(
       });
       continue;
     }
-    const bucketKey = `${c.cluster.subscriptionId.toLowerCase()}|${c.cluster.location.toLowerCase()}`;
+    const bucketKey = concurrencyBucket(c.cluster);
     const bucket = busy.get(bucketKey) ?? [];
     let start: number | undefined = earliest;
     while (start !== undefined) {

@@ -60,7 +60,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     );
     if (skipped.length) yield* notify(ctx, skippedMessage(id, input, skipped, nowMs(ctx)));
     if (prepared.settings.manageWindows)
-      yield* activityWithRetry(ctx, "applyRingWindows", { kind: input.kind, nowMs: nowMs(ctx) });
+      yield* activityWithRetry(ctx, "applyRingWindows", { kinds: [input.kind], nowMs: nowMs(ctx) });
     if (input.requiresApproval) {
       const { timeoutMs, onTimeout } = prepared.settings.rolloutApproval;
       const answer = yield* approval(ctx, prepared, status, "rollout", timeoutMs, onTimeout, nowMs(ctx));

@@ -51,15 +51,15 @@ describe("Contract: activities on the simulated Azure", () => {
 
   it("writes a ring window once, as AKS stores it, and again only when DST changes its offset", async () => {
     const november = Date.parse("2026-11-23T00:00:00Z");
-    const first = await applyRingWindows(deps, { kind: "kubernetes", nowMs: november });
+    const first = await applyRingWindows(deps, { kinds: ["kubernetes"], nowMs: november });
     expect(first.written.map((w) => w.cluster)).toEqual(["alpha"]);
     expect(first.written[0]!.now).toContain('"utcOffset":"+01:00"');
-    const again = await applyRingWindows(deps, { kind: "kubernetes", nowMs: november });
+    const again = await applyRingWindows(deps, { kinds: ["kubernetes"], nowMs: november });
     expect(again.written).toEqual([]);
     expect(again.unchanged).toBe(1);
     // In summer Berlin is UTC+02:00: the same 09:00 local window needs a new offset.
     const summer = await applyRingWindows(deps, {
-      kind: "kubernetes",
+      kinds: ["kubernetes"],
       nowMs: Date.parse("2027-04-05T00:00:00Z"),
     });
     expect(summer.written.map((w) => [w.cluster, w.config])).toEqual([

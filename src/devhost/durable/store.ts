@@ -137,20 +137,7 @@ export class InstanceStore {
     fdatasyncSync(fd);
     closeSync(fd);
     renameSync(tmp, path);
-    const instance: Instance = {
-      instanceId: record.instanceId,
-      name: record.name,
-      executionId: record.executionId,
-      input: record.input,
-      createdTime: record.createdTime,
-      lastUpdatedTime: record.createdTime,
-      runtimeStatus: "Pending",
-      history: [],
-      inbox: [started],
-      output: null,
-      customStatus: null,
-      parent: record.parent,
-    };
+    const instance = pendingInstance(record, [started]);
     this.instances.set(record.instanceId, instance);
     return instance;
   }
@@ -229,20 +216,7 @@ export class InstanceStore {
         throw new Error(`Devhost: durable store file ${path} is corrupt at line ${i + 1}`);
       }
       if (record.t === "start") {
-        instance = {
-          instanceId: record.instanceId,
-          name: record.name,
-          executionId: record.executionId,
-          input: record.input,
-          createdTime: record.createdTime,
-          lastUpdatedTime: record.createdTime,
-          runtimeStatus: "Pending",
-          history: [],
-          inbox: [],
-          output: null,
-          customStatus: null,
-          parent: record.parent,
-        };
+        instance = pendingInstance(record, []);
       } else if (instance) {
         if (record.t === "msg") instance.inbox.push(record.event);
         else if (record.t === "episode") applyEpisode(instance, record);
@@ -293,4 +267,32 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A new instance as its `start` record describes it: pending, no history yet, `inbox` waiting to be run. */
+function pendingInstance(
+  record: {
+    instanceId: string;
+    name: string;
+    executionId: string;
+    input: unknown;
+    createdTime: string;
+    parent?: ParentRef | undefined;
+  },
+  inbox: HistoryEvent[],
+): Instance {
+  return {
+    instanceId: record.instanceId,
+    name: record.name,
+    executionId: record.executionId,
+    input: record.input,
+    createdTime: record.createdTime,
+    lastUpdatedTime: record.createdTime,
+    runtimeStatus: "Pending",
+    history: [],
+    inbox,
+    output: null,
+    customStatus: null,
+    parent: record.parent,
+  };
 }
