@@ -76,10 +76,10 @@ describe("Devhost: crash recovery and determinism", () => {
     host = await startHost(SAMPLE_APP, { stateDir, env: { SAMPLE_HUB_NAME: "hub" } });
     await fetch(`${host.url}/api/orchestrators/drift/d1`, { method: "POST" });
     await waitFor("drift to wait for its event", async () => {
-      const r = await json<{ historyEvents: { EventType: number }[] }>(
+      const r = await json<{ historyEvents: { EventType: string }[] }>(
         `${host!.url}/runtime/webhooks/durabletask/instances/d1?showHistory=true`,
       );
-      return r.body.historyEvents.some((e) => e.EventType === 5) ? true : undefined;
+      return r.body.historyEvents.some((e) => e.EventType === "TaskCompleted") ? true : undefined;
     });
     await host.stop();
     host = await startHost(SAMPLE_APP, { stateDir, env: { SAMPLE_HUB_NAME: "hub", DRIFT_ACTIVITY: "slow" } });

@@ -82,6 +82,26 @@ describe("Devhost: golden histories through the real DurableClient", () => {
     });
   });
 
+  it("showHistory answers in the documented shape (Durable Functions HTTP API reference)", async () => {
+    await start("chain", "documented", 2);
+    await waitForStatus(host.url, "documented", ["Completed"]);
+    const url = `${host.url}/runtime/webhooks/durabletask/instances/documented?showHistory=true`;
+    const withOutput = (
+      await json<{ historyEvents: Record<string, unknown>[] }>(`${url}&showHistoryOutput=true`)
+    ).body.historyEvents;
+    const iso = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(withOutput).toEqual([
+      { EventType: "ExecutionStarted", FunctionName: "chain", Timestamp: iso },
+      { EventType: "TaskCompleted", FunctionName: "slow", Result: 10, ScheduledTime: iso, Timestamp: iso },
+      { EventType: "TaskCompleted", FunctionName: "slow", Result: 20, ScheduledTime: iso, Timestamp: iso },
+      { EventType: "ExecutionCompleted", OrchestrationStatus: "Completed", Result: [10, 20], Timestamp: iso },
+    ]);
+    for (const e of withOutput.filter((e) => e.EventType === "TaskCompleted"))
+      expect(Date.parse(e.ScheduledTime as string)).toBeLessThanOrEqual(Date.parse(e.Timestamp as string));
+    const withoutOutput = (await json<{ historyEvents: Record<string, unknown>[] }>(url)).body.historyEvents;
+    expect(withoutOutput.map((e) => Object.keys(e).includes("Result"))).toEqual([false, false, false, false]);
+  });
+
   it("Task.all, a durable timer, an external event through sendEventPostUri and a sub-orchestration", async () => {
     const started = await start("main", "all", { names: ["a", "b", "c"] });
     expect(started.status).toBe(202);

@@ -100,7 +100,7 @@ export interface Status {
 }
 
 export function statusUrl(base: string, id: string, history = false): string {
-  return `${base}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}${history ? "?showHistory=true&showHistoryOutput=true" : ""}`;
+  return `${base}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}${history ? "?showHistory=true&showHistoryOutput=true&showEngineHistory=true" : ""}`;
 }
 
 export async function waitForStatus(

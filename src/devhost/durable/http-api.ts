@@ -1,11 +1,17 @@
 import type { DurableEngine } from "./engine.js";
 import { InstanceExistsError } from "./engine.js";
+import { documentedHistory } from "./history.js";
 import type { Instance, RuntimeStatus } from "./store.js";
 
 /**
  * The Durable extension's HTTP API, served under `/runtime/webhooks/durabletask/` (research/local-runtime.md
  * §1.8): what `DurableClient` calls for start, status, raise event, terminate and purge, with the status
  * codes it expects. Also the `durableClient` input binding data that points clients at it.
+ *
+ * `showHistory=true` answers in the documented shape (history.ts `documentedHistory`). The local host
+ * adds one switch of its own, `showEngineHistory=true`, which shows the engine's records as stored
+ * (numeric EventType, sequence ids, orchestrator episodes): the golden-history tests check determinism
+ * on those, and nothing in Azure reads it.
  */
 export interface ApiRequest {
   readonly method: string;
@@ -68,13 +74,12 @@ export function statusPayload(instance: Instance, query: URLSearchParams): Recor
     createdTime: instance.createdTime,
     lastUpdatedTime: instance.lastUpdatedTime,
   };
-  if (query.get("showHistory") === "true") {
-    payload.historyEvents = instance.history.map((e) => {
-      const { IsPlayed: _played, ...rest } = e;
-      return query.get("showHistoryOutput") === "true"
-        ? rest
-        : { ...rest, Result: undefined, Input: undefined };
-    });
+  // The extension shows no history for an instance that has not started yet (Pending).
+  if (query.get("showHistory") === "true" && instance.runtimeStatus !== "Pending") {
+    payload.historyEvents =
+      query.get("showEngineHistory") === "true"
+        ? instance.history
+        : documentedHistory(instance.history, query.get("showHistoryOutput") === "true");
   }
   return payload;
 }
