@@ -189,7 +189,8 @@ export function aksRoutes(world: World): Route[] {
         const refused = checkPoolUpgrade(c, p.name, target);
         if (refused) return refused;
         const op = world.operations.startPoolUpgrade(c, p, target);
-        return ok(agentPoolJson(c, p), 201, asyncHeaders(c, op, req));
+        // An update of an existing resource answers 200 (201 is for a create), still as an LRO.
+        return ok(agentPoolJson(c, p), 200, asyncHeaders(c, op, req));
       }),
       { bucket: "aksPutAgentPool", scope: "pool" },
     ),
@@ -274,12 +275,13 @@ export function aksRoutes(world: World): Route[] {
         const props = (req.body as { properties?: Record<string, unknown> } | undefined)?.properties;
         const problem = validateMaintenance(props);
         if (problem) return armError(400, "InvalidParameter", problem);
+        const stored = withMaintenanceDefaults(props!, world.clock.now());
         const existed = c.maintenanceConfigs.has(name);
-        c.maintenanceConfigs.set(name, props!);
+        c.maintenanceConfigs.set(name, stored);
         world.records.log("change", `${c.name}: maintenance configuration ${name} written`, {
-          properties: props,
+          properties: stored,
         });
-        return ok(maintenanceConfigJson(c, name, props!), existed ? 200 : 201);
+        return ok(maintenanceConfigJson(c, name, stored), existed ? 200 : 201);
       }),
       { bucket: "aksOther", scope: "subscription" },
     ),
@@ -309,6 +311,9 @@ export function aksRoutes(world: World): Route[] {
       "read",
       (req) => {
         const op = world.operations.all.get(req.params.op!);
+        // Fleet's LROs report under the same Microsoft.ContainerService operations path.
+        const fleetOp = op ? undefined : world.fleetManager.operations.get(req.params.op!);
+        if (fleetOp) return ok(fleetOp);
         if (!op) return armError(404, "NotFound", `Operation ${req.params.op} was not found.`);
         world.records.countCluster(op.cluster.name, "polls");
         return ok(world.operations.statusBody(op));
@@ -393,7 +398,9 @@ function putCluster(
   if (refused) return refused;
   applySettings(c, body);
   const op = world.operations.startUpgrade(c, target, poolTargets);
-  return ok(clusterJson(c), 201, asyncHeaders(c, op, req));
+  // The cluster exists, so this PUT is an update: AKS answers 200 with the LRO headers (201 only on create;
+  // azure-rest-api-specs ManagedClustersCreate_Update.json shows 200 for the update, 201 for the create).
+  return ok(clusterJson(c), 200, asyncHeaders(c, op, req));
 }
 
 function applySettings(
@@ -466,8 +473,19 @@ function validateMaintenance(props: Record<string, unknown> | undefined): string
   const schedule = w.schedule as Record<string, unknown> | undefined;
   if (!schedule || Object.keys(schedule).filter((k) => schedule[k]).length !== 1)
     return "properties.maintenanceWindow.schedule: set exactly one of daily, weekly, absoluteMonthly, relativeMonthly";
-  if (typeof w.durationHours !== "number" || w.durationHours < 4 || w.durationHours > 24)
-    return "properties.maintenanceWindow.durationHours: must be between 4 and 24";
+  if (
+    w.durationHours !== undefined &&
+    (typeof w.durationHours !== "number" ||
+      !Number.isInteger(w.durationHours) ||
+      w.durationHours < 4 ||
+      w.durationHours > 24)
+  )
+    return "properties.maintenanceWindow.durationHours: must be a whole number between 4 and 24 (default 24)";
+  if (
+    w.startDate !== undefined &&
+    (typeof w.startDate !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(w.startDate))
+  )
+    return 'properties.maintenanceWindow.startDate: must be a date "YYYY-MM-DD"';
   if (typeof w.startTime !== "string" || !/^\d{2}:\d{2}$/.test(w.startTime))
     return 'properties.maintenanceWindow.startTime: must match "HH:MM"';
   if (
@@ -476,4 +494,24 @@ function validateMaintenance(props: Record<string, unknown> | undefined): string
   )
     return 'properties.maintenanceWindow.utcOffset: must match "+HH:MM" or "-HH:MM"';
   return undefined;
+}
+
+/**
+ * What AKS stores for a maintenance window written without the optional fields: `durationHours` defaults
+ * to 24 (REST spec, MaintenanceWindow.durationHours `"default": 24`) and `startDate` to the date of the
+ * write (AKS planned-maintenance docs: default "The current date at creation time"; their `show` example
+ * returns a `startDate` for a configuration written without one). The simulator takes the UTC date of
+ * the PUT; the docs do not say in which offset AKS reckons "current".
+ */
+function withMaintenanceDefaults(props: Record<string, unknown>, now: number): Record<string, unknown> {
+  const w = props.maintenanceWindow as Record<string, unknown> | undefined;
+  if (!w) return props;
+  return {
+    ...props,
+    maintenanceWindow: {
+      ...w,
+      durationHours: w.durationHours ?? 24,
+      startDate: w.startDate ?? new Date(now).toISOString().slice(0, 10),
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import { armError, ok, pathPattern, type Route, type SimRequest } from "./http-kit.js";
+import { armError, ok, pathPattern, SIM_ARM_BASE, type Route, type SimRequest } from "./http-kit.js";
 import type { SimFleet } from "./fleet-manager.js";
 import type { World } from "./world.js";
 
@@ -39,6 +39,14 @@ export function fleetRoutes(world: World): Route[] {
     };
   };
   const runOf = (f: SimFleet, req: SimRequest) => f.runs.get(req.params.run!);
+  /** Fleet PUTs are LROs: the status URL goes with the answer, in the version the request used. */
+  const lro = (f: SimFleet, req: SimRequest) => {
+    const version = req.query.get("api-version") ?? "2025-03-01";
+    return {
+      "Azure-AsyncOperation": `${SIM_ARM_BASE}${fm.completedOperation(f)}?api-version=${version}`,
+      "Retry-After": "1",
+    };
+  };
   return [
     route("GET", FLEET, "fleets.get", "read", (f) =>
       ok({
@@ -65,14 +73,17 @@ export function fleetRoutes(world: World): Route[] {
       (f, req) => {
         const props = (req.body as { properties?: Record<string, unknown> } | undefined)?.properties;
         if (!props?.strategy) return armError(400, "InvalidParameter", "properties.strategy: required");
+        const existed = f.strategies.has(req.params.strategy!);
         f.strategies.set(req.params.strategy!, props);
         return ok(
           {
             id: `${fm.fleetId(f)}/updateStrategies/${req.params.strategy}`,
             name: req.params.strategy,
+            type: "Microsoft.ContainerService/fleets/updateStrategies",
             properties: { ...props, provisioningState: "Succeeded" },
           },
-          201,
+          existed ? 200 : 201,
+          lro(f, req),
         );
       },
     ),
@@ -114,7 +125,8 @@ export function fleetRoutes(world: World): Route[] {
         if (s) props.strategy = s.strategy as typeof props.strategy;
       }
       try {
-        return ok(fm.runJson(f, fm.createRun(f, req.params.run!, props)), 201);
+        const existed = f.runs.has(req.params.run!);
+        return ok(fm.runJson(f, fm.createRun(f, req.params.run!, props)), existed ? 200 : 201, lro(f, req));
       } catch (error) {
         return armError(
           409,

@@ -99,6 +99,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class FleetManager {
   readonly fleets = new Map<string, SimFleet>();
+  /** Azure-AsyncOperation status bodies for Fleet PUTs; the simulator finishes them at once. */
+  readonly operations = new Map<string, Record<string, unknown>>();
 
   constructor(private readonly world: World) {
     for (const f of world.fleet.fleets) {
@@ -159,6 +161,19 @@ export class FleetManager {
     };
   }
 
+  /**
+   * A Fleet PUT (update run, update strategy) is an LRO with `final-state-via: azure-async-operation`
+   * (the fleets SDK polls it so): the answer carries `Azure-AsyncOperation`, which the simulator reports
+   * Succeeded straight away since the resource is written synchronously. Returns the status URL path.
+   */
+  completedOperation(f: SimFleet, location = "westeurope"): string {
+    const id = randomUUID();
+    const now = iso(this.world.clock.now());
+    const path = `/subscriptions/${f.subscriptionId}/providers/Microsoft.ContainerService/locations/${location}/operations/${id}`;
+    this.operations.set(id, { id: path, name: id, status: "Succeeded", startTime: now, endTime: now });
+    return path;
+  }
+
   gateJson(gate: GateState): Record<string, unknown> {
     return {
       id: `${this.fleetId(gate.fleet)}/gates/${gate.name}`,
@@ -177,6 +192,15 @@ export class FleetManager {
       status: { state: "NotStarted" },
       beforeGates: [],
       afterGates: [],
+      // Fleet shows a stage's wait from the start, NotStarted until the wait begins (UpdateRuns_CreateOrUpdate.json).
+      ...(s.afterStageWaitInSeconds
+        ? {
+            afterStageWaitStatus: {
+              status: { state: "NotStarted" },
+              waitDurationInSeconds: s.afterStageWaitInSeconds,
+            },
+          }
+        : {}),
       groups: (s.groups ?? []).map((g) => ({
         name: g.name,
         status: { state: "NotStarted" },

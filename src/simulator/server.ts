@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { Clock } from "../devhost/clock.js";
 import { EmailService } from "./acs-email.js";
+import { checkApiVersion } from "./api-versions.js";
 import { aksRoutes } from "./arm-aks.js";
 import { fleetRoutes } from "./arm-fleet.js";
 import { insightRoutes } from "./arm-insights.js";
@@ -113,16 +114,31 @@ export class Simulator {
       const m = route.pattern.exec(req.path);
       if (!m) continue;
       const full: SimRequest = { ...req, params: { ...(m.groups ?? {}) } };
+      // ARM checks the api-version before the token (an anonymous GET of management.azure.com answers
+      // MissingApiVersionParameter), then answers a missing token with a Bearer challenge.
+      const badVersion = checkApiVersion(req.path, req.query, this.locationOf(full));
+      if (badVersion) return badVersion;
       if (!/^Bearer .+/i.test(req.headers.authorization ?? "")) {
-        return armError(
+        const reply = armError(
           401,
           "AuthenticationFailed",
           "Authentication failed. The 'Authorization' header is missing or is not a bearer token.",
         );
+        return { ...reply, headers: { ...reply.headers, "WWW-Authenticate": BEARER_CHALLENGE } };
       }
       return this.gate(full, route.api, () => route.handler(full), route);
     }
+    const badVersion = checkApiVersion(req.path, req.query, "westeurope");
+    if (badVersion) return badVersion;
     return armError(404, "NoRegisteredProviderFound", `No simulated API for ${req.method} ${req.path}`);
+  }
+
+  /** The location ARM names in a version error: the request's own, else its cluster's, else the fleet's region. */
+  private locationOf(req: SimRequest): string {
+    const { sub, rg, cluster, location } = req.params;
+    if (location) return location;
+    if (sub && rg && cluster) return this.world.cluster(sub, rg, cluster)?.location ?? "westeurope";
+    return "westeurope";
   }
 
   /** Counters, injected faults, then the ARM and AKS token buckets, then the handler. */
@@ -240,6 +256,13 @@ export class Simulator {
     };
   }
 }
+
+/**
+ * The challenge ARM sends with a 401 (as the azure-sdk-for-go ARM bearer policy tests record it): the SDKs'
+ * bearer policies parse it for CAE claims, so a 401 without it is not what a client meets in Azure.
+ */
+const BEARER_CHALLENGE =
+  'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."';
 
 function aksScope(route: Route, req: SimRequest): string {
   const sub = (req.params.sub ?? "").toLowerCase();

@@ -56,7 +56,8 @@ describe("Simulator: AKS rules over raw HTTP", () => {
         })),
       },
     });
-    expect(first.status).toBe(201);
+    // An upgrade PUT of an existing cluster is an update: 200, with the LRO headers (201 is for a create).
+    expect(first.status).toBe(200);
     expect(first.headers.get("azure-asyncoperation")).toMatch(
       /^https:\/\/management\.simulator\.local\/subscriptions\/.*\/operations\//,
     );
