@@ -47,7 +47,12 @@ const WELL_FORMED = /^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9]+)?$/;
 
 /** The versions the simulator accepts for a path, or undefined when the path is no ARM resource it knows. */
 export function supportedVersions(path: string): { type: string; versions: readonly string[] } | undefined {
-  return VERSIONS.find((v) => v.match.test(path));
+  // An extension resource (…/managedClusters/x/providers/Microsoft.Maintenance/…) belongs to the last
+  // provider in its path, as ARM routes it.
+  const last = path.toLowerCase().lastIndexOf("/providers/");
+  if (last < 0) return undefined;
+  const own = path.slice(last);
+  return VERSIONS.find((v) => v.match.test(own));
 }
 
 /** ARM's answer to a missing, malformed or unknown api-version; undefined when the version is fine. */

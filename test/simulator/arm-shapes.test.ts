@@ -58,6 +58,14 @@ describe("Simulator: ARM's answers over raw HTTP", () => {
     expect((await call(alpha, V)).status).toBe(200);
   });
 
+  it("checks an extension resource's api-version against its own provider (Microsoft.Maintenance on a cluster)", async () => {
+    h = await startSimulator();
+    const assignments = `${alpha}/providers/Microsoft.Maintenance/configurationAssignments`;
+    expect((await call(assignments, "api-version=2023-04-01")).status).toBe(200);
+    const wrong = await call(assignments, V);
+    expect(((await wrong.json()) as ArmError).error.message).toContain("for type 'configurationAssignments'");
+  });
+
   it("answers a missing token with 401 and ARM's Bearer challenge", async () => {
     h = await startSimulator();
     const res = await call(alpha, V, { headers: {} });
