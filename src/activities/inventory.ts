@@ -87,7 +87,9 @@ export function windowOf(config: MaintenanceConfiguration | undefined): WindowSo
           }
         : {}),
     });
-    return parsed.success ? { kind: "window", spec: fromAksWindow(parsed.data) } : undefined;
+    // Without a startDate AKS anchors at the configuration's creation date (planned-maintenance docs).
+    const created = isoDate(config.systemData?.createdAt);
+    return parsed.success ? { kind: "window", spec: fromAksWindow(parsed.data, created) } : undefined;
   }
   if (config.timeInWeek?.length) {
     return {

@@ -8,7 +8,8 @@ import type { ActivityDeps } from "./deps.js";
  * Writes each ring's declared window onto its clusters as AKS maintenance configurations (named zone →
  * the utcOffset in force at the next window; freezes → notAllowedDates), so AKS's own windows agree with
  * Ringmaster's. Runs before a rollout relies on them and on the reconcile timer, which re-applies offsets
- * when daylight saving time changes them and corrects drift.
+ * when daylight saving time changes them and corrects drift, a different `startDate` included (it is
+ * where AKS starts counting intervalWeeks/Days/Months).
  */
 export interface WindowChange {
   readonly cluster: string;
@@ -46,11 +47,19 @@ export async function applyRingWindows(
   for (const [ringName, members] of assignment.byRing) {
     const ring = rings.get(ringName);
     if (!ring?.window) continue;
-    const desired = toAksWindow(ring.window, input.nowMs, freezes);
-    const now = describeWindow(desired);
     for (const c of members) {
       for (const name of input.kinds.map((k) => CONFIG[k])) {
-        const was = describe(await aks.getMaintenanceConfiguration(c.id, name));
+        const current = await aks.getMaintenanceConfiguration(c.id, name);
+        // AKS's startDate is the anchor of its interval counting: a different one is drift.
+        const configured = current?.maintenanceWindow?.startDate;
+        const desired = toAksWindow(
+          ring.window,
+          input.nowMs,
+          freezes,
+          configured ? day(configured) : undefined,
+        );
+        const now = describeWindow(desired);
+        const was = describe(current);
         if (was === now) {
           unchanged++;
           continue;
@@ -88,20 +97,27 @@ function describeWindow(w: AksWindowPayload): string {
     startTime: w.startTime,
     durationHours: w.durationHours,
     utcOffset: w.utcOffset,
+    startDate: w.startDate,
     notAllowedDates: w.notAllowedDates ?? [],
   });
 }
 
+/** A date as the SDK hands it back (a Date at UTC midnight, or a string) as "YYYY-MM-DD". */
+const day = (d: Date | string) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+
 function describe(config: MaintenanceConfiguration | undefined): string {
   const w = config?.maintenanceWindow;
   if (!w) return "none";
-  const day = (d: Date | string) => (typeof d === "string" ? d.slice(0, 10) : d.toISOString().slice(0, 10));
-  const schedule = Object.fromEntries(Object.entries(w.schedule).filter(([, v]) => v !== undefined));
+  const schedule = Object.fromEntries(
+    Object.entries(w.schedule).filter(([, v]) => v !== undefined && v !== null),
+  );
   return canonical({
     schedule,
     startTime: w.startTime,
-    durationHours: w.durationHours,
+    // AKS's defaults, should a configuration come back without them (REST spec: 24 hours, +00:00).
+    durationHours: w.durationHours ?? 24,
     utcOffset: w.utcOffset ?? "+00:00",
+    startDate: w.startDate ? day(w.startDate) : undefined,
     notAllowedDates: (w.notAllowedDates ?? []).map((d) => ({ start: day(d.start), end: day(d.end) })),
   });
 }

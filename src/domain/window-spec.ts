@@ -41,16 +41,27 @@ export const RelativeMonthlyScheduleSchema = z.strictObject({
   intervalMonths: intIn(1, 6, "months between windows").default(1),
 });
 
+/**
+ * AKS's schedule. The unused kinds may be absent or `null`: `az aks maintenanceconfiguration show` prints
+ * them as `null` (planned-maintenance docs' example output), so a configuration read back from AKS or
+ * exported from the CLI parses as it was written. Nulls are dropped.
+ */
 export const ScheduleSchema = z
   .strictObject({
-    daily: DailyScheduleSchema.optional(),
-    weekly: WeeklyScheduleSchema.optional(),
-    absoluteMonthly: AbsoluteMonthlyScheduleSchema.optional(),
-    relativeMonthly: RelativeMonthlyScheduleSchema.optional(),
+    daily: DailyScheduleSchema.nullish(),
+    weekly: WeeklyScheduleSchema.nullish(),
+    absoluteMonthly: AbsoluteMonthlyScheduleSchema.nullish(),
+    relativeMonthly: RelativeMonthlyScheduleSchema.nullish(),
   })
   .refine((s) => [s.daily, s.weekly, s.absoluteMonthly, s.relativeMonthly].filter(Boolean).length === 1, {
     message: "set exactly one of daily, weekly, absoluteMonthly or relativeMonthly",
-  });
+  })
+  .transform((s) => ({
+    ...(s.daily ? { daily: s.daily } : {}),
+    ...(s.weekly ? { weekly: s.weekly } : {}),
+    ...(s.absoluteMonthly ? { absoluteMonthly: s.absoluteMonthly } : {}),
+    ...(s.relativeMonthly ? { relativeMonthly: s.relativeMonthly } : {}),
+  }));
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -81,17 +92,24 @@ export const DateSpanSchema = z
 
 const windowFields = {
   startTime: startTimeSchema,
-  // AKS accepts 4-24 hours; shorter windows are refused rather than silently treated as 4.
-  durationHours: intIn(4, 24, "hours the window stays open"),
+  // AKS accepts 4-24 hours and defaults to 24 (REST spec MaintenanceWindow.durationHours: default 24,
+  // minimum 4, maximum 24); shorter windows are refused rather than silently treated as 4.
+  durationHours: intIn(4, 24, "hours the window stays open").default(24),
+  // The first date a window may start on, and the anchor of interval counting. AKS defaults it to the
+  // date the configuration was created and returns it on GET (planned-maintenance docs).
   startDate: dateSchema.optional(),
   notAllowedDates: z.array(DateSpanSchema).optional(),
 };
 
-/** AKS `maintenanceWindow` as the API returns it. */
+/** AKS `maintenanceWindow` as the API accepts and returns it (`utcOffset` defaults to +00:00). */
 export const AksMaintenanceWindowSchema = z.object({
   schedule: ScheduleSchema,
   utcOffset: utcOffsetSchema.default("+00:00"),
   ...windowFields,
+  notAllowedDates: z
+    .array(DateSpanSchema)
+    .nullish()
+    .transform((d) => d ?? undefined),
 });
 export type AksMaintenanceWindow = z.infer<typeof AksMaintenanceWindowSchema>;
 
@@ -129,13 +147,17 @@ export function offsetZone(utcOffset: string): string {
   return utcOffset === "+00:00" || utcOffset === "-00:00" ? "UTC" : `UTC${utcOffset}`;
 }
 
-export function fromAksWindow(w: AksMaintenanceWindow): WindowSpec {
+/**
+ * A window read from AKS. Without `startDate` AKS anchors at the date the configuration was created, so
+ * `createdDate` (the resource's `systemData.createdAt`, as a UTC date) stands in for it when known.
+ */
+export function fromAksWindow(w: AksMaintenanceWindow, createdDate?: string): WindowSpec {
   return {
     schedule: w.schedule,
     startTime: w.startTime,
     durationHours: w.durationHours,
     zone: offsetZone(w.utcOffset),
-    startDate: w.startDate,
+    startDate: w.startDate ?? createdDate,
     notAllowedDates: w.notAllowedDates,
   };
 }

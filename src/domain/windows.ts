@@ -12,8 +12,11 @@ import { WEEK_DAYS } from "./window-spec.js";
  *   clock does; a start time that exists twice (fall-back) takes the first, earlier instant.
  * - `startDate` is the first local date a window may start on. Interval counting is anchored there:
  *   `intervalWeeks` counts from the first `dayOfWeek` on or after `startDate` (AKS issue #5720),
- *   `intervalDays` from `startDate`, `intervalMonths` from `startDate`'s month. Without `startDate` the
- *   anchor is 1970-01-01, so the cadence is stable and reproducible.
+ *   `intervalDays` from `startDate`, `intervalMonths` from `startDate`'s month. A window read from AKS
+ *   always has one (AKS fills in the creation date and returns it). A policy window without one is
+ *   anchored at 1970-01-01, so its cadence is stable and reproducible; when Ringmaster writes such a
+ *   window to AKS with an interval above 1 it writes a `startDate` on that same grid
+ *   (`alignedStartDate`), since AKS would otherwise anchor at the day of the write.
  * - `absoluteMonthly` on a day the month does not have (the 31st in April) has no window that month: a
  *   window on "the 31st" silently moved to the 30th would surprise more than a missing one.
  * - `notAllowedDates` `{start, end}` blocks whole local days, both ends included: from `start` 00:00 to
@@ -211,4 +214,78 @@ export function nextFit(
 /** True when `instant` lies inside one of `windows`. */
 export function isOpenAt(windows: readonly Interval[], instant: number): boolean {
   return windows.some((w) => w.start <= instant && instant < w.end);
+}
+
+/** The interval of a schedule (1 for every day/week/month). */
+export function intervalOf(schedule: Schedule): number {
+  return (
+    schedule.daily?.intervalDays ??
+    schedule.weekly?.intervalWeeks ??
+    schedule.absoluteMonthly?.intervalMonths ??
+    schedule.relativeMonthly?.intervalMonths ??
+    1
+  );
+}
+
+/** The anchor a spec counts intervals from: its `startDate`, else 1970-01-01. */
+function anchorOf(startDate: string | undefined): Civil {
+  return startDate ? parseDate(startDate) : civilFromDayNumber(0);
+}
+
+/**
+ * Whether anchoring `schedule` at `a` or at `b` (dates "YYYY-MM-DD"; undefined = 1970-01-01) gives the
+ * same grid of window dates from the later of the two on: the interval counts line up.
+ */
+export function cadenceEquivalent(schedule: Schedule, a: string | undefined, b: string | undefined): boolean {
+  const x = anchorOf(a);
+  const y = anchorOf(b);
+  const n = intervalOf(schedule);
+  const mod = (v: number, m: number) => ((v % m) + m) % m;
+  if (schedule.daily) return mod(x.dayNumber - y.dayNumber, n) === 0;
+  if (schedule.weekly) {
+    const target = weekdayIndex(schedule.weekly.dayOfWeek);
+    const first = (c: Civil) => c.dayNumber + ((target - c.weekday + 7) % 7);
+    return mod(first(x) - first(y), 7 * n) === 0;
+  }
+  return mod((x.year - y.year) * 12 + (x.month - y.month), n) === 0;
+}
+
+/**
+ * A `startDate` for AKS that keeps `spec`'s cadence: the latest date on or before `instant`'s local date
+ * from which AKS's interval counting (which starts at `startDate`) lands on the same grid as `spec`'s own
+ * anchor. Daily and weekly: the last window date on the grid; monthly: the first day of the last month on
+ * the grid. Being in the past, it never hides a window.
+ */
+export function alignedStartDate(spec: WindowSpec, instant: number): string {
+  if (spec.startDate) return spec.startDate;
+  const today = civilAt(instant, spec.zone);
+  const anchor = anchorOf(spec.startDate);
+  const n = intervalOf(spec.schedule);
+  let chosen: Civil;
+  if (spec.schedule.daily || spec.schedule.weekly) {
+    const step = spec.schedule.daily ? 1 : 7;
+    chosen = today;
+    for (let d = today.dayNumber; d > today.dayNumber - step * n - 7; d--) {
+      const date = civilFromDayNumber(d);
+      if (scheduleMatches(spec.schedule, date, anchor)) {
+        chosen = date;
+        break;
+      }
+    }
+  } else {
+    const months = (today.year - anchor.year) * 12 + (today.month - anchor.month);
+    const back = ((months % n) + n) % n;
+    const first = new Date(Date.UTC(today.year, today.month - 1 - back, 1));
+    chosen = civilFromDayNumber(Math.floor(first.getTime() / DAY_MS));
+  }
+  return toDateText(chosen);
+}
+
+/** The local date ("YYYY-MM-DD") of an instant in a zone. */
+export function localDate(instant: number, zone: string): string {
+  return toDateText(civilAt(instant, zone));
+}
+
+function toDateText(c: Civil): string {
+  return `${String(c.year).padStart(4, "0")}-${String(c.month).padStart(2, "0")}-${String(c.day).padStart(2, "0")}`;
 }
