@@ -427,6 +427,9 @@ function upgradeProfile(world: World, c: SimCluster): Record<string, unknown> {
     properties: {
       controlPlaneProfile: {
         kubernetesVersion: c.currentKubernetesVersion,
+        // `name` is "The Agent Pool name" (ManagedClusterPoolUpgradeProfile); the control plane has none.
+        // Captured `az aks get-upgrades` output shows null; the REST spec example's "master" is a sample
+        // value, and nothing documents "default" here (that is the upgrade profile resource's own name).
         name: null,
         osType: "Linux",
         upgrades,
