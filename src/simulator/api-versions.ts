@@ -52,7 +52,15 @@ export function supportedVersions(path: string): { type: string; versions: reado
   const last = path.toLowerCase().lastIndexOf("/providers/");
   if (last < 0) return undefined;
   const own = path.slice(last);
-  return VERSIONS.find((v) => v.match.test(own));
+  const known = VERSIONS.find((v) => v.match.test(own));
+  return known && { type: resourceType(own) ?? known.type, versions: known.versions };
+}
+
+/** ARM's name for the type a path addresses: `managedClusters/agentPools` for …/managedClusters/a/agentPools/b. */
+function resourceType(ownPath: string): string | undefined {
+  const parts = ownPath.split("/").filter(Boolean).slice(2); // drop "providers" and the namespace
+  const types = parts.filter((_, i) => i % 2 === 0);
+  return types.length ? types.join("/") : undefined;
 }
 
 /** ARM's answer to a missing, malformed or unknown api-version; undefined when the version is fine. */

@@ -55,6 +55,10 @@ describe("Simulator: ARM's answers over raw HTTP", () => {
     expect(u.error.message).toBe(
       "No registered resource provider found for location 'westeurope' and API version '2019-01-01' for type 'managedClusters'. The supported api-versions are '2026-06-01'.",
     );
+    const pool = (await (
+      await call(`${alpha}/agentPools/system`, "api-version=2019-01-01")
+    ).json()) as ArmError;
+    expect(pool.error.message).toContain("for type 'managedClusters/agentPools'");
     expect((await call(alpha, V)).status).toBe(200);
   });
 
