@@ -102,6 +102,49 @@ describe("Command: ringmaster windows", () => {
     ).toBe('{"start":"2026-11-23T01:00:00Z","end":"2026-11-23T05:00:00Z"}\n');
   });
 
+  it("reads `az aks maintenanceconfiguration show` output as the AKS docs print it (unused kinds null)", async () => {
+    const show = join(dir, "show.json");
+    // planned-maintenance.md, "Show a specific maintenance configuration window": every 3 months on the 1st,
+    // 09:00 at -08:00, counted from startDate's month (January 2023).
+    writeFileSync(
+      show,
+      JSON.stringify({
+        id: "/subscriptions/<subscription>/resourceGroups/myResourceGroup/providers/Microsoft.ContainerService/managedClusters/myAKSCluster/maintenanceConfigurations/aksManagedAutoUpgradeSchedule",
+        maintenanceWindow: {
+          durationHours: 4,
+          notAllowedDates: [{ end: "2024-01-05", start: "2023-12-23" }],
+          schedule: {
+            absoluteMonthly: { dayOfMonth: 1, intervalMonths: 3 },
+            daily: null,
+            relativeMonthly: null,
+            weekly: null,
+          },
+          startDate: "2023-01-20",
+          startTime: "09:00",
+          utcOffset: "-08:00",
+        },
+        name: "aksManagedAutoUpgradeSchedule",
+        notAllowedTime: null,
+        resourceGroup: "myResourceGroup",
+        systemData: null,
+        timeInWeek: null,
+        type: null,
+      }),
+    );
+    const { code, stdout, stderr } = await run([
+      "windows",
+      "--window",
+      show,
+      "--from",
+      "2026-11-23T00:00:00Z",
+      "--count",
+      "1",
+    ]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toBe('{"start":"2027-01-01T17:00:00Z","end":"2027-01-01T21:00:00Z"}\n');
+  });
+
   it("names what is wrong with a window file", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(
