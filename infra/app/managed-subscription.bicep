@@ -12,8 +12,8 @@ param eventsResourceGroupName string
 param delivery string
 param ingressHubId string
 
-// Exactly the ARM operations Ringmaster's adapters call (test/infra/role.test.ts derives this list from the
-// simulator's route table, which mirrors the adapters' calls, and fails on any difference). Tag updates are
+// Exactly the ARM operations Ringmaster's adapters call (test/infra/role.test.ts tours every adapter method
+// against the simulator, maps its audited requests to RBAC actions and fails on any difference). Tag updates are
 // PATCH on the cluster (managedClusters/write); Resource Graph and Cost Management queries are POSTs that read.
 var operatorActions = [
   'Microsoft.ContainerService/managedClusters/read'
@@ -30,10 +30,7 @@ var operatorActions = [
   'Microsoft.ContainerService/locations/kubernetesVersions/read'
   'Microsoft.ContainerService/locations/operations/read'
   'Microsoft.ContainerService/locations/operationresults/read'
-  'Microsoft.ContainerService/fleets/read'
   'Microsoft.ContainerService/fleets/members/read'
-  'Microsoft.ContainerService/fleets/updateStrategies/read'
-  'Microsoft.ContainerService/fleets/updateStrategies/write'
   'Microsoft.ContainerService/fleets/updateRuns/read'
   'Microsoft.ContainerService/fleets/updateRuns/write'
   'Microsoft.ContainerService/fleets/updateRuns/start/action'

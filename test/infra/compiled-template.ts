@@ -61,6 +61,7 @@ export function compiledTemplate(): Compiled {
       };
       return cached;
     }
+    // A build that fails (a Bicep error or warning) throws here, so the tests fail instead of skipping.
     execFileSync(join(INFRA, "build.sh"), { stdio: "inherit" });
   }
   const text = sources(BUILD)

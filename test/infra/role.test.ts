@@ -8,17 +8,25 @@ import type { Route } from "../../src/simulator/http-kit.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { World } from "../../src/simulator/world.js";
 import { testFleetYaml } from "../helpers/simulator.js";
+import { tourAdapters, type TourResult } from "./adapter-tour.js";
 import { compiledTemplate, ofType, resolveVariable, type Compiled } from "./compiled-template.js";
 
 /**
  * The custom role Ringmaster's identity gets on each managed subscription must be exactly the ARM
- * operations it calls. The simulator serves exactly the ARM APIs the adapters call (an adapter call to any
- * other path gets 404 NoRegisteredProviderFound in every contract and end-to-end test), so its route table
- * is the list of calls; each route becomes an RBAC action by ARM's naming rule.
+ * operations it calls. The adapter tour calls every ARM adapter method against the simulator; the
+ * simulator's audit records each request with the route's API name, and each route becomes an RBAC
+ * action by ARM's naming rule. The route table alone would overstate: the simulator also serves APIs no
+ * adapter calls (fleets.get, update strategies).
  */
-let compiled: Compiled;
-beforeAll(() => {
-  compiled = compiledTemplate();
+let compiled: Compiled | Error;
+let tour: TourResult;
+beforeAll(async () => {
+  try {
+    compiled = compiledTemplate();
+  } catch (error) {
+    compiled = error instanceof Error ? error : new Error(String(error));
+  }
+  tour = await tourAdapters();
 }, 180_000);
 
 /** The route's path template back from its regex, e.g. `/subscriptions/{sub}/providers/Microsoft.X/y`. */
@@ -56,13 +64,26 @@ export function rbacAction(method: string, kind: Route["kind"], template: string
   return [namespace, ...types, verb].join("/");
 }
 
-function operationsServed(): string[] {
+function routeTable(): Route[] {
   const world = new World(parseFleetYaml(testFleetYaml()), realClock());
-  const routes = [...aksRoutes(world), ...fleetRoutes(world), ...maintenanceRoutes(world), ...insightRoutes(world)];
-  return [...new Set(routes.map((r) => rbacAction(r.method, r.kind, templateOf(r)).toLowerCase()))].sort();
+  return [...aksRoutes(world), ...fleetRoutes(world), ...maintenanceRoutes(world), ...insightRoutes(world)];
+}
+
+/** RBAC actions of the ARM requests the simulator audited during the tour (ACS email is data plane). */
+function operationsCalled(): string[] {
+  const byApi = new Map(routeTable().map((r) => [`${r.method} ${r.api}`, r]));
+  const arm = tour.requests.filter((e) => !e.what.includes(" emails."));
+  const unknown = arm.filter((e) => !byApi.has(e.what)).map((e) => e.what);
+  expect(unknown, "audited requests with no ARM route").toEqual([]);
+  const actions = arm.map((e) => {
+    const r = byApi.get(e.what)!;
+    return rbacAction(r.method, r.kind, templateOf(r)).toLowerCase();
+  });
+  return [...new Set(actions)].sort();
 }
 
 function roleActions(ctx: TestContext): string[] {
+  if (compiled instanceof Error) throw new Error(`infra/build.sh failed: ${compiled.message}`);
   if (compiled.skipReason !== undefined) return ctx.skip(compiled.skipReason);
   const roles = ofType(compiled.main, "Microsoft.Authorization/roleDefinitions").filter((d) =>
     d.resource.name.includes("ringmaster-operator"),
@@ -79,7 +100,8 @@ function roleActions(ctx: TestContext): string[] {
 describe("Role: Ringmaster AKS operator (infra/app/managed-subscription.bicep)", () => {
   describe("Method: rbacAction", () => {
     it("names operations as ARM's RBAC does", () => {
-      const aks = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{c}";
+      const aks =
+        "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerService/managedClusters/{c}";
       expect(rbacAction("GET", "read", aks)).toBe("Microsoft.ContainerService/managedClusters/read");
       expect(rbacAction("PATCH", "write", aks)).toBe("Microsoft.ContainerService/managedClusters/write");
       expect(rbacAction("POST", "write", `${aks}/agentPools/{p}/upgradeNodeImageVersion`)).toBe(
@@ -97,13 +119,21 @@ describe("Role: Ringmaster AKS operator (infra/app/managed-subscription.bicep)",
     });
   });
 
-  it("grants exactly the ARM operations the simulator serves to the adapters", (ctx) => {
+  it("tours every ARM adapter method", () => {
+    // A method the tour does not call could need an operation the role lacks.
+    expect(tour.uncalled).toEqual([]);
+  });
+
+  it("grants exactly the ARM operations the adapters call, as the simulator audited them", (ctx) => {
     // Prepare
     const granted = roleActions(ctx);
-    const served = operationsServed();
+    const called = operationsCalled();
     // Assess: nothing missing (a 403 in Azure) and nothing extra (not least privilege)
-    expect(granted.every((a) => !a.includes("*")), "no wildcards").toBe(true);
-    expect([...new Set(granted.map((a) => a.toLowerCase()))].sort()).toEqual(served);
-    expect(granted).toHaveLength(served.length);
+    expect(
+      granted.every((a) => !a.includes("*")),
+      "no wildcards",
+    ).toBe(true);
+    expect([...new Set(granted.map((a) => a.toLowerCase()))].sort()).toEqual(called);
+    expect(granted).toHaveLength(called.length);
   });
 });

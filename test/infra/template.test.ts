@@ -5,15 +5,24 @@ import { SettingsError } from "../../src/config/errors.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { compiledTemplate, INFRA, ofType, type Compiled, type ArmTemplate } from "./compiled-template.js";
 
-let compiled: Compiled;
+let compiled: Compiled | Error;
 beforeAll(() => {
-  compiled = compiledTemplate();
+  try {
+    compiled = compiledTemplate();
+  } catch (error) {
+    compiled = error instanceof Error ? error : new Error(String(error));
+  }
 }, 180_000);
 
-/** The compiled main template, or a skip that says why (no dotnet, so no Bicep compiler). */
+/** The compiled main template; a failed build fails the test; no dotnet skips it and says why. */
 function main(ctx: TestContext): ArmTemplate {
+  if (compiled instanceof Error) throw new Error(`infra/build.sh failed: ${compiled.message}`);
   if (compiled.skipReason !== undefined) return ctx.skip(compiled.skipReason);
   return compiled.main;
+}
+
+function compiledText(): string {
+  return compiled instanceof Error || compiled.skipReason !== undefined ? "" : compiled.text;
 }
 
 function appSettings(template: ArmTemplate): Record<string, unknown> {
@@ -110,7 +119,7 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       // Prepare: compiled JSON plus the sources azd reads
       main(ctx);
       const text = [
-        compiled.skipReason === undefined ? compiled.text : "",
+        compiledText(),
         readFileSync(join(INFRA, "hooks/postdeploy.sh"), "utf8"),
         readFileSync(join(INFRA, "main.parameters.json"), "utf8"),
         readFileSync(join(INFRA, "../azure.yaml"), "utf8"),
@@ -178,11 +187,14 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       ])
         expect(ofType(template, type), type).toHaveLength(1);
       expect(ofType(template, "Microsoft.EventHub/namespaces/eventhubs")).toHaveLength(2);
-      expect(ofType(template, "Microsoft.Communication/emailServices/domains")[0]!.resource.properties).toMatchObject(
-        { domainManagement: "AzureManaged" },
-      );
+      expect(
+        ofType(template, "Microsoft.Communication/emailServices/domains")[0]!.resource.properties,
+      ).toMatchObject({ domainManagement: "AzureManaged" });
       const topicTypes = ofType(template, "Microsoft.Resources/deployments")
-        .map((d) => (d.resource.properties?.parameters as { topicType?: { value: string } } | undefined)?.topicType)
+        .map(
+          (d) =>
+            (d.resource.properties?.parameters as { topicType?: { value: string } } | undefined)?.topicType,
+        )
         .filter((t) => t !== undefined)
         .map((t) => t.value)
         .sort();
