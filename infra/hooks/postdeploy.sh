@@ -4,20 +4,20 @@
 # AKS events) to the `aksEvents` Event Grid trigger. Its webhook URL carries the `eventgrid_extension`
 # system key, which exists only once the code is deployed, so Bicep cannot create these subscriptions.
 # With the default (EventHub) the template already delivered the topics to the ingress hub: nothing to do.
-# Needs: az (signed in: `az login`), node (to read azd's JSON outputs). Re-running is safe (create = upsert).
+# Needs, for EventGridTrigger: az (signed in: `az login`) and node (to read azd's JSON outputs). Re-running is
+# safe: create updates an existing subscription of the same name.
 set -eu
 
-for cmd in az azd node; do
-  command -v "$cmd" >/dev/null 2>&1 || { echo "postdeploy: $cmd is required (see README, Deploy to Azure)" >&2; exit 1; }
-done
-
-# azd passes the environment's outputs as environment variables; read them again in case of a manual run.
-eval "$(azd env get-values | sed -n 's/^\(AZURE_FUNCTION_APP_NAME\|RESOURCE_GROUP\|SERVICE_API_URL\|RINGMASTER_EVENT_DELIVERY\|RINGMASTER_SUBSCRIPTION_TOPICS\|RINGMASTER_CLUSTER_TOPICS\)=/export \1=/p')"
-
+# azd runs hooks with the environment's values and outputs exported (run it again with `azd hooks run postdeploy`).
 if [ "${RINGMASTER_EVENT_DELIVERY:-EventHub}" != "EventGridTrigger" ]; then
   echo "postdeploy: events go to the ingress Event Hub (RINGMASTER_EVENT_DELIVERY=${RINGMASTER_EVENT_DELIVERY:-EventHub}); no webhook subscriptions needed."
   exit 0
 fi
+for cmd in az node; do
+  command -v "$cmd" >/dev/null 2>&1 || { echo "postdeploy: $cmd is required (see README, Deploy to Azure)" >&2; exit 1; }
+done
+: "${AZURE_FUNCTION_APP_NAME:?run through azd (azd up, or azd hooks run postdeploy)}"
+: "${RESOURCE_GROUP:?run through azd}" "${SERVICE_API_URL:?run through azd}"
 
 key=$(az functionapp keys list -n "$AZURE_FUNCTION_APP_NAME" -g "$RESOURCE_GROUP" --query "systemKeys.eventgrid_extension" -o tsv)
 if [ -z "$key" ]; then

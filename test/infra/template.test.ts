@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { SettingsError } from "../../src/config/errors.js";
+import { readAppConfig } from "../../src/devhost/app-config.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { compiledTemplate, INFRA, ofType, type Compiled, type ArmTemplate } from "./compiled-template.js";
 
@@ -111,6 +112,17 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       expect(String(settings.AzureFunctionsJobHost__extensions__durableTask__storageProvider__type)).toMatch(
         /'azureManaged'.*'AzureStorage'/,
       );
+    });
+  });
+
+  describe("host.json: one file for Azure and the local host", () => {
+    it("names the Azure Storage provider and still loads in the local host", () => {
+      // No compiler needed: this guards the file the template's overrides point into.
+      const config = readAppConfig(join(INFRA, ".."));
+      expect(config.hostJson.extensions?.durableTask).toMatchObject({
+        hubName: "%TASKHUB_NAME%",
+        storageProvider: { type: "AzureStorage" },
+      });
     });
   });
 
