@@ -1,0 +1,94 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+
+/**
+ * The ARM JSON the real Bicep CLI compiled from infra/ (infra/build.sh writes infra/.build/). CI builds it
+ * before `npm test`; a local run rebuilds it when a .bicep file is newer. Without dotnet there is no
+ * compiler, and the template tests skip with `skipReason` instead of testing a stale or absent file.
+ */
+export const INFRA = join(import.meta.dirname, "../../infra");
+const BUILD = join(INFRA, ".build");
+
+export interface ArmResource {
+  readonly type: string;
+  readonly name: string;
+  readonly existing?: boolean;
+  readonly properties?: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+export interface ArmTemplate {
+  readonly parameters?: Record<string, { defaultValue?: unknown; allowedValues?: unknown[] }>;
+  readonly variables?: Record<string, unknown>;
+  readonly resources: readonly ArmResource[];
+}
+
+/** A resource and the template that declares it (its variables resolve `[variables('x')]`). */
+export interface Declared {
+  readonly resource: ArmResource;
+  readonly template: ArmTemplate;
+}
+
+export type Compiled =
+  | { readonly main: ArmTemplate; readonly text: string; readonly skipReason?: undefined }
+  | { readonly skipReason: string };
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return e.name === ".build" || e.name === "obj" ? [] : sources(path);
+    return e.name.endsWith(".bicep") || e.name.endsWith(".json") ? [path] : [];
+  });
+}
+
+function isFresh(compiled: string): boolean {
+  if (!existsSync(compiled)) return false;
+  const built = statSync(compiled).mtimeMs;
+  return sources(INFRA).every((f) => statSync(f).mtimeMs <= built);
+}
+
+let cached: Compiled | undefined;
+
+export function compiledTemplate(): Compiled {
+  if (cached) return cached;
+  const main = join(BUILD, "main.json");
+  if (!isFresh(main)) {
+    if (spawnSync("dotnet", ["--version"], { stdio: "ignore" }).status !== 0) {
+      cached = {
+        skipReason:
+          "dotnet is not installed: the Bicep CLI (NuGet Azure.Bicep.CommandLine.linux-x64) cannot compile infra/, so the template tests are skipped",
+      };
+      return cached;
+    }
+    // A build that fails (a Bicep error or warning) throws here, so the tests fail instead of skipping.
+    execFileSync(join(INFRA, "build.sh"), { stdio: "inherit" });
+  }
+  const text = sources(BUILD)
+    .filter((f) => !relative(BUILD, f).startsWith("packages"))
+    .map((f) => readFileSync(f, "utf8"))
+    .join("\n");
+  cached = { main: JSON.parse(readFileSync(main, "utf8")) as ArmTemplate, text };
+  return cached;
+}
+
+/** Every resource declared anywhere in the template, nested deployments (modules) included. */
+export function allResources(template: ArmTemplate): Declared[] {
+  return template.resources.flatMap((resource) => {
+    const own: Declared[] = resource.existing ? [] : [{ resource, template }];
+    const inner = (resource.properties as { template?: ArmTemplate } | undefined)?.template;
+    return resource.type === "Microsoft.Resources/deployments" && inner
+      ? [...own, ...allResources(inner)]
+      : own;
+  });
+}
+
+export function ofType(template: ArmTemplate, type: string): Declared[] {
+  return allResources(template).filter((d) => d.resource.type.toLowerCase() === type.toLowerCase());
+}
+
+/** `[variables('name')]` resolved in the declaring template; any other value as is. */
+export function resolveVariable(value: unknown, template: ArmTemplate): unknown {
+  const m = typeof value === "string" ? /^\[variables\('([^']+)'\)\]$/.exec(value) : null;
+  return m ? template.variables?.[m[1]!] : value;
+}

@@ -1,0 +1,220 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { SettingsError } from "../../src/config/errors.js";
+import { readAppConfig } from "../../src/devhost/app-config.js";
+import { parseSettings } from "../../src/config/settings.js";
+import { compiledTemplate, INFRA, ofType, type Compiled, type ArmTemplate } from "./compiled-template.js";
+
+let compiled: Compiled | Error;
+beforeAll(() => {
+  try {
+    compiled = compiledTemplate();
+  } catch (error) {
+    compiled = error instanceof Error ? error : new Error(String(error));
+  }
+}, 180_000);
+
+/** The compiled main template; a failed build fails the test; no dotnet skips it and says why. */
+function main(ctx: TestContext): ArmTemplate {
+  if (compiled instanceof Error) throw new Error(`infra/build.sh failed: ${compiled.message}`);
+  if (compiled.skipReason !== undefined) return ctx.skip(compiled.skipReason);
+  return compiled.main;
+}
+
+function compiledText(): string {
+  return compiled instanceof Error || compiled.skipReason !== undefined ? "" : compiled.text;
+}
+
+function appSettings(template: ArmTemplate): Record<string, unknown> {
+  const configs = ofType(template, "Microsoft.Web/sites/config").filter((d) =>
+    d.resource.name.includes("'appsettings'"),
+  );
+  expect(configs).toHaveLength(1);
+  return configs[0]!.resource.properties!;
+}
+
+const isExpression = (v: unknown) => typeof v === "string" && v.startsWith("[") && !v.startsWith("[[");
+
+/** Settings the schema cannot default in azure mode: parse an env with only the mode and read what is missing. */
+function requiredInAzureMode(): string[] {
+  try {
+    parseSettings({ RINGMASTER_MODE: "azure" });
+  } catch (error) {
+    if (!(error instanceof SettingsError)) throw error;
+    return error.problems.filter((p) => p.endsWith("(it is not set)")).map((p) => p.split(":")[0]!);
+  }
+  return [];
+}
+
+describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
+  describe("Settings: the function app's app settings", () => {
+    it("sets every setting the Settings schema requires in azure mode", (ctx) => {
+      // Prepare
+      const required = requiredInAzureMode();
+      const settings = appSettings(main(ctx));
+      // Assess: the schema's own list, so a new required setting fails here until the template sets it
+      expect(required).toContain("RINGMASTER_ACS_ENDPOINT");
+      expect(required.filter((name) => !(name in settings))).toEqual([]);
+      expect(settings.RINGMASTER_MODE).toBe("azure");
+    });
+
+    it("sets literal values the schema accepts in azure mode", (ctx) => {
+      // Prepare: values only Azure knows (endpoints, ids) are expressions; keep the literals
+      const settings = appSettings(main(ctx));
+      const literals = Object.fromEntries(
+        Object.entries(settings).filter(([, v]) => typeof v === "string" && !isExpression(v)),
+      ) as Record<string, string>;
+      const azureOnly = {
+        RINGMASTER_POLICY_FILE: "examples/policy.yaml",
+        RINGMASTER_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111",
+        RINGMASTER_ACS_ENDPOINT: "https://acs.europe.communication.azure.com",
+      };
+      // Act
+      const parsed = parseSettings({ ...azureOnly, ...literals });
+      // Assess
+      expect(parsed.RINGMASTER_MODE).toBe("azure");
+      expect(parsed.RINGMASTER_LRO_POLL_SECONDS).toBeGreaterThanOrEqual(30);
+    });
+
+    it("connects to storage and both Event Hubs by identity, never by a connection string", (ctx) => {
+      const settings = appSettings(main(ctx));
+      for (const connection of ["AzureWebJobsStorage", "RINGMASTER_EVENTHUB", "RINGMASTER_AUDIT_EVENTHUB"]) {
+        // A bare value would be read as a connection string (with a key) instead of the identity settings.
+        expect(settings).not.toHaveProperty(connection);
+        expect(settings[`${connection}__credential`]).toBe("managedidentity");
+        expect(isExpression(settings[`${connection}__clientId`])).toBe(true);
+      }
+      for (const service of ["blob", "queue", "table"])
+        expect(settings).toHaveProperty(`AzureWebJobsStorage__${service}ServiceUri`);
+      expect(settings).toHaveProperty("RINGMASTER_EVENTHUB__fullyQualifiedNamespace");
+      expect(settings).toHaveProperty("RINGMASTER_AUDIT_EVENTHUB__fullyQualifiedNamespace");
+      expect(String(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)).toContain("Authorization=AAD");
+      expect(String(settings.DURABLE_TASK_SCHEDULER_CONNECTION_STRING)).toContain(
+        "Authentication=ManagedIdentity",
+      );
+    });
+
+    it("chooses the Durable backend with a host.json override whose path exists in host.json", (ctx) => {
+      // Prepare
+      const template = main(ctx);
+      const settings = appSettings(template);
+      const host = JSON.parse(readFileSync(join(INFRA, "../host.json"), "utf8")) as Record<string, unknown>;
+      const override = Object.keys(settings).filter((k) => k.startsWith("AzureFunctionsJobHost__"));
+      // Assess: each override names a host.json path (a rename there must fail here)
+      expect(override).toContain("AzureFunctionsJobHost__extensions__durableTask__storageProvider__type");
+      for (const key of override) {
+        const path = key.split("__").slice(1);
+        const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], host);
+        expect(parent, `${key}: host.json has no ${path.slice(0, -1).join(".")}`).toBeTypeOf("object");
+      }
+      expect(template.parameters?.durableBackend?.defaultValue).toBe("DurableTaskScheduler");
+      expect(String(settings.AzureFunctionsJobHost__extensions__durableTask__storageProvider__type)).toMatch(
+        /'azureManaged'.*'AzureStorage'/,
+      );
+    });
+  });
+
+  describe("host.json: one file for Azure and the local host", () => {
+    it("names the Azure Storage provider and still loads in the local host", () => {
+      // No compiler needed: this guards the file the template's overrides point into.
+      const config = readAppConfig(join(INFRA, ".."));
+      expect(config.hostJson.extensions?.durableTask).toMatchObject({
+        hubName: "%TASKHUB_NAME%",
+        storageProvider: { type: "AzureStorage" },
+      });
+    });
+  });
+
+  describe("Secrets: keys appear nowhere", () => {
+    it("has no storage key, keyed connection string, SAS or ACS access key in any template or script", (ctx) => {
+      // Prepare: compiled JSON plus the sources azd reads
+      main(ctx);
+      const text = [
+        compiledText(),
+        readFileSync(join(INFRA, "hooks/postdeploy.sh"), "utf8"),
+        readFileSync(join(INFRA, "main.parameters.json"), "utf8"),
+        readFileSync(join(INFRA, "../azure.yaml"), "utf8"),
+      ].join("\n");
+      // Assess
+      for (const secret of [
+        /AccountKey=/i,
+        /SharedAccessKey/i,
+        /SharedAccessSignature/i,
+        /listKeys\(/i,
+        /listConnectionStrings\(/i,
+        /listAccountSas\(/i,
+        /accesskey=/i,
+        /primaryKey/i,
+        /secondaryKey/i,
+      ])
+        expect(text, `found ${secret}`).not.toMatch(secret);
+    });
+
+    it("turns shared-key and local auth off on storage, Application Insights, Log Analytics and Event Hubs", (ctx) => {
+      const template = main(ctx);
+      const props = (type: string) => ofType(template, type).map((d) => d.resource.properties ?? {});
+      expect(props("Microsoft.Storage/storageAccounts").map((p) => p.allowSharedKeyAccess)).toEqual([false]);
+      expect(props("Microsoft.Insights/components").map((p) => p.DisableLocalAuth)).toEqual([true]);
+      expect(props("Microsoft.EventHub/namespaces").map((p) => p.disableLocalAuth)).toEqual([true]);
+      expect(
+        props("Microsoft.OperationalInsights/workspaces").map(
+          (p) => (p.features as { disableLocalAuth?: boolean }).disableLocalAuth,
+        ),
+      ).toEqual([true]);
+      // Basic-auth publishing (FTP and SCM) is off as well: azd deploys with Entra.
+      expect(props("Microsoft.Web/sites/basicPublishingCredentialsPolicies").map((p) => p.allow)).toEqual([
+        false,
+        false,
+      ]);
+    });
+  });
+
+  describe("Resources: the azd template shape", () => {
+    it("runs on Flex Consumption (FC1), Node 22, as a user-assigned identity", (ctx) => {
+      const template = main(ctx);
+      const plan = ofType(template, "Microsoft.Web/serverfarms")[0]!.resource as unknown as {
+        sku: { name: string; tier: string };
+      };
+      expect(plan.sku).toEqual({ name: "FC1", tier: "FlexConsumption" });
+      const site = ofType(template, "Microsoft.Web/sites")[0]!.resource as unknown as {
+        identity: { type: string };
+        properties: { functionAppConfig: { runtime: unknown; deployment: { storage: unknown } } };
+      };
+      expect(site.identity.type).toBe("UserAssigned");
+      expect(site.properties.functionAppConfig.runtime).toEqual({ name: "node", version: "22" });
+      expect(site.properties.functionAppConfig.deployment.storage).toMatchObject({
+        authentication: { type: "UserAssignedIdentity" },
+      });
+    });
+
+    it("declares the scheduler and task hub, both Event Hubs, email with a managed domain, and the three topic types", (ctx) => {
+      const template = main(ctx);
+      for (const type of [
+        "Microsoft.DurableTask/schedulers",
+        "Microsoft.DurableTask/schedulers/taskHubs",
+        "Microsoft.Communication/communicationServices",
+        "Microsoft.Communication/emailServices/domains",
+        "Microsoft.ManagedIdentity/userAssignedIdentities",
+      ])
+        expect(ofType(template, type), type).toHaveLength(1);
+      expect(ofType(template, "Microsoft.EventHub/namespaces/eventhubs")).toHaveLength(2);
+      expect(
+        ofType(template, "Microsoft.Communication/emailServices/domains")[0]!.resource.properties,
+      ).toMatchObject({ domainManagement: "AzureManaged" });
+      const topicTypes = ofType(template, "Microsoft.Resources/deployments")
+        .map(
+          (d) =>
+            (d.resource.properties?.parameters as { topicType?: { value: string } } | undefined)?.topicType,
+        )
+        .filter((t) => t !== undefined)
+        .map((t) => t.value)
+        .sort();
+      expect(topicTypes).toEqual([
+        "Microsoft.ContainerService.ManagedClusters",
+        "Microsoft.ResourceNotifications.AKSResources",
+        "Microsoft.ResourceNotifications.ContainerServiceEventResources",
+      ]);
+    });
+  });
+});
