@@ -69,11 +69,12 @@ export function generateScenario(seed: number, spanHours: number): Scenario {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const end = CLOCK_START + spanHours * HOUR;
 
-  // A window opening between 09:00 and 20:00 UTC (the host needs the first hours to boot and plan), on
+  // A window opening between 12:00 and 22:00 UTC (a boot takes hours of simulated time on a loaded
+  // machine, and the rollout must have planned before the first window), on
   // Monday or Tuesday for weekly ones, written in one of the zones' local time.
   const windowFields = (form: "ring" | "aks") => {
     const zone = pick(ZONES);
-    const utcHour = int(9, 20);
+    const utcHour = int(12, 22);
     const local = `${pad((utcHour + zone.offsetHours + 24) % 24)}:${pick(["00", "15", "30"])}`;
     const schedule =
       rnd() < 0.7
@@ -159,7 +160,7 @@ ${rings.join("\n")}
     [...withoutFreeze.windows.entries()].flatMap(([cluster, w]) =>
       occurrences(w, from, end).map((o) => ({ cluster, ...o })),
     );
-  const usable = open(CLOCK_START + 8 * HOUR).filter((o) => o.start >= CLOCK_START + 8 * HOUR);
+  const usable = open(CLOCK_START + 12 * HOUR).filter((o) => o.start >= CLOCK_START + 12 * HOUR);
   let freezes = "[]";
   if (usable.length && rnd() < 0.35) {
     const o = pick(usable);
@@ -210,7 +211,7 @@ ${rings.join("\n")}
     const overlaps = outages.some(
       (x) => outage.killAt < x.restartAt + 3 * HOUR && x.killAt < outage.restartAt + 3 * HOUR,
     );
-    if (!overlaps && outage.killAt > CLOCK_START + 6 * HOUR && outage.restartAt < end - 2 * HOUR)
+    if (!overlaps && outage.killAt > CLOCK_START + 10 * HOUR && outage.restartAt < end - 2 * HOUR)
       outages.push(outage);
   }
   outages.sort((a, b) => a.killAt - b.killAt);
