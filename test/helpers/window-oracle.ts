@@ -75,6 +75,8 @@ export function readWindow(raw: unknown, label: string): OracleWindow {
   const schedule = obj(w.schedule ?? w, `${label} schedule`);
   const [hour, minute] = String(w.startTime).split(":").map(Number) as [number, number];
   const base = { hour, minute, hours: Number(w.durationHours), zone: zoneOf(w), label };
+  if (!DateTime.fromMillis(0, { zone: base.zone }).isValid)
+    throw new Error(`window oracle: ${label}: zone "${base.zone}" is not one luxon knows`);
   if (w.startDate !== undefined || w.notAllowedDates !== undefined)
     throw new Error(`window oracle: ${label}: startDate/notAllowedDates are not modelled`);
   if (schedule.daily !== undefined) {

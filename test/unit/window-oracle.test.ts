@@ -1,4 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { PolicyWindowSchema, fromPolicyWindow } from "../../src/domain/window-spec.js";
+import { scheduledWindows } from "../../src/domain/windows.js";
 import {
   judge,
   occurrences,
@@ -156,5 +159,44 @@ describe("window oracle", () => {
     expect(
       judge(model, [op("ringed", "2026-11-24T09:30:00.000Z"), op("ringed", "2026-11-24T12:00:00.000Z")], 0),
     ).toEqual([]);
+  });
+
+  it("agrees with the app's window arithmetic where both apply (two arithmetics, one answer)", () => {
+    // Only this test looks at src/domain; the oracle itself never does. From mid-November to mid-February
+    // none of these zones changes its offset, which is where the outage scenarios live.
+    const zones = [
+      { timeZone: "UTC" },
+      { timeZone: "Europe/Berlin" },
+      { timeZone: "America/New_York" },
+      { timeZone: "Asia/Kolkata" },
+      { timeZone: "Australia/Sydney" },
+      { utcOffset: "+05:30" },
+      { utcOffset: "-03:00" },
+    ];
+    const days = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.option(fc.constantFrom(...days), { nil: undefined }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.constantFrom(0, 15, 30, 45),
+        fc.integer({ min: 4, max: 24 }),
+        fc.integer({ min: 0, max: 80 * 24 }),
+        (zone, dayOfWeek, hour, minute, durationHours, fromHours) => {
+          const startTime = `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+          const raw = {
+            ...(dayOfWeek ? { weekly: { dayOfWeek, intervalWeeks: 1 } } : { daily: { intervalDays: 1 } }),
+            startTime,
+            durationHours,
+            ...zone,
+          };
+          const from = Date.parse("2026-11-15T00:00:00Z") + fromHours * 3_600_000;
+          const until = from + 10 * 86_400_000;
+          const app = scheduledWindows(fromPolicyWindow(PolicyWindowSchema.parse(raw)), from, until);
+          expect(occurrences(readWindow(raw, "w"), from, until)).toEqual(app);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
