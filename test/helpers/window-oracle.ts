@@ -159,8 +159,8 @@ export function oracleFromYaml(fleetYaml: string, policyYaml: string): OracleMod
 /**
  * Judges every operation record. Steps of one upgrade share the operation id; the upgrade's start is its
  * first step's start, and that is what must fit. `slackMs` tolerates the transit between the app's last
- * check and the simulator recording the write (a few real milliseconds, i.e. simulated minutes at high
- * clock speeds) at the closing edges only: nothing may ever start before a window opens or inside a freeze.
+ * check and the simulator recording the write (real milliseconds, i.e. simulated minutes at high clock
+ * speeds) for the predicted end only: no start may ever lie outside a window or inside a freeze.
  */
 export function judge(
   model: OracleModel,
@@ -198,7 +198,8 @@ export function judge(
         });
       continue;
     }
-    if (start < occurrence.start || start >= occurrence.end)
+    // A later step is AKS moving on inside an upgrade that fit (with the same slack), not a new write.
+    if (op !== upgrade && start >= occurrence.end + slackMs)
       out.push({
         rule: "outside-window",
         operation: op,

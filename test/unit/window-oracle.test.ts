@@ -126,6 +126,8 @@ describe("window oracle", () => {
       { ...op("ringed", "2026-11-24T13:35:00.000Z", "u1"), kind: "poolUpgrade", pool: "system" },
     ];
     expect(judge(model, steps, 0)).toEqual([]);
+    const late = { ...op("ringed", "2026-11-24T15:00:00.000Z", "u1"), kind: "poolUpgrade", pool: "apps" };
+    expect(judge(model, [...steps, late], 20 * 60_000).map((v) => v.rule)).toEqual(["outside-window"]);
   });
 
   it("uses the cluster's own window unless the policy manages windows", () => {
