@@ -107,6 +107,7 @@ function reproducer(s: Scenario, run: Run): string {
 describe("e2e property: host outages around window boundaries never move an upgrade outside its window", () => {
   console.log(`outage property: RINGMASTER_PROPERTY_SEED=${BASE_SEED}, ${RUNS} scenario(s) at ${SPEED}x`);
   let operations = 0;
+  let ran = 0;
   for (let i = 0; i < RUNS; i++) {
     const scenario = generateScenario(BASE_SEED + i, SPAN_HOURS);
     it(`scenario seed ${scenario.seed}: ${scenario.outages.length} outage(s)`, async () => {
@@ -117,10 +118,15 @@ describe("e2e property: host outages around window boundaries never move an upgr
         console.log(
           `seed ${scenario.seed}: ${run.operations} operation record(s), all inside their windows\n  ${run.log.join("\n  ")}`,
         );
-      expect(run.violations, reproducer(scenario, run)).toEqual([]);
+      ran++;
+      expect(
+        run.violations.map((v) => `${v.rule}: ${v.operation.cluster} ${v.operation.kind} ${v.detail}`),
+        `scenario seed ${scenario.seed} (base ${BASE_SEED}); the reproducer (fleet, policy, outages, operations) is printed above`,
+      ).toEqual([]);
     }, 90_000);
   }
-  it("upgraded something at all (the property is not vacuous)", () => {
+  it("upgraded something at all (the property is not vacuous)", (ctx) => {
+    if (ran === 0) ctx.skip(); // no scenario ran (filtered with -t)
     expect(operations).toBeGreaterThan(0);
   });
 });
