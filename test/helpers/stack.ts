@@ -24,6 +24,10 @@ export interface Stack {
   api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   /** kill -9 the app and start it again on the same durable state. */
   crashAndRestart(): Promise<void>;
+  /** kill -9 the app and leave it down (the simulator and its clock keep running); see `restart`. */
+  kill(): Promise<void>;
+  /** Starts the app again on the same durable state after `kill`. */
+  restart(): Promise<void>;
   operations(): readonly OperationRecord[];
   emails(): readonly EmailRecord[];
   /** Simulated time, ISO. */
@@ -70,6 +74,10 @@ export async function startStack(o: {
     api: (path, init) => json(`${host.url}${path}`, init),
     async crashAndRestart() {
       await host.kill9();
+      host = await launch();
+    },
+    kill: () => host.kill9(),
+    async restart() {
       host = await launch();
     },
     operations: () => sim.world.records.operations,
