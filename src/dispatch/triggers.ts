@@ -122,13 +122,13 @@ export function eventHubHandler(deps: TriggerDeps) {
         context,
         deps.poisonOutput,
         merged(
-          refused,
           report.poison.filter((p) => !p.transient),
+          refused,
         ),
       );
       throw new Error(`Ingress: nothing in the batch could be dispatched; retrying (${summary(report)})`);
     }
-    keepPoison(context, deps.poisonOutput, merged(refused, report.poison));
+    keepPoison(context, deps.poisonOutput, merged(report.poison, refused));
     context.info(`Ingress: ${summary(report)}`);
   };
 }
