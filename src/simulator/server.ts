@@ -49,7 +49,15 @@ export class Simulator {
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const sim = new Simulator(options);
-    sim.server = createServer((req, res) => void sim.handle(req, res));
+    // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
+    sim.server = createServer(
+      (req, res) =>
+        void sim.handle(req, res).catch(() => {
+          if (!res.headersSent)
+            write(res, armError(400, "InvalidRequestContent", "The request was not received."));
+          else res.end();
+        }),
+    );
     await new Promise<void>((ok, fail) => {
       sim.server!.once("error", fail);
       sim.server!.listen(options.port ?? 0, "127.0.0.1", ok);

@@ -118,6 +118,11 @@ describe("Devhost: hostile requests never crash the host", () => {
     expect(status.status).toBe(202);
   });
 
+  it("answers 400, not 500, to a path that does not decode", async () => {
+    expect((await fetch(`${host.url}/runtime/webhooks/durabletask/instances/%E0%A4%A`)).status).toBe(400);
+    await alive();
+  });
+
   it("answers 503 with the reason when the durable store cannot write, never 4xx", async () => {
     mkdirSync(join(host.stateDir, "durable", "SampleHub", "blocked.jsonl.tmp"), { recursive: true });
     const res = await json<{ Message: string }>(
