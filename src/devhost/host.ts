@@ -109,7 +109,7 @@ export class LocalHost {
     this.config = readAppConfig(this.appDir);
     checkDurableFunctionsMajor(this.appDir);
     const port = this.options.port ?? this.config.localHttpPort ?? 7071;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((ok, fail) => {
       this.server!.once("error", fail);
       this.server!.listen(port, "127.0.0.1", ok);
