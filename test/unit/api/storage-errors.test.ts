@@ -30,13 +30,11 @@ describe("API: a storage failure of the durable backend is a 503, not 'no workfl
               lastUpdatedTime: "2026-01-01T00:00:00Z",
             }),
           );
-        res
-          .writeHead(503, { "Content-Type": "application/json", "Retry-After": "10" })
-          .end(
-            JSON.stringify({
-              Message: "durable store: cannot write instance rollout:p: EROFS read-only file system",
-            }),
-          );
+        res.writeHead(503, { "Content-Type": "application/json", "Retry-After": "10" }).end(
+          JSON.stringify({
+            Message: "durable store: cannot write instance rollout:p: EROFS read-only file system",
+          }),
+        );
       });
     });
     await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
