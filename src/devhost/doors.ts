@@ -1,5 +1,8 @@
 import { parseJsonWithin } from "../shared/json-limits.js";
+import type { TypedData } from "./core-api.js";
 import { BODY_LIMITS, EVENT_GRID_MAX_EVENTS, type BodyLimit } from "./request-body.js";
+import { timerInput } from "./timers.js";
+import { stringData } from "./typed-data.js";
 
 /**
  * What each of the host's own doors accepts, checked before any of it reaches a function: the body limit
@@ -73,4 +76,28 @@ export function adminInput(text: string): { ok: true; text: string } | { ok: fal
   const input = (parsed.value as { input?: unknown }).input;
   if (input === undefined || input === null) return { ok: true, text: "" };
   return { ok: true, text: typeof input === "string" ? input : JSON.stringify(input) };
+}
+
+/** The trigger data an admin invocation hands a function: a timer gets the full Timer object, others the input. */
+export function adminTriggerData(
+  triggerType: string,
+  body: string,
+  now: number,
+): { ok: true; data: TypedData } | { ok: false; error: string } {
+  const input = adminInput(body);
+  if (!input.ok) return input;
+  if (triggerType.toLowerCase() !== "timertrigger") return { ok: true, data: stringData(input.text) };
+  const given = input.text ? parseJsonWithin(input.text, "input") : { ok: true as const, value: {} };
+  if (!given.ok || given.value === null || typeof given.value !== "object")
+    return {
+      ok: false,
+      error: 'input: a timer takes a JSON object string such as {"IsPastDue":true}, or nothing',
+    };
+  const flags = given.value as { IsPastDue?: unknown; isPastDue?: unknown };
+  const at = new Date(now).toISOString();
+  const timer = timerInput({
+    isPastDue: flags.IsPastDue === true || flags.isPastDue === true,
+    status: { last: at, next: at, lastUpdated: at },
+  });
+  return { ok: true, data: { json: timer } };
 }

@@ -15,7 +15,7 @@ import { installCoreApi, Registry, type BindingInfo, type RetryOptions, type Typ
 import { DurableEngine } from "./durable/engine.js";
 import { clientBindingData, DURABLE_PREFIX, handleDurableApi } from "./durable/http-api.js";
 import { InstanceStore, StorageError } from "./durable/store.js";
-import { adminInput, doorLimit, eventGridEvents, validationCodeOf } from "./doors.js";
+import { adminTriggerData, doorLimit, eventGridEvents, validationCodeOf } from "./doors.js";
 import { LocalHub, LocalHubTrigger, RealHubTrigger } from "./eventhubs.js";
 import { Invoker, type InvocationResult } from "./invoker.js";
 import { consoleLogger, type HostLogger } from "./logger.js";
@@ -538,28 +538,12 @@ export class LocalHost {
     const found = this.trigger(name);
     if (!found) return send(res, 404, { error: `no function named ${JSON.stringify(name.slice(0, 200))}` });
     const [bindingName, binding] = found;
-    const input = adminInput(body.toString("utf8"));
-    if (!input.ok) return send(res, 400, { error: input.error });
-    let data: TypedData;
-    if (binding.type.toLowerCase() === "timertrigger") {
-      const given = input.text ? parseJsonWithin(input.text, "input") : { ok: true as const, value: {} };
-      if (!given.ok || given.value === null || typeof given.value !== "object")
-        return send(res, 400, {
-          error: 'input: a timer takes a JSON object string such as {"IsPastDue":true}, or nothing',
-        });
-      const flags = given.value as { IsPastDue?: unknown; isPastDue?: unknown };
-      const now = new Date(this.clock.now()).toISOString();
-      data = {
-        json: timerInput({
-          isPastDue: flags.IsPastDue === true || flags.isPastDue === true,
-          status: { last: now, next: now, lastUpdated: now },
-        }),
-      };
-    } else data = stringData(input.text);
+    const data = adminTriggerData(binding.type, body.toString("utf8"), this.clock.now());
+    if (!data.ok) return send(res, 400, { error: data.error });
     send(res, 202, undefined);
     await this.invokeAndRoute({
       functionName: name,
-      inputs: this.withExtraInputs(name, { [bindingName]: data }),
+      inputs: this.withExtraInputs(name, { [bindingName]: data.data }),
       describe: "(admin)",
     });
   }
