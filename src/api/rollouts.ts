@@ -232,9 +232,24 @@ async function raise(
     if (!isActive(state)) return json(409, { error: `${id} is ${state}; it takes no more events` });
     await client.raiseEvent(id, event, data);
     return json(202, { id, event, data });
-  } catch {
-    return json(404, { error: `no workflow with id ${id}` });
+  } catch (error) {
+    return durableFailure(error, `no workflow with id ${id}`);
   }
+}
+
+/**
+ * "No such instance" is a 404; any other failure of the durable backend (its store cannot write, the host
+ * is stopping) is the backend's, not the caller's: 503 with the reason, so a client retries instead of
+ * concluding the workflow does not exist.
+ */
+function durableFailure(error: unknown, notFound: string): HttpResponseInit {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/\b404\b|No instance with ID/i.test(message)) return json(404, { error: notFound });
+  return {
+    status: 503,
+    headers: { "Retry-After": "10" },
+    jsonBody: { error: `the durable backend failed: ${message.slice(0, 500)}` },
+  };
 }
 
 const INVALID = Symbol("invalid JSON");

@@ -78,6 +78,8 @@ export interface HubTriggerOptions {
   readonly cardinality: "one" | "many";
   readonly maxBatchSize: number;
   readonly retry: RetryOptions | undefined;
+  /** Where a failure with nobody to throw to is told (a pump runs from a poll timer). */
+  readonly onError?: (message: string) => void;
   readonly invoke: (
     inputs: Record<string, TypedData>,
     metadata: Record<string, TypedData>,
@@ -177,13 +179,19 @@ export class LocalHubTrigger {
       return Promise.resolve();
     }
     this.busy = true;
-    return this.drain().finally(() => {
-      this.busy = false;
-      if (this.again) {
-        this.again = false;
-        void this.pump();
-      }
-    });
+    return this.drain()
+      .catch((error: unknown) =>
+        this.options.onError?.(
+          `Event Hub ${this.options.hubName}: ${this.options.functionName} stopped before the checkpoint: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      )
+      .finally(() => {
+        this.busy = false;
+        if (this.again) {
+          this.again = false;
+          void this.pump();
+        }
+      });
   }
 
   private async drain(): Promise<void> {

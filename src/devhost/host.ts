@@ -14,14 +14,20 @@ import { realClock, type Clock } from "./clock.js";
 import { installCoreApi, Registry, type BindingInfo, type RetryOptions, type TypedData } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { clientBindingData, DURABLE_PREFIX, handleDurableApi } from "./durable/http-api.js";
-import { InstanceStore } from "./durable/store.js";
+import { InstanceStore, StorageError } from "./durable/store.js";
+import { adminTriggerData, doorLimit, eventGridEvents, validationCodeOf } from "./doors.js";
 import { LocalHub, LocalHubTrigger, RealHubTrigger } from "./eventhubs.js";
 import { Invoker, type InvocationResult } from "./invoker.js";
 import { consoleLogger, type HostLogger } from "./logger.js";
+import { installProcessGuard } from "./process-guard.js";
+import { refuse, send } from "./replies.js";
+import { readBodyWithin } from "./request-body.js";
+import { adminRefusal, foreignOrigin, notJson, ownOrigins } from "./request-guard.js";
 import { invokeWithRetry } from "./retry.js";
 import { compileRoute, type CompiledRoute } from "./routes.js";
 import { TimerSchedule, timerInput } from "./timers.js";
 import { stringData } from "./typed-data.js";
+import { depthMessage, jsonTextTooDeep, parseJsonWithin } from "../shared/json-limits.js";
 
 /**
  * A local Azure Functions host for Node v4 apps: it loads the app's compiled entry files (package.json
@@ -41,6 +47,11 @@ export interface HostOptions {
   readonly quiet?: boolean;
   /** Extra environment for the app, applied before local.settings.json (which never overrides real variables). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * The host's master key. Locally the Functions host checks no keys; given one, `/admin/*` requires it
+   * (`x-functions-key` header or `?code=`), as Azure requires the master key for admin calls.
+   */
+  readonly masterKey?: string;
 }
 
 interface HttpFunction {
@@ -63,6 +74,7 @@ export class LocalHost {
   private readonly realHubs: RealHubTrigger[] = [];
   private config!: AppConfig;
   private ready = false;
+  private releaseGuard: (() => void) | undefined;
   private readonly clock: Clock;
   private readonly logger: HostLogger;
   private readonly stateDir: string;
@@ -79,7 +91,12 @@ export class LocalHost {
 
   static async start(options: HostOptions): Promise<LocalHost> {
     const host = new LocalHost(options);
-    await host.boot();
+    try {
+      await host.boot();
+    } catch (error) {
+      host.releaseGuard?.();
+      throw error;
+    }
     return host;
   }
 
@@ -88,10 +105,11 @@ export class LocalHost {
   }
 
   private async boot(): Promise<void> {
+    this.releaseGuard = installProcessGuard((m) => this.logger.system("error", m));
     this.config = readAppConfig(this.appDir);
     checkDurableFunctionsMajor(this.appDir);
     const port = this.options.port ?? this.config.localHttpPort ?? 7071;
-    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server = createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((ok, fail) => {
       this.server!.once("error", fail);
       this.server!.listen(port, "127.0.0.1", ok);
@@ -166,6 +184,7 @@ export class LocalHost {
     await this.engine?.stop();
     await this.invoker?.runHooks("appTerminate", { hookData: {}, appHookData: this.invoker.appHookData });
     this.store?.unlock();
+    this.releaseGuard?.();
   }
 
   private trigger(name: string): [string, BindingInfo] | undefined {
@@ -216,6 +235,7 @@ export class LocalHost {
               reg.metadata.retryOptions,
             );
           },
+          (message) => this.logger.system("error", message),
         );
         timer.start(binding.runOnStartup === true);
         this.timers.push(timer);
@@ -243,6 +263,7 @@ export class LocalHost {
       cardinality: binding.cardinality === "one" ? ("one" as const) : ("many" as const),
       maxBatchSize: this.config.hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
       retry,
+      onError: (message: string) => this.logger.system("error", message),
       invoke: (
         inputs: Record<string, TypedData>,
         metadata: Record<string, TypedData>,
@@ -349,52 +370,72 @@ export class LocalHost {
     return messages.map((m) => m.sequenceNumber);
   }
 
+  /** Every request ends here: a failure is answered (503 for storage, 400 for a bad URL, else 500), never thrown. */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
-      const url = new URL(req.url ?? "/", this.baseUrl || "http://127.0.0.1");
-      const body = await readBody(req);
-      if (!this.ready) return send(res, 503, { error: "host is starting or stopping" });
-      const path = url.pathname;
-      const lower = path.toLowerCase();
-      if (lower === "/admin/host/status") {
-        // With --expose-gc the figure is live memory only, which is what the benchmark reads.
-        (globalThis as { gc?: () => void }).gc?.();
-        const { heapUsed, rss } = process.memoryUsage();
-        return send(res, 200, {
-          state: "Running",
-          functions: [...this.registry.functions.keys()],
-          instances: this.engine.list().length,
-          memory: { heapUsed, rss },
-        });
-      }
-      if (lower.startsWith("/admin/functions/") && req.method === "POST")
-        return this.adminInvoke(decodeURIComponent(path.slice("/admin/functions/".length)), body, res);
-      if (lower.startsWith("/admin/eventhubs/") && req.method === "POST")
-        return this.adminEventHub(decodeURIComponent(path.slice("/admin/eventhubs/".length)), body, res);
-      if (lower === "/runtime/webhooks/eventgrid") return this.eventGrid(url, req, body, res);
-      if (lower.startsWith(DURABLE_PREFIX)) {
-        const r = handleDurableApi(
-          this.engine,
-          {
-            method: req.method ?? "GET",
-            path,
-            query: url.searchParams,
-            headers: lowerHeaders(req),
-            body: body.toString("utf8"),
-          },
-          this.baseUrl,
-          resolveSettingRefs(this.config.hubName, process.env),
-        );
-        return send(res, r.status, r.json, r.headers);
-      }
-      return this.httpFunction(url, req, body, res);
+      await this.route(req, res);
     } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
       this.logger.system(
         "error",
-        `request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        `request ${req.method ?? ""} ${(req.url ?? "").slice(0, 200)} failed: ${error instanceof Error ? (error.stack ?? message) : message}`,
       );
-      if (!res.headersSent) send(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      if (res.headersSent) {
+        res.end();
+        return;
+      }
+      if (error instanceof StorageError) send(res, 503, { error: message }, { "Retry-After": "10" });
+      else if (error instanceof URIError)
+        send(res, 400, { error: `the request path is not valid: ${message}` });
+      else send(res, 500, { error: message });
     }
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.baseUrl || "http://127.0.0.1");
+    const path = url.pathname;
+    const lower = path.toLowerCase();
+    const method = (req.method ?? "GET").toUpperCase();
+    const own = lower.startsWith("/admin/") || lower.startsWith("/runtime/webhooks/");
+    const refused =
+      foreignOrigin(req, ownOrigins(this.baseUrl)) ??
+      (lower.startsWith("/admin/") ? adminRefusal(req, url, this.options.masterKey) : undefined);
+    if (refused) return refuse(req, res, refused);
+    const read = await readBodyWithin(req, doorLimit(lower));
+    if (!read.ok) return refuse(req, res, read);
+    const body = read.body;
+    if (!this.ready) return send(res, 503, { error: "host is starting or stopping" });
+    const wrongType = own ? notJson(req, body.length) : undefined;
+    if (wrongType) return refuse(req, res, wrongType);
+
+    if (lower === "/admin/host/status") {
+      // With --expose-gc the figure is live memory only, which is what the benchmark reads.
+      (globalThis as { gc?: () => void }).gc?.();
+      const { heapUsed, rss } = process.memoryUsage();
+      return send(res, 200, {
+        state: "Running",
+        functions: [...this.registry.functions.keys()],
+        instances: this.engine.list().length,
+        memory: { heapUsed, rss },
+      });
+    }
+    if (lower.startsWith("/admin/functions/") && method === "POST")
+      return await this.adminInvoke(decodeURIComponent(path.slice("/admin/functions/".length)), body, res);
+    if (lower.startsWith("/admin/eventhubs/") && method === "POST")
+      return await this.adminEventHub(decodeURIComponent(path.slice("/admin/eventhubs/".length)), body, res);
+    if (lower === "/runtime/webhooks/eventgrid") return await this.eventGrid(url, req, body, res);
+    if (lower.startsWith(DURABLE_PREFIX)) {
+      const text = body.toString("utf8");
+      if (jsonTextTooDeep(text)) return send(res, 400, { Message: depthMessage("request body") });
+      const r = handleDurableApi(
+        this.engine,
+        { method, path, query: url.searchParams, headers: lowerHeaders(req), body: text },
+        this.baseUrl,
+        resolveSettingRefs(this.config.hubName, process.env),
+      );
+      return send(res, r.status, r.json, r.headers);
+    }
+    return await this.httpFunction(url, req, body, res);
   }
 
   private async httpFunction(
@@ -454,39 +495,37 @@ export class LocalHost {
     res.writeHead(Number(rpc.statusCode ?? 200), headers).end(payload);
   }
 
-  /** `/runtime/webhooks/eventgrid?functionName=`: the validation handshake, then one invocation per event. */
+  /**
+   * `/runtime/webhooks/eventgrid?functionName=`: the validation handshake, then one invocation per event.
+   * Whatever the body, the answer is a status: 400 for what is not a JSON object or array of objects (or is
+   * nested deeper than Azure's readers go), 413 for more events than Event Grid ever batches.
+   */
   private async eventGrid(url: URL, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const name = url.searchParams.get("functionName") ?? "";
     const found = this.trigger(name);
     if (!found || found[1].type.toLowerCase() !== "eventgridtrigger")
-      return send(res, 404, { error: `cannot find function: '${name}'` });
+      return send(res, 404, { error: `cannot find function: '${name.slice(0, 200)}'` });
     const kind = (req.headers["aeg-event-type"] as string | undefined)?.toLowerCase();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8") || "null") as unknown;
-    } catch {
-      return send(res, 400, { error: "the request body is not JSON" });
-    }
-    const events = Array.isArray(parsed) ? parsed : [parsed];
-    if (kind === "subscriptionvalidation") {
-      const data = (events[0] as { data?: unknown } | undefined)?.data;
-      const decoded = (typeof data === "string" ? JSON.parse(data) : data) as
-        { validationCode?: string } | undefined;
-      if (!decoded?.validationCode) return send(res, 400, { error: "data.validationCode missing" });
-      return send(res, 200, { validationResponse: decoded.validationCode });
-    }
     if (kind === "unsubscribe") return send(res, 202, undefined);
-    if (kind !== "notification")
+    if (kind !== "subscriptionvalidation" && kind !== "notification")
       return send(res, 400, {
-        error: `aeg-event-type must be SubscriptionValidation, Notification or Unsubscribe (got ${kind ?? "none"})`,
+        error: `aeg-event-type must be SubscriptionValidation, Notification or Unsubscribe (got ${JSON.stringify((kind ?? "none").slice(0, 100))})`,
       });
+    const events = eventGridEvents(body.toString("utf8"));
+    if (!events.ok) return send(res, events.status, { error: events.error });
+    if (kind === "subscriptionvalidation") {
+      const code = validationCodeOf(events.events[0]!);
+      return code.ok
+        ? send(res, 200, { validationResponse: code.code })
+        : send(res, 400, { error: code.error });
+    }
     const [bindingName] = found;
     const results = await Promise.all(
-      events.map((event) =>
+      events.events.map((event) =>
         this.invokeAndRoute({
           functionName: name,
           inputs: this.withExtraInputs(name, { [bindingName]: { json: JSON.stringify(event) } }),
-          describe: `(${text((event as { eventType?: unknown }).eventType) ?? text((event as { type?: unknown }).type) ?? "event"})`,
+          describe: `(${text(event.eventType) ?? text(event.type) ?? "event"})`,
         }),
       ),
     );
@@ -494,50 +533,29 @@ export class LocalHost {
     return failed ? send(res, 500, { error: failed.error?.message }) : send(res, 202, undefined);
   }
 
+  /** `/admin/functions/<name>` with `{ "input": "<string>" }`, as Core Tools takes it. */
   private async adminInvoke(name: string, body: Buffer, res: ServerResponse): Promise<void> {
     const found = this.trigger(name);
-    if (!found) return send(res, 404, { error: `no function named "${name}"` });
+    if (!found) return send(res, 404, { error: `no function named ${JSON.stringify(name.slice(0, 200))}` });
     const [bindingName, binding] = found;
-    let input = "";
-    try {
-      const parsed = JSON.parse(body.toString("utf8") || "{}") as { input?: unknown };
-      input =
-        typeof parsed.input === "string"
-          ? parsed.input
-          : parsed.input === undefined
-            ? ""
-            : JSON.stringify(parsed.input);
-    } catch {
-      return send(res, 400, { error: 'expected a JSON body such as {"input": "..."}' });
-    }
-    const type = binding.type.toLowerCase();
-    let data: TypedData;
-    if (type === "timertrigger") {
-      const now = new Date(this.clock.now()).toISOString();
-      const given = input ? (JSON.parse(input) as { IsPastDue?: boolean; isPastDue?: boolean }) : {};
-      data = {
-        json: timerInput({
-          isPastDue: given.IsPastDue ?? given.isPastDue ?? false,
-          status: { last: now, next: now, lastUpdated: now },
-        }),
-      };
-    } else data = stringData(input);
+    const data = adminTriggerData(binding.type, body.toString("utf8"), this.clock.now());
+    if (!data.ok) return send(res, 400, { error: data.error });
     send(res, 202, undefined);
     await this.invokeAndRoute({
       functionName: name,
-      inputs: this.withExtraInputs(name, { [bindingName]: data }),
+      inputs: this.withExtraInputs(name, { [bindingName]: data.data }),
       describe: "(admin)",
     });
   }
 
+  /** `/admin/eventhubs/<hub>`: one message body, or an array of them, appended to the local hub. */
   private async adminEventHub(hubName: string, body: Buffer, res: ServerResponse): Promise<void> {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body.toString("utf8")) as unknown;
-    } catch {
-      return send(res, 400, { error: "expected a JSON message body or an array of message bodies" });
-    }
-    const bodies = Array.isArray(parsed) ? parsed : [parsed];
+    const parsed = parseJsonWithin(body.toString("utf8"), "body");
+    if (!parsed.ok || body.length === 0)
+      return send(res, 400, {
+        error: `${parsed.ok ? "body: empty" : parsed.reason}; expected a JSON message body or an array of message bodies`,
+      });
+    const bodies = Array.isArray(parsed.value) ? parsed.value : [parsed.value];
     const messages = this.hub(hubName).append(bodies, this.clock.now());
     send(res, 202, { appended: messages.length, sequenceNumbers: messages.map((m) => m.sequenceNumber) });
     await Promise.all((this.hubTriggers.get(hubName) ?? []).map((t) => t.pump()));
@@ -552,28 +570,4 @@ function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> 
   return Object.fromEntries(
     Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]),
   );
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((ok, fail) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => ok(Buffer.concat(chunks)));
-    req.on("error", fail);
-  });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  json: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (json === undefined) {
-    res.writeHead(status, headers).end();
-    return;
-  }
-  res
-    .writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers })
-    .end(JSON.stringify(json));
 }

@@ -46,6 +46,8 @@ export class TimerSchedule {
     private readonly clock: Clock,
     stateDir: string,
     private readonly fire: (fire: TimerFire) => Promise<void>,
+    /** Where a failure with nobody to throw to is told (a status file that cannot be written). */
+    private readonly onError: (message: string) => void = () => {},
   ) {
     this.cron = compileSchedule(expression);
     mkdirSync(stateDir, { recursive: true });
@@ -57,9 +59,11 @@ export class TimerSchedule {
     const saved = this.readStatus();
     if (saved && Date.parse(saved.next) < now) {
       // A run was due while the host was down: Azure runs it once, marked past due.
-      void this.run(true, Date.parse(saved.last));
+      void this.run(true, Date.parse(saved.last)).catch((e: unknown) => this.onError(describe(e)));
     } else if (runOnStartup) {
-      void this.run(false, saved ? Date.parse(saved.last) : now);
+      void this.run(false, saved ? Date.parse(saved.last) : now).catch((e: unknown) =>
+        this.onError(describe(e)),
+      );
     }
     this.armNext(now);
   }
@@ -79,7 +83,9 @@ export class TimerSchedule {
       lastUpdated: new Date(this.clock.now()).toISOString(),
     });
     this.handle = this.clock.setTimer(next, () => {
-      void this.run(false, next).finally(() => this.armNext(next));
+      void this.run(false, next)
+        .catch((error: unknown) => this.onError(`timer ${this.name}: ${describe(error)}`))
+        .finally(() => this.armNext(next));
     });
   }
 
@@ -106,13 +112,27 @@ export class TimerSchedule {
     }
   }
 
+  /**
+   * The schedule monitor is best effort, as on Azure: a status that cannot be written (read-only or full
+   * disk) is reported and the schedule keeps running; at worst a restart misses one past-due run.
+   */
   private writeStatus(status: TimerStatus): void {
-    writeFileSync(this.monitorFile, JSON.stringify(status));
+    try {
+      writeFileSync(this.monitorFile, JSON.stringify(status));
+    } catch (error) {
+      this.onError(
+        `timer ${this.name}: cannot write its schedule status ${this.monitorFile}: ${describe(error)}`,
+      );
+    }
   }
 
   toString(): string {
     return this.name;
   }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The Timer object the v4 library hands to handlers, as the host serializes it (PascalCase; the library camel-cases it). */

@@ -1,7 +1,9 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, StorageQueueOutput } from "@azure/functions";
 import * as df from "durable-functions";
 import type { Policy } from "../config/policy.js";
+import type { DomainEvent } from "../events/domain-event.js";
 import { normalizeBatch, normalizeBody, normalizeText } from "../events/normalize.js";
+import { parseJsonWithin } from "../shared/json-limits.js";
 import { durableClientPort } from "./durable-client-port.js";
 import { ingest, shouldRetry, type IngestReport } from "./ingest.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
@@ -35,6 +37,36 @@ function keepPoison(
   records: readonly PoisonRecord[],
 ): void {
   if (records.length > 0) context.extraOutputs.set(output, records);
+}
+
+/** Poison records for what normalizing refused: known before dispatch starts, so kept before it can throw. */
+function rejectedRecords(events: readonly DomainEvent[], source: string, receivedAt: string): PoisonRecord[] {
+  return events.flatMap((e) =>
+    e.kind === "Rejected"
+      ? [
+          {
+            key: e.key,
+            reason: e.reason,
+            at: e.at,
+            receivedAt,
+            source,
+            ...(e.eventType ? { eventType: e.eventType } : {}),
+            transient: false,
+          },
+        ]
+      : [],
+  );
+}
+
+/** One record per event and place: dispatch reports the same rejections again. */
+function merged(...lists: (readonly PoisonRecord[])[]): PoisonRecord[] {
+  const seen = new Set<string>();
+  return lists.flat().filter((p) => {
+    const id = `${p.key}\u0000${p.at}\u0000${p.transient}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function summary(report: IngestReport): string {
@@ -73,6 +105,9 @@ export function eventHubHandler(deps: TriggerDeps) {
     const receivedAt = new Date().toISOString();
     const bodies = Array.isArray(messages) ? messages : [messages];
     const events = normalizeBatch(bodies, { receivedAt });
+    // Written first: whatever dispatch does next, a refused message is never lost with its batch.
+    const refused = rejectedRecords(events, "eventHub", receivedAt);
+    keepPoison(context, deps.poisonOutput, refused);
     const report = await ingest(events, {
       policies: deps.policies(),
       port: portOf(deps, context),
@@ -86,11 +121,14 @@ export function eventHubHandler(deps: TriggerDeps) {
       keepPoison(
         context,
         deps.poisonOutput,
-        report.poison.filter((p) => !p.transient),
+        merged(
+          report.poison.filter((p) => !p.transient),
+          refused,
+        ),
       );
       throw new Error(`Ingress: nothing in the batch could be dispatched; retrying (${summary(report)})`);
     }
-    keepPoison(context, deps.poisonOutput, report.poison);
+    keepPoison(context, deps.poisonOutput, merged(report.poison, refused));
     context.info(`Ingress: ${summary(report)}`);
   };
 }
@@ -108,12 +146,15 @@ export function webhookHandler(deps: TriggerDeps) {
         request.headers.get("webhook-request-rate"),
       );
     }
+    // Refused on what the sender announces, before the body is read; then on what actually arrived.
+    const announced = tooLarge(Number(request.headers.get("content-length") ?? 0) || 0);
+    if (announced) return announced;
     const text = await request.text();
     const oversize = tooLarge(Buffer.byteLength(text));
     if (oversize) return oversize;
 
     if ((request.headers.get("aeg-event-type") ?? "").toLowerCase() === "subscriptionvalidation") {
-      const code = validationCode(safeJson(text));
+      const code = validationCode(parsedOrUndefined(text));
       if (!code)
         return {
           status: 400,
@@ -152,10 +193,7 @@ export function webhookHandler(deps: TriggerDeps) {
   };
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+function parsedOrUndefined(text: string): unknown {
+  const parsed = parseJsonWithin(text, "body");
+  return parsed.ok ? parsed.value : undefined;
 }

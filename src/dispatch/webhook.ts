@@ -1,4 +1,5 @@
 import { SIZE_LIMITS } from "../events/limits.js";
+import { parseJsonWithin } from "../shared/json-limits.js";
 
 /**
  * The two handshakes a webhook must answer before Event Grid delivers to it (research/events.md §5):
@@ -54,9 +55,6 @@ export function tooLarge(bytes: number): WebhookReply | undefined {
 }
 
 function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJsonWithin(text, "data");
+  return parsed.ok ? parsed.value : undefined;
 }

@@ -17,6 +17,7 @@ import {
   SCHEDULED_EVENT_TYPE,
 } from "./schemas/arn.js";
 import { SIZE_LIMITS, byteLength, formatBytes } from "./limits.js";
+import { depthMessage, jsonTextTooDeep, parseJsonWithin, valueTooDeep } from "../shared/json-limits.js";
 
 export interface NormalizeOptions {
   /** When the batch was received (ISO); the time of payloads that carry none. Defaults to now. */
@@ -25,7 +26,10 @@ export interface NormalizeOptions {
 
 interface Context {
   readonly receivedAt: string;
-  /** Bytes of the text the items came from, when known: items of a small body need no size check. */
+  /**
+   * Bytes of the text the items came from, when known: items of a small body need no size check, and
+   * text was depth-checked before it was parsed. Undefined for values handed over already parsed.
+   */
   readonly bodyBytes: number | undefined;
 }
 
@@ -60,6 +64,9 @@ export function normalizeText(text: string, options: NormalizeOptions = {}): Dom
   const lines = text.split(/\r?\n/);
   const firstLine = lines.find((l) => l.trim() !== "");
   if (firstLine === undefined) return [rejected("input: empty; expected JSON", "input", receivedAt, text)];
+  // One deep document, on one line or pretty-printed over many: refused whole, by its rule.
+  if (jsonTextTooDeep(firstLine) || (whole.tooDeep && !tryParse(firstLine).ok))
+    return [rejected(depthMessage("input"), "input", receivedAt, text)];
   if (!tryParse(firstLine).ok) {
     return [
       rejected(
@@ -89,21 +96,28 @@ function decodeBody(body: unknown): Decoded {
 function decodeText(text: string): Decoded {
   if (text.trim() === "")
     return { ok: false, reason: "body: empty; expected a JSON event or array of events", raw: text };
-  const parsed = tryParse(text);
-  if (!parsed.ok) return { ok: false, reason: `body: not JSON (${parsed.error})`, raw: text };
+  const parsed = parseJsonWithin(text, "body");
+  if (!parsed.ok) return { ok: false, reason: parsed.reason, raw: text };
   return { ok: true, value: parsed.value, bytes: byteLength(text) };
 }
 
-function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message.slice(0, 80) : "invalid JSON" };
-  }
+/** JSON.parse behind the depth scan (deep text is never parsed: what follows would overflow the stack). */
+function tryParse(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string; tooDeep: boolean } {
+  const parsed = parseJsonWithin(text, "input");
+  if (parsed.ok) return parsed;
+  const error = parsed.tooDeep ? parsed.reason : parsed.reason.replace(/^input: not JSON \((.*)\)$/s, "$1");
+  return { ok: false, error, tooDeep: parsed.tooDeep };
 }
 
 /** Arrays nest at most twice: an Event Hub batch of bodies, each body an Event Grid array. */
 function fromValue(value: unknown, at: string, ctx: Context, depth: number): DomainEvent[] {
+  // A value handed over parsed (the Event Hub trigger parses bodies) is checked before anything walks it.
+  if (depth === 0 && ctx.bodyBytes === undefined && valueTooDeep(value))
+    return [
+      rejected(depthMessage(at || "body"), at || "body", ctx.receivedAt, `too deep ${at} ${ctx.receivedAt}`),
+    ];
   if (Array.isArray(value)) {
     if (depth >= 2)
       return [
@@ -201,7 +215,7 @@ function route(view: EnvelopeView): Built {
 
 function buildValidation(view: EnvelopeView): Built {
   // Through the Functions Event Grid trigger a CloudEvent's data can arrive JSON-encoded a second time.
-  const data = typeof view.data === "string" ? safeJson(view.data) : view.data;
+  const data = typeof view.data === "string" ? parsedOrUndefined(view.data) : view.data;
   const code = (data as { validationCode?: unknown } | null | undefined)?.validationCode;
   if (typeof code !== "string" || code === "") {
     return {
@@ -252,10 +266,7 @@ function digest(value: unknown): string {
   return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+function parsedOrUndefined(text: string): unknown {
+  const parsed = parseJsonWithin(text, "data");
+  return parsed.ok ? parsed.value : undefined;
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isAbsolute, relative, resolve } from "node:path";
 import type { Clock } from "../devhost/clock.js";
 import { EmailService } from "./acs-email.js";
 import { checkApiVersion } from "./api-versions.js";
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   readonly port?: number;
   /** Overrides the fleet file's `eventGrid.deliverTo`. */
   readonly deliverTo?: string;
+  /** The only directory `POST /_sim/summary?file=` writes in (default: the working directory at start). */
+  readonly stateDir?: string;
 }
 
 export class Simulator {
@@ -30,6 +33,7 @@ export class Simulator {
   private readonly routes: Route[];
   private readonly email: EmailService;
   private server: Server | undefined;
+  private readonly stateDir: string;
   url = "";
 
   private constructor(private readonly options: SimulatorOptions) {
@@ -41,11 +45,20 @@ export class Simulator {
       ...insightRoutes(this.world),
     ];
     this.email = new EmailService(this.world);
+    this.stateDir = resolve(options.stateDir ?? process.cwd());
   }
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const sim = new Simulator(options);
-    sim.server = createServer((req, res) => void sim.handle(req, res));
+    // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
+    sim.server = createServer(
+      (req, res) =>
+        void sim.handle(req, res).catch(() => {
+          if (!res.headersSent)
+            write(res, armError(400, "InvalidRequestContent", "The request was not received."));
+          else res.end();
+        }),
+    );
     await new Promise<void>((ok, fail) => {
       sim.server!.once("error", fail);
       sim.server!.listen(options.port ?? 0, "127.0.0.1", ok);
@@ -62,6 +75,23 @@ export class Simulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // A browser page elsewhere can reach 127.0.0.1 too; its requests carry a foreign Origin.
+    const origin = req.headers.origin;
+    if (
+      origin !== undefined &&
+      origin !== this.url &&
+      origin !== this.url.replace("127.0.0.1", "localhost")
+    ) {
+      req.resume();
+      return write(
+        res,
+        armError(
+          403,
+          "CrossOriginRequestRefused",
+          "The simulator answers no cross-origin (browser) requests.",
+        ),
+      );
+    }
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const rawBody = Buffer.concat(chunks);
@@ -69,6 +99,17 @@ export class Simulator {
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(", ") : v]),
     );
+    const method = (req.method ?? "GET").toUpperCase();
+    const type = (headers["content-type"] ?? "").toLowerCase().trim();
+    if (rawBody.length > 0 && method !== "GET" && !/^application\/(.+\+)?json\b/.test(type))
+      return write(
+        res,
+        armError(
+          415,
+          "UnsupportedMediaType",
+          `The request body must be sent with Content-Type: application/json (got "${type.slice(0, 100) || "none"}").`,
+        ),
+      );
     let body: unknown;
     try {
       body = rawBody.length ? (JSON.parse(rawBody.toString("utf8")) as unknown) : undefined;
@@ -217,6 +258,14 @@ export class Simulator {
     return handler();
   }
 
+  /** A summary file relative to the state directory that stays inside it (no absolute path, no `..`). */
+  private insideStateDir(file: string): string | undefined {
+    if (isAbsolute(file) || file.includes("\0")) return undefined;
+    const target = resolve(this.stateDir, file);
+    const rel = relative(this.stateDir, target);
+    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? target : undefined;
+  }
+
   private speed(): number {
     return this.world.clock.speed;
   }
@@ -245,7 +294,16 @@ export class Simulator {
     if (what === "summary") {
       const summary = w.summary();
       const file = req.query.get("file");
-      if (req.method === "POST" && file) w.records.writeSummary(file, summary);
+      if (req.method === "POST" && file) {
+        const target = this.insideStateDir(file);
+        if (!target)
+          return armError(
+            400,
+            "InvalidSummaryPath",
+            `file must name a path inside the simulator's state directory ${this.stateDir}`,
+          );
+        w.records.writeSummary(target, summary);
+      }
       return { status: 200, body: summary };
     }
     return {

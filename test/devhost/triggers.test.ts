@@ -52,7 +52,7 @@ describe("Devhost: triggers", () => {
     const webhook = `${host.url}/runtime/webhooks/EventGrid?functionName=egSink`;
     const validation = await fetch(webhook, {
       method: "POST",
-      headers: { "aeg-event-type": "SubscriptionValidation" },
+      headers: { "aeg-event-type": "SubscriptionValidation", "Content-Type": "application/json" },
       body: fixtureText("eventgrid", "subscription-validation"),
     });
     expect([validation.status, await validation.json()]).toEqual([
@@ -65,7 +65,7 @@ describe("Devhost: triggers", () => {
     ];
     const delivery = await fetch(webhook, {
       method: "POST",
-      headers: { "aeg-event-type": "Notification" },
+      headers: { "aeg-event-type": "Notification", "Content-Type": "application/json" },
       body: JSON.stringify(events),
     });
     expect(delivery.status).toBe(202);
@@ -77,7 +77,7 @@ describe("Devhost: triggers", () => {
       (
         await fetch(`${host.url}/runtime/webhooks/eventgrid?functionName=nope`, {
           method: "POST",
-          headers: { "aeg-event-type": "Notification" },
+          headers: { "aeg-event-type": "Notification", "Content-Type": "application/json" },
           body: "[]",
         })
       ).status,
@@ -88,6 +88,7 @@ describe("Devhost: triggers", () => {
     const bodies = Array.from({ length: 250 }, (_, i) => ({ n: i }));
     const res = await json<{ appended: number }>(`${host.url}/admin/eventhubs/ingress`, {
       method: "POST",
+      headers: { "Content-Type": "application/json" },
       body: JSON.stringify(bodies),
     });
     expect(res.body.appended).toBe(250);

@@ -22,6 +22,10 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
       "where durable state, checkpoints and outputs are kept (default <cwd>/.ringmaster)",
     )
     .option("--quiet", "log only failures")
+    .option(
+      "--admin-key <key>",
+      "master key that /admin/* requires in x-functions-key (default: $RINGMASTER_ADMIN_KEY; none: loopback only)",
+    )
     .action(
       async (opts: {
         cwd: string;
@@ -30,6 +34,7 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
         speed: string;
         state?: string;
         quiet?: boolean;
+        adminKey?: string;
       }) => {
         const port = opts.port === undefined ? undefined : Number(opts.port);
         if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
@@ -47,12 +52,14 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
           io.err(`ringmaster host start: ${error instanceof Error ? error.message : String(error)}\n`);
           return setExit(2);
         }
+        const masterKey = opts.adminKey ?? process.env.RINGMASTER_ADMIN_KEY;
         let running: LocalHost;
         try {
           running = await LocalHost.start({
             appDir: resolve(opts.cwd),
             clock,
             quiet: opts.quiet === true,
+            ...(masterKey ? { masterKey } : {}),
             ...(port !== undefined ? { port } : {}),
             ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
           });

@@ -8,6 +8,7 @@ import type { TypedData } from "../core-api.js";
 import { jsonData, stringData } from "../typed-data.js";
 import type { Action, OrchestratorState } from "./actions.js";
 import { EventType, OrchestrationStatus, historyEvent, type HistoryEvent } from "./history.js";
+import { instanceIdProblem } from "../../shared/instance-id.js";
 import { replay, type Decision } from "./replayer.js";
 import type { Instance, InstanceStore, ParentRef, RuntimeStatus } from "./store.js";
 
@@ -35,6 +36,11 @@ export interface EngineOptions {
 
 export class InstanceExistsError extends Error {
   override readonly name = "InstanceExistsError";
+}
+
+/** An id Azure would refuse: answered 400, permanent (never retried as a storage hiccup would be). */
+export class InvalidInstanceIdError extends Error {
+  override readonly name = "InvalidInstanceIdError";
 }
 
 const TERMINAL: readonly RuntimeStatus[] = ["Completed", "Failed", "Terminated", "Canceled"];
@@ -80,7 +86,9 @@ export class DurableEngine {
       throw new Error(
         `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       );
-    const id = instanceId ?? randomUUID().replace(/-/g, "");
+    const id = instanceId || randomUUID().replace(/-/g, "");
+    const problem = instanceIdProblem(id);
+    if (problem) throw new InvalidInstanceIdError(`${problem}.`);
     const existing = this.o.store.get(id);
     if (existing && !TERMINAL.includes(existing.runtimeStatus)) {
       throw new InstanceExistsError(
@@ -441,13 +449,21 @@ export class DurableEngine {
       handles.delete(handle);
       const instance = this.o.store.get(instanceId);
       if (!instance || TERMINAL.includes(instance.runtimeStatus)) return;
-      this.deliver(
-        instance,
-        historyEvent(EventType.TimerFired, Math.max(this.now, Date.parse(fireAt)), {
-          TimerId: id,
-          FireAt: fireAt,
-        }),
-      );
+      try {
+        this.deliver(
+          instance,
+          historyEvent(EventType.TimerFired, Math.max(this.now, Date.parse(fireAt)), {
+            TimerId: id,
+            FireAt: fireAt,
+          }),
+        );
+      } catch (error) {
+        // A timer callback has nobody to throw to: say so; the timer is re-armed from history on restart.
+        this.o.logger.system(
+          "error",
+          `durable engine: timer ${id} of ${instanceId} not delivered: ${String(error)}`,
+        );
+      }
     });
     handles.add(handle);
     this.timers.set(instanceId, handles);

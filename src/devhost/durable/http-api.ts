@@ -1,7 +1,7 @@
 import type { DurableEngine } from "./engine.js";
 import { InstanceExistsError } from "./engine.js";
 import { documentedHistory } from "./history.js";
-import type { Instance, RuntimeStatus } from "./store.js";
+import { StorageError, type Instance, type RuntimeStatus } from "./store.js";
 
 /**
  * The Durable extension's HTTP API, served under `/runtime/webhooks/durabletask/` (research/local-runtime.md
@@ -117,6 +117,9 @@ export function handleDurableApi(
       };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // A storage failure is the host's, not the request's: 503 (retry), never a 4xx or "not found".
+      if (error instanceof StorageError)
+        return { status: 503, headers: { "Retry-After": "10" }, json: { Message: message } };
       return { status: error instanceof InstanceExistsError ? 409 : 400, json: { Message: message } };
     }
   }

@@ -11,6 +11,7 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { HistoryEvent } from "./history.js";
 
@@ -65,6 +66,32 @@ type Record_ =
       updated: string;
     }
   | { t: "restart"; executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string };
+
+/**
+ * The store could not write (a read-only or full disk, a permission): a transient condition of this host,
+ * not of the request, so callers answer 503 with the reason rather than "no such instance".
+ */
+export class StorageError extends Error {
+  override readonly name = "StorageError";
+  constructor(action: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    super(
+      `durable store: cannot ${action}: ${typeof code === "string" ? `${code} ` : ""}${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+function storing<T>(action: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new StorageError(action, error);
+  }
+}
+
+/** File names stay far below the 255-byte NAME_MAX of common file systems whatever the (valid) id. */
+const MAX_NAME_BYTES = 200;
 
 export class InstanceStore {
   private readonly dir: string;
@@ -132,11 +159,13 @@ export class InstanceStore {
     const lines =
       [JSON.stringify({ t: "start", ...record }), JSON.stringify({ t: "msg", event: started })].join("\n") +
       "\n";
-    writeFileSync(tmp, lines);
-    const fd = openSync(tmp, "r+");
-    fdatasyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, path);
+    storing(`create instance ${record.instanceId}`, () => {
+      writeFileSync(tmp, lines);
+      const fd = openSync(tmp, "r+");
+      fdatasyncSync(fd);
+      closeSync(fd);
+      renameSync(tmp, path);
+    });
     const instance = pendingInstance(record, [started]);
     this.instances.set(record.instanceId, instance);
     return instance;
@@ -173,18 +202,20 @@ export class InstanceStore {
   purge(instanceId: string): boolean {
     const existed = this.instances.delete(instanceId);
     this.closeFd(instanceId);
-    rmSync(this.pathOf(instanceId), { force: true });
+    storing(`purge instance ${instanceId}`, () => rmSync(this.pathOf(instanceId), { force: true }));
     return existed;
   }
 
   private write(instanceId: string, record: Record_): void {
-    let fd = this.fds.get(instanceId);
-    if (fd === undefined) {
-      fd = openSync(this.pathOf(instanceId), "a");
-      this.fds.set(instanceId, fd);
-    }
-    writeSync(fd, `${JSON.stringify(record)}\n`);
-    fdatasyncSync(fd);
+    storing(`write instance ${instanceId}`, () => {
+      let fd = this.fds.get(instanceId);
+      if (fd === undefined) {
+        fd = openSync(this.pathOf(instanceId), "a");
+        this.fds.set(instanceId, fd);
+      }
+      writeSync(fd, `${JSON.stringify(record)}\n`);
+      fdatasyncSync(fd);
+    });
   }
 
   private closeFd(instanceId: string): void {
@@ -198,8 +229,18 @@ export class InstanceStore {
     this.closeFd(instanceId);
   }
 
+  /**
+   * Short ids keep their readable encoded name; a long one (an encoded 256-character id can reach 768
+   * bytes) is cut and suffixed with a hash of the whole id. The file's `start` record holds the real id.
+   */
   private pathOf(instanceId: string): string {
-    return join(this.dir, `${encodeURIComponent(instanceId)}.jsonl`);
+    const encoded = encodeURIComponent(instanceId);
+    if (encoded.length <= MAX_NAME_BYTES) return join(this.dir, `${encoded}.jsonl`);
+    const hash = createHash("sha256").update(instanceId).digest("hex").slice(0, 32);
+    return join(
+      this.dir,
+      `${encoded.slice(0, MAX_NAME_BYTES - 40).replace(/%[0-9A-F]?$/i, "")}~${hash}.jsonl`,
+    );
   }
 
   private replayFile(path: string): Instance | undefined {

@@ -78,3 +78,19 @@ describe("Command: ringmaster policy", () => {
     expect(JSON.parse(stdout)).toHaveProperty("properties.spec");
   });
 });
+
+describe("Command: ringmaster events normalize on hostile input", () => {
+  it("answers JSON nested 10,000 deep with one Rejected line naming the limit, exit 2 (no stack overflow)", async () => {
+    const { code, stdout } = await run(
+      ["events", "normalize", "-"],
+      io("[".repeat(10_000) + "]".repeat(10_000)),
+    );
+    expect(code).toBe(2);
+    const lines = stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      kind: "Rejected",
+      reason: expect.stringMatching(/nested deeper than 64 levels/),
+    });
+  });
+});
