@@ -61,7 +61,16 @@ export function parsePolicyYaml(text: string, source = "policy"): Policy {
       doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0] ?? e.message}`),
     );
   }
-  return parsePolicy(doc.toJS(), source);
+  let data: unknown;
+  try {
+    // The yaml library enforces its alias-expansion limit (a "billion laughs" document) while converting.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new PolicyError(source, [
+      `refused: ${error instanceof Error ? error.message : String(error)} (too many YAML alias expansions; write the values out or use fewer aliases)`,
+    ]);
+  }
+  return parsePolicy(data, source);
 }
 
 export function loadPolicyFile(path: string): Policy {
