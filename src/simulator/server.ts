@@ -22,6 +22,8 @@ export interface SimulatorOptions {
   readonly port?: number;
   /** Overrides the fleet file's `eventGrid.deliverTo`. */
   readonly deliverTo?: string;
+  /** Runs on the built world before its schedule starts: how a saved state is restored (world-snapshot.ts). */
+  readonly prepare?: (world: World) => void;
 }
 
 export class Simulator {
@@ -44,6 +46,7 @@ export class Simulator {
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const sim = new Simulator(options);
+    options.prepare?.(sim.world);
     sim.server = createServer((req, res) => void sim.handle(req, res));
     await new Promise<void>((ok, fail) => {
       sim.server!.once("error", fail);
