@@ -47,7 +47,7 @@ export class Records {
   readonly perCluster = new Map<string, { reads: number; writes: number; polls: number }>();
 
   /** Told of every entry, so the world can be saved when something that matters changed (world-store.ts). */
-  onLog: ((kind: AuditEntry["kind"]) => void) | undefined;
+  onLog: ((entry: AuditEntry) => void) | undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -59,7 +59,7 @@ export class Records {
       ...(detail ? { detail } : {}),
     };
     this.audit.push(entry);
-    this.onLog?.(kind);
+    this.onLog?.(entry);
     return entry;
   }
 

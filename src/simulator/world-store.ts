@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Fleet } from "./fleet-schema.js";
+import type { AuditEntry } from "./records.js";
 import {
   fleetFingerprint,
   snapshotWorld,
@@ -11,8 +12,8 @@ import type { World } from "./world.js";
 
 /**
  * The simulated world kept in a state directory, so a crash (kill -9) loses at most a moment: a change that
- * matters (an operation step, a release, a tag or window write — every "change" audit entry) is saved at
- * once, anything else (requests, deliveries) within SAVE_EVERY_MS, and the clock's simulated instant every
+ * matters (an operation step, a release, an email, any write request) is saved at once (after the current
+ * turn, so the handler's effect is in it), anything else (reads, deliveries) within SAVE_EVERY_MS, and the clock's simulated instant every
  * CLOCK_EVERY_MS. Every write is a temporary file renamed over the old one, so a reader (or a restart)
  * sees the previous state or the next, never half of one.
  */
@@ -21,6 +22,12 @@ export const CLOCK_EVERY_MS = 50;
 
 const WORLD_FILE = "world.json";
 const CLOCK_FILE = "clock.json";
+
+/** State changes, emails sent and write requests (a tag PATCH, a window PUT) are saved at once; reads wait. */
+function mattersNow(entry: AuditEntry): boolean {
+  if (entry.kind === "change" || entry.kind === "email") return true;
+  return entry.kind === "request" && !entry.what.startsWith("GET ");
+}
 
 export class WorldStateError extends Error {
   override readonly name = "WorldStateError";
@@ -93,8 +100,8 @@ export class WorldStore {
   /** Starts saving `world` here until `stop()`. */
   attach(world: World): void {
     this.world = world;
-    world.records.onLog = (kind) => {
-      if (kind === "change") this.saveSoon();
+    world.records.onLog = (entry) => {
+      if (mattersNow(entry)) this.saveSoon();
       else this.dirty = true;
     };
     const every = (ms: number, fn: () => void) => {
@@ -128,6 +135,8 @@ export class WorldStore {
     setImmediate(() => {
       this.saveQueued = false;
       this.guarded(() => this.save());
+      // An asynchronous handler may still be finishing: the next periodic save picks up what it changes.
+      this.dirty = true;
     });
   }
 

@@ -162,3 +162,54 @@ describe("e2e: start --state resumes the simulated world and clock after kill -9
     expect(await puts(second, "dev-2")).toBe(1);
   }, 120_000);
 });
+
+describe("e2e: simulate --state resumes the world and clock after kill -9", () => {
+  it("starts again at the saved instant with the saved clusters", async () => {
+    const own = mkdtempSync(join(tmpdir(), "rm-simulate-resume-"));
+    const fleetFile = join(own, "fleet.yaml");
+    writeFileSync(fleetFile, fleetYaml({ speed: 60000 }));
+    const state = join(own, "state");
+    const launch = async () => {
+      const child = spawn(
+        process.execPath,
+        [BIN, "simulate", "--fleet", fleetFile, "--state", state, "--port", "0"],
+        { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+      const sim = await waitFor("simulate to print its URL", () => {
+        if (child.exitCode !== null) throw new Error(`simulate exited ${child.exitCode}:\n${output}`);
+        return Promise.resolve(/Simulated Azure on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1]);
+      });
+      return { child, sim, api: "", output: () => output } satisfies Run;
+    };
+    const one = await launch();
+    // Tag a cluster through ARM, as Ringmaster would, then let the saved clock pass the fleet's first release.
+    const path = `/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg-dev/providers/Microsoft.ContainerService/managedClusters/dev-1?api-version=2026-06-01`;
+    const patched = await json(`${one.sim}${path}`, {
+      method: "PATCH",
+      headers: { Authorization: "Bearer x", "Content-Type": "application/json" },
+      body: JSON.stringify({ tags: { env: "dev", resumed: "yes" } }),
+    });
+    expect(patched.status).toBeLessThan(300);
+    await waitFor("the clock past 01:00", async () =>
+      (await simNow(one)) > Date.parse("2026-11-23T01:00:00Z") ? true : undefined,
+    );
+    const before = await simNow(one);
+    await new Promise((r) => setTimeout(r, 200));
+    await kill9(one);
+    const two = await launch();
+    try {
+      expect(await simNow(two)).toBeGreaterThanOrEqual(before);
+      expect(two.output()).toMatch(/Resumed the saved world at 2026-11-23T/);
+      const cluster = await json<{ tags: Record<string, string> }>(`${two.sim}${path}`, {
+        headers: { Authorization: "Bearer x" },
+      });
+      expect(cluster.body.tags.resumed).toBe("yes");
+    } finally {
+      await kill9(two);
+      rmSync(own, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
