@@ -1,6 +1,6 @@
-import { Cron } from "croner";
 import { z } from "zod";
 import { SettingsError } from "./errors.js";
+import { ncrontabProblem } from "./ncrontab.js";
 import { describeSettingValue } from "./redact.js";
 
 /**
@@ -8,7 +8,6 @@ import { describeSettingValue } from "./redact.js";
  * looks like, because that text is what an operator sees when the value is wrong (see `describeIssue`).
  */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NCRONTAB = /^\S+(\s+\S+){5}$/;
 
 const optionalText = z
   .string()
@@ -40,17 +39,6 @@ const subscriptionIds = z
 
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `expected an http(s) URL such as ${example}` });
-
-/** Why croner (the same parser and options the local host's timers use) refuses an expression, if it does. */
-function ncrontabProblem(expression: string): string | undefined {
-  if (!NCRONTAB.test(expression)) return "it does not have six fields";
-  try {
-    new Cron(expression, { paused: true, timezone: "UTC", domAndDow: true });
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
 
 // An empty value means "not set": the README calls these optional, so the default applies.
 const schedule = (fallback: string) =>

@@ -106,3 +106,18 @@ describe("Schedule settings", () => {
     expect(custom.RINGMASTER_RECONCILE_SCHEDULE).toBe("0 0 * * * *");
   });
 });
+
+describe("the policy's node-image schedule", () => {
+  it("is checked with croner, and the error names its path", async () => {
+    const { parsePolicyYaml } = await import("../../../src/config/policy.js");
+    const { readFileSync } = await import("node:fs");
+    const example = readFileSync("examples/policy.yaml", "utf8");
+    expect(example).toMatch(/schedule: "0 0 5 \* \* Mon"/);
+    expect(() =>
+      parsePolicyYaml(
+        example.replace('schedule: "0 0 5 * * Mon"', 'schedule: "0 0 5 * * Caturday"'),
+        "p.yaml",
+      ),
+    ).toThrow(/spec\.nodeImage\.schedule: "0 0 5 \* \* Caturday" cannot be scheduled/);
+  });
+});
