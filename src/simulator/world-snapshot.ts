@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SimOperation } from "./aks-operations.js";
-import { keyOf } from "./aks-state.js";
+import { etagsAfter, keyOf } from "./aks-state.js";
 import type { Fleet } from "./fleet-schema.js";
 import type { OperationRecord } from "./records.js";
 import type { World } from "./world.js";
@@ -240,6 +240,7 @@ export function restoreWorld(world: World, s: WorldSnapshot): void {
       if (!pool) throw new Error(`saved pool ${saved.key}/${p.name} is not in the fleet file`);
       Object.assign(pool, p);
     }
+    etagsAfter(saved.eTag);
     c.maintenanceConfigs.clear();
     for (const [k, v] of Object.entries(maintenanceConfigs)) c.maintenanceConfigs.set(k, v);
   }

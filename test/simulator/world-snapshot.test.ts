@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { virtualClock } from "../../src/devhost/clock.js";
+import { etag } from "../../src/simulator/aks-state.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { restoreWorld, snapshotWorld, WorldSnapshotSchema } from "../../src/simulator/world-snapshot.js";
 import { WorldStateError, WorldStore } from "../../src/simulator/world-store.js";
@@ -68,6 +69,14 @@ describe("world snapshots", () => {
       snapshotWorld(before).events.pending.map((p) => p.event.id),
     );
     expect(after.availableVersions("westeurope")).toContain("1.31.2");
+  });
+
+  it("never hand out an eTag the saved world already gave", () => {
+    const saved = snapshotWorld(busyWorld());
+    const ahead = '"000fffff-0000-0000-0000-000000000000"';
+    const after = world(saved.now);
+    restoreWorld(after, { ...saved, clusters: saved.clusters.map((c) => ({ ...c, eTag: ahead })) });
+    expect(etag() > ahead).toBe(true);
   });
 
   it("are written atomically to the state directory and read back; another fleet's state is refused", () => {
