@@ -26,7 +26,8 @@ app.eventGrid("aksEvents", {
 
 app.eventHub("ingressHub", {
   connection: "RINGMASTER_EVENTHUB",
-  eventHubName: "%RINGMASTER_EVENTHUB_NAME%",
+  // The validated setting (default filled in), so an unset optional name cannot stop the host.
+  eventHubName: getRuntimeConfig().settings.RINGMASTER_EVENTHUB_NAME,
   cardinality: "many",
   retry: {
     strategy: "exponentialBackoff",

@@ -9,6 +9,8 @@ import { DEFAULT_ACS_KEY } from "../simulator/acs-email.js";
 import type { Fleet } from "../simulator/fleet-schema.js";
 import { loadFleetFile } from "../simulator/load-fleet.js";
 import { Simulator } from "../simulator/server.js";
+import { restoreWorld } from "../simulator/world-snapshot.js";
+import { WorldStore } from "../simulator/world-store.js";
 
 /**
  * The whole service on one machine: the simulated Azure (from a fleet file), the local Functions host
@@ -21,6 +23,7 @@ export interface LocalRunOptions {
   readonly policyFile: string;
   readonly speed?: number;
   readonly port?: number;
+  /** Durable state and the simulated world are kept here; a restart with the same directory resumes both. */
   readonly stateDir?: string;
   readonly verbose?: boolean;
 }
@@ -29,6 +32,8 @@ export interface LocalRun {
   readonly sim: Simulator;
   readonly host: LocalHost;
   readonly clock: Clock;
+  /** The simulated instant this run resumed from, when it continued a saved state. */
+  readonly resumedAt: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,12 +64,22 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const fleet = loadFleetFile(options.fleetFile);
   const policy = loadPolicyFile(options.policyFile);
   const speed = options.speed ?? fleet.clock.speed;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ringmaster-run-"));
+  // The simulated world lives beside the task hub: a restart on the same state resumes the world and its
+  // clock where they were, instead of the fleet file's start (which the durable state is already past).
+  const store = new WorldStore(join(stateDir, "simulator"));
+  const saved = store.load(fleet);
   const realStart = Date.now();
-  const virtualStart = Date.parse(fleet.clock.start);
+  const virtualStart = saved?.resumeAt ?? Date.parse(fleet.clock.start);
   const clock = virtualClock({ virtualStart, speed, realStart });
   // Delivery starts once the app's webhook is up; Event Grid validates the subscription first.
-  const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
-  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ringmaster-run-"));
+  const sim = await Simulator.start({
+    fleet,
+    clock,
+    deliverTo: "deferred",
+    ...(saved ? { prepare: (world) => restoreWorld(world, saved.snapshot) } : {}),
+  });
+  store.attach(sim.world);
   const env = simulatedAppSettings({
     sim,
     fleet,
@@ -83,6 +98,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       ...(options.verbose ? {} : { logger: silentLogger() }),
     });
   } catch (error) {
+    store.stop();
     await sim.stop();
     throw error;
   }
@@ -93,8 +109,10 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     sim,
     host,
     clock,
+    resumedAt: saved?.resumeAt,
     async stop() {
       await host.stop();
+      store.stop();
       await sim.stop();
     },
   };

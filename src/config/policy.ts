@@ -3,6 +3,7 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { PolicySchema, type Policy } from "../domain/policy-schema.js";
 import { PolicyError } from "./errors.js";
+import { ncrontabProblem } from "./ncrontab.js";
 
 /**
  * Loading the rollout policy: YAML → zod (src/domain/policy-schema.ts) → cross-field checks. Every error
@@ -11,9 +12,15 @@ import { PolicyError } from "./errors.js";
 export { PolicySchema };
 export type { Gate, Policy, Ring, Selector } from "../domain/policy-schema.js";
 
-/** Cross-field rules zod cannot express per field: unique ring names, known on-call teams. */
+/** Cross-field rules zod cannot express per field: unique ring names, known on-call teams, a schedulable cron. */
 function checkReferences(policy: Policy): string[] {
   const problems: string[] = [];
+  const schedule = policy.spec.nodeImage?.schedule;
+  const cronProblem = schedule === undefined ? undefined : ncrontabProblem(schedule);
+  if (cronProblem)
+    problems.push(
+      `spec.nodeImage.schedule: "${schedule}" cannot be scheduled (${cronProblem}); e.g. "0 0 5 * * Mon"`,
+    );
   const seen = new Map<string, number>();
   policy.spec.rings.forEach((ring, i) => {
     const first = seen.get(ring.name);
@@ -61,7 +68,16 @@ export function parsePolicyYaml(text: string, source = "policy"): Policy {
       doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0] ?? e.message}`),
     );
   }
-  return parsePolicy(doc.toJS(), source);
+  let data: unknown;
+  try {
+    // The yaml library enforces its alias-expansion limit (a "billion laughs" document) while converting.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new PolicyError(source, [
+      `refused: ${error instanceof Error ? error.message : String(error)} (too many YAML alias expansions; write the values out or use fewer aliases)`,
+    ]);
+  }
+  return parsePolicy(data, source);
 }
 
 export function loadPolicyFile(path: string): Policy {

@@ -1,18 +1,27 @@
 import { z } from "zod";
 import { SettingsError } from "./errors.js";
+import { ncrontabProblem } from "./ncrontab.js";
+import { describeSettingValue } from "./redact.js";
 
 /**
  * Every app setting Ringmaster reads, validated once at start-up. Each field documents what a valid value
  * looks like, because that text is what an operator sees when the value is wrong (see `describeIssue`).
  */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NCRONTAB = /^\S+(\s+\S+){5}$/;
 
 const optionalText = z
   .string()
   .trim()
   .transform((v) => (v === "" ? undefined : v))
   .optional();
+
+/** Optional text with a default; empty counts as unset (local.settings.example.json lists every setting). */
+const textOr = (fallback: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v));
 
 const subscriptionIds = z
   .string({ error: "required: a comma-separated list of subscription GUIDs" })
@@ -31,14 +40,16 @@ const subscriptionIds = z
 const httpUrl = (example: string) =>
   z.url({ protocol: /^https?$/, error: `expected an http(s) URL such as ${example}` });
 
+// An empty value means "not set": the README calls these optional, so the default applies.
 const schedule = (fallback: string) =>
-  z
-    .string()
-    .trim()
-    .default(fallback)
-    .refine((v) => NCRONTAB.test(v), {
-      message: `expected a six-field NCRONTAB expression (seconds first), e.g. "${fallback}"`,
-    });
+  textOr(fallback).superRefine((v, ctx) => {
+    const problem = ncrontabProblem(v);
+    if (problem)
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a six-field NCRONTAB expression (second minute hour day month day-of-week, UTC), e.g. "${fallback}" (${problem})`,
+      });
+  });
 
 const baseSettings = z.object({
   /** Task hub name referenced by host.json (`%TASKHUB_NAME%`). */
@@ -65,10 +76,10 @@ const baseSettings = z.object({
     .default(30),
   /** Name of the connection setting for the ingress Event Hub; empty disables the real Event Hub listener. */
   RINGMASTER_EVENTHUB: optionalText,
-  RINGMASTER_EVENTHUB_NAME: z.string().trim().min(1).default("ringmaster-ingress"),
+  RINGMASTER_EVENTHUB_NAME: textOr("ringmaster-ingress"),
   /** Connection for audit CloudEvents; empty keeps audit in structured logs only. */
   RINGMASTER_AUDIT_EVENTHUB: optionalText,
-  RINGMASTER_AUDIT_EVENTHUB_NAME: z.string().trim().min(1).default("ringmaster-audit"),
+  RINGMASTER_AUDIT_EVENTHUB_NAME: textOr("ringmaster-audit"),
   RINGMASTER_NODE_IMAGE_SCHEDULE: schedule("0 0 5 * * Mon"),
   RINGMASTER_RECONCILE_SCHEDULE: schedule("0 15 */6 * * *"),
   /** Base URL put in approval emails so a person can act on them. */
@@ -119,17 +130,39 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.length > 0 ? issue.path.join(".") : "settings";
-    const value = typeof issue.path[0] === "string" ? env[issue.path[0]] : undefined;
-    const got = value === undefined ? "it is not set" : `got ${JSON.stringify(value)}`;
-    return `${name}: ${issue.message} (${got})`;
+    const setting = typeof issue.path[0] === "string" ? issue.path[0] : "";
+    // Never the raw value: a connection string's key must not reach a log or a terminal (see redact.ts).
+    return `${name}: ${issue.message} (${describeSettingValue(setting, env[setting])})`;
   });
   throw new SettingsError(lines);
 }
 
 let cached: Settings | undefined;
 
+/**
+ * Settings that bindings reference as `%NAME%` and that have a default. The app writes the default into its
+ * environment when unset, so the reference resolves to the same value the app validated (the README calls
+ * them optional); triggers should still prefer the validated literal (functions/schedules.ts does).
+ */
+const REFERENCED_WITH_DEFAULT = [
+  "RINGMASTER_NODE_IMAGE_SCHEDULE",
+  "RINGMASTER_RECONCILE_SCHEDULE",
+  "RINGMASTER_EVENTHUB_NAME",
+  "RINGMASTER_AUDIT_EVENTHUB_NAME",
+  "TASKHUB_NAME",
+] as const satisfies readonly (keyof Settings)[];
+
+export function exportDefaults(env: Record<string, string | undefined>, settings: Settings): void {
+  for (const name of REFERENCED_WITH_DEFAULT) {
+    if (!env[name]?.trim()) env[name] = String(settings[name]);
+  }
+}
+
 /** Settings of this process, parsed on first use and kept: settings never change while the app runs. */
 export function getSettings(): Settings {
-  cached ??= parseSettings(process.env);
+  if (!cached) {
+    cached = parseSettings(process.env);
+    exportDefaults(process.env, cached);
+  }
   return cached;
 }

@@ -1,4 +1,5 @@
 import type { Message } from "./message.js";
+import { safeSubject } from "./safe-text.js";
 
 /**
  * Emails from messages: HTML (every value escaped) and plain text. One message gives its own subject; a
@@ -37,11 +38,13 @@ export function renderEmail(messages: readonly Message[]): RenderedEmail {
   );
   const first = ordered[0];
   if (!first) throw new Error("Notify: nothing to render");
-  // A digest leads with its most pressing message, so the subject alone says what needs attention.
-  const subject =
+  // A digest leads with its most pressing message, so the subject alone says what needs attention. Titles
+  // carry event fields (cluster names, versions), so the subject is made one safe line (safe-text.ts).
+  const subject = safeSubject(
     ordered.length === 1
       ? `[Ringmaster] ${first.title}`
-      : `[Ringmaster] ${first.title} (+${ordered.length - 1} more: ${countsOf(ordered.slice(1))})`;
+      : `[Ringmaster] ${first.title} (+${ordered.length - 1} more: ${countsOf(ordered.slice(1))})`,
+  );
   const text = ordered.map(renderText).join("\n\n---\n\n");
   const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body style="font-family:system-ui,sans-serif;color:#1b1f24">${ordered.map(renderHtml).join('<hr style="border:0;border-top:1px solid #d0d7de">')}<p style="color:#57606a;font-size:12px">Sent by Ringmaster. Times are UTC.</p></body></html>`;
   return { subject, text, html };

@@ -126,7 +126,10 @@ export class EmailService {
   status(req: SimRequest, id: string): Reply {
     const problem = this.verify(req);
     if (problem) return { status: 401, body: { error: { code: "Denied", message: problem } } };
-    const status = this.operations.get(id);
+    // Sent emails are in the records, which survive a restart (world-snapshot.ts); the map is this run's.
+    const status =
+      this.operations.get(id) ??
+      (this.world.records.emails.some((e) => e.operationId === id) ? "Succeeded" : undefined);
     return status
       ? { status: 200, body: { id, status } }
       : { status: 404, body: { error: { code: "NotFound", message: `Operation ${id} was not found.` } } };

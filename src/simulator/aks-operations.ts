@@ -45,7 +45,16 @@ export interface SimOperation {
   readonly steps: readonly Step[];
   current: number;
   timer: TimerHandle | undefined;
+  /** When the current step ends (simulated epoch ms), and the fault it took: kept so a restart resumes it. */
+  stepDue: number | undefined;
+  stepFault: StepFault | undefined;
   readonly records: OperationRecord[];
+}
+
+export interface StepFault {
+  readonly error: string;
+  readonly message?: string;
+  readonly slowMinutes?: number;
 }
 
 export class Operations {
@@ -122,6 +131,8 @@ export class Operations {
       steps,
       current: 0,
       timer: undefined,
+      stepDue: undefined,
+      stepFault: undefined,
       records: [],
     };
     this.all.set(op.id, op);
@@ -175,8 +186,20 @@ export class Operations {
     }
     minutes += fault?.slowMinutes ?? 0;
     const failsAfter = fault?.error ? minutes / 2 : undefined;
-    op.timer = this.ctx.clock.setTimer(now + (failsAfter ?? minutes) * 60_000, () => {
+    op.stepDue = now + (failsAfter ?? minutes) * 60_000;
+    op.stepFault = fault;
+    this.armStep(op);
+  }
+
+  /** Arms the current step's end at `stepDue`; also how a restored operation picks up where it was. */
+  armStep(op: SimOperation): void {
+    const step = op.steps[op.current];
+    const record = op.records[op.current];
+    if (!step || !record || op.stepDue === undefined || op.status !== "InProgress") return;
+    const fault = op.stepFault;
+    op.timer = this.ctx.clock.setTimer(op.stepDue, () => {
       op.timer = undefined;
+      op.stepDue = undefined;
       if (fault?.error) return this.failStep(op, step, record, fault.error, fault.message);
       this.completeStep(op, step, record);
       op.current++;

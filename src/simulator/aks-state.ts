@@ -81,6 +81,13 @@ export function clustersFromFleet(fleet: Fleet): SimCluster[] {
 }
 
 let etagCounter = 0;
+
+/** Moves the eTag sequence past a saved one, so a resumed world never hands out an eTag it gave before. */
+export function etagsAfter(saved: string): void {
+  const n = Number.parseInt(/^"?([0-9a-f]{8})-/.exec(saved)?.[1] ?? "0", 16);
+  if (Number.isFinite(n) && n > etagCounter) etagCounter = n;
+}
+
 export function etag(): string {
   etagCounter++;
   return `"${etagCounter.toString(16).padStart(8, "0")}-0000-0000-0000-000000000000"`;

@@ -34,10 +34,28 @@ export interface DeliveryOptions {
   readonly seed?: number;
 }
 
+/** One event on its way: its next attempt, and when that attempt is due (undefined: now, or in flight). */
+export interface PendingDelivery {
+  readonly event: EventGridEvent;
+  readonly attempt: number;
+  readonly firstAttemptAt: number;
+  due?: number | undefined;
+}
+
+/** What a restart must not lose: events not yet acknowledged or dead-lettered, and what happened so far. */
+export interface DeliveryState {
+  readonly pending: readonly PendingDelivery[];
+  readonly delivered: EventGridDelivery["delivered"];
+  readonly deadLettered: EventGridDelivery["deadLettered"];
+}
+
 export class EventGridDelivery {
   private validated = false;
   private validating = false;
-  private readonly queue: EventGridEvent[] = [];
+  /** Deliveries waiting for the handshake. */
+  private readonly queue: PendingDelivery[] = [];
+  /** Every delivery not yet acknowledged or dead-lettered (queued, in flight, or waiting to retry). */
+  private readonly pending = new Set<PendingDelivery>();
   private random: () => number;
   readonly delivered: { event: EventGridEvent; attempt: number; status: number; time: string }[] = [];
   readonly deadLettered: { event: EventGridEvent; reason: string }[] = [];
@@ -82,9 +100,33 @@ export class EventGridDelivery {
       return;
     }
     const copies = fault === "duplicate" || this.random() < this.o.duplicateRate ? 2 : 1;
-    for (let i = 0; i < copies; i++) {
-      if (this.validated) this.attempt(event, 1, this.o.clock.now());
-      else this.queue.push(event);
+    for (let i = 0; i < copies; i++) this.enqueue({ event, attempt: 1, firstAttemptAt: this.o.clock.now() });
+  }
+
+  private enqueue(d: PendingDelivery): void {
+    this.pending.add(d);
+    if (this.validated) this.attempt(d);
+    else this.queue.push(d);
+  }
+
+  /** The delivery state to save (world-store.ts). */
+  exportState(): DeliveryState {
+    return { pending: [...this.pending], delivered: this.delivered, deadLettered: this.deadLettered };
+  }
+
+  /** Picks up saved deliveries: retries wait for their due time, the rest go out after the handshake. */
+  restoreState(state: DeliveryState): void {
+    this.delivered.push(...state.delivered);
+    this.deadLettered.push(...state.deadLettered);
+    for (const d of state.pending) {
+      const copy: PendingDelivery = { ...d };
+      if (copy.due !== undefined && copy.due > this.o.clock.now()) {
+        this.pending.add(copy);
+        this.o.clock.setTimer(copy.due, () => {
+          this.pending.delete(copy);
+          this.enqueue({ ...copy, due: undefined });
+        });
+      } else this.enqueue({ ...copy, due: undefined });
     }
   }
 
@@ -119,7 +161,7 @@ export class EventGridDelivery {
         if (body.validationResponse !== code) throw new Error(`handshake answered ${res.status}`);
         this.validated = true;
         this.o.records.log("event", `Event Grid subscription validated by ${this.deliverTo}`);
-        for (const e of this.queue.splice(0)) this.attempt(e, 1, this.o.clock.now());
+        for (const d of this.queue.splice(0)) this.attempt(d);
       })
       .catch(() => {
         // The endpoint may not be up yet: try again shortly, in real time, until it answers.
@@ -131,8 +173,9 @@ export class EventGridDelivery {
     this.track(p);
   }
 
-  private attempt(event: EventGridEvent, attempt: number, firstAttemptAt: number): void {
+  private attempt(d: PendingDelivery): void {
     if (this.stopped) return;
+    const { event, attempt, firstAttemptAt } = d;
     const p = post(this.deliverTo!, [event], {
       "aeg-event-type": "Notification",
       "aeg-delivery-count": String(attempt - 1),
@@ -142,6 +185,7 @@ export class EventGridDelivery {
       .catch(() => 0)
       .then((status) => {
         this.delivered.push({ event, attempt, status, time: new Date(this.o.clock.now()).toISOString() });
+        this.pending.delete(d);
         if (status >= 200 && status <= 204) return;
         if (NO_RETRY.has(status)) {
           this.deadLettered.push({ event, reason: `HTTP ${status}` });
@@ -152,9 +196,18 @@ export class EventGridDelivery {
           this.deadLettered.push({ event, reason: "MaxDeliveryAttemptsExceeded" });
           return;
         }
-        this.o.clock.setTimer(this.o.clock.now() + delay, () =>
-          this.attempt(event, attempt + 1, firstAttemptAt),
-        );
+        const next: PendingDelivery = {
+          event,
+          attempt: attempt + 1,
+          firstAttemptAt,
+          due: this.o.clock.now() + delay,
+        };
+        this.pending.add(next);
+        this.o.clock.setTimer(next.due!, () => {
+          next.due = undefined;
+          if (this.validated) this.attempt(next);
+          else this.queue.push(next);
+        });
       });
     this.track(p);
   }

@@ -14,6 +14,15 @@ export class FaultBook {
     this.remaining = faults.map((spec) => ({ spec, left: spec.times }));
   }
 
+  /** How many times each fault (by its index in the fleet file) can still fire, for saving the world. */
+  remainingCounts(): number[] {
+    return this.remaining.map((r) => r.left);
+  }
+
+  restoreCounts(counts: readonly number[]): void {
+    this.remaining.forEach((r, i) => (r.left = counts[i] ?? r.left));
+  }
+
   takeOperationFault(
     cluster: string,
     pool: string | undefined,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
+import { fleetProblems } from "./fleet-checks.js";
 import { FleetSchema, type Fleet } from "./fleet-schema.js";
 
 export class FleetFileError extends Error {
@@ -12,26 +13,42 @@ export class FleetFileError extends Error {
   }
 }
 
-export function parseFleetYaml(text: string, source = "fleet"): Fleet {
-  const doc = parseDocument(text, { prettyErrors: true });
+/**
+ * YAML → plain data, every failure naming the file: syntax errors by line, and the alias-expansion limit
+ * (a "billion laughs" document) that the yaml library enforces while converting, not while parsing.
+ */
+function yamlToData(text: string, fail: (problems: string[]) => Error): unknown {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0)
-    throw new FleetFileError(
-      source,
-      doc.errors.map((e) => e.message.split("\n")[0] ?? e.message),
+    throw fail(
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? "?"}: ${e.message.split("\n")[0] ?? e.message}`),
     );
-  const result = FleetSchema.safeParse(doc.toJS());
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw fail([
+      `refused: ${error instanceof Error ? error.message : String(error)} (too many YAML alias expansions; write the values out or use fewer aliases)`,
+    ]);
+  }
+}
+
+const pathOf = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+    .join("")
+    .replace(/^\./, "") || "(root)";
+
+export function parseFleetYaml(text: string, source = "fleet"): Fleet {
+  const data = yamlToData(text, (problems) => new FleetFileError(source, problems));
+  const result = FleetSchema.safeParse(data);
   if (!result.success) {
     throw new FleetFileError(
       source,
-      result.error.issues.map(
-        (i) =>
-          `${i.path
-            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-            .join("")
-            .replace(/^\./, "")}: ${i.message}`,
-      ),
+      result.error.issues.map((i) => `${pathOf(i.path)}: ${i.message}`),
     );
   }
+  const problems = fleetProblems(result.data);
+  if (problems.length > 0) throw new FleetFileError(source, problems);
   return result.data;
 }
 

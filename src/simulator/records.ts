@@ -37,12 +37,17 @@ export interface EmailRecord {
 
 export class Records {
   readonly audit: AuditEntry[] = [];
+  /** Audit entries of earlier runs no longer kept (a resumed world keeps the newest; world-snapshot.ts). */
+  auditDropped = 0;
   readonly operations: OperationRecord[] = [];
   readonly emails: EmailRecord[] = [];
   /** Requests per throttle bucket and operation class, e.g. `arm:reads`, `aks:put-managedcluster`. */
   readonly counters = new Map<string, number>();
   /** Requests per cluster (reads, writes, polls), for "ARM calls per cluster upgrade". */
   readonly perCluster = new Map<string, { reads: number; writes: number; polls: number }>();
+
+  /** Told of every entry, so the world can be saved when something that matters changed (world-store.ts). */
+  onLog: ((entry: AuditEntry) => void) | undefined;
 
   constructor(private readonly now: () => number) {}
 
@@ -54,6 +59,7 @@ export class Records {
       ...(detail ? { detail } : {}),
     };
     this.audit.push(entry);
+    this.onLog?.(entry);
     return entry;
   }
 

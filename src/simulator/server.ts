@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   readonly deliverTo?: string;
   /** The only directory `POST /_sim/summary?file=` writes in (default: the working directory at start). */
   readonly stateDir?: string;
+  /** Runs on the built world before its schedule starts: how a saved state is restored (world-snapshot.ts). */
+  readonly prepare?: (world: World) => void;
 }
 
 export class Simulator {
@@ -50,6 +52,7 @@ export class Simulator {
 
   static async start(options: SimulatorOptions): Promise<Simulator> {
     const sim = new Simulator(options);
+    options.prepare?.(sim.world);
     // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
     sim.server = createServer(
       (req, res) =>

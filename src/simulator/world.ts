@@ -63,6 +63,13 @@ export class World {
     this.fleetManager = new FleetManager(this);
   }
 
+  private resumed = false;
+
+  /** The world was restored from a saved state (world-snapshot.ts): what is past is already in it. */
+  markResumed(): void {
+    this.resumed = true;
+  }
+
   /** Arms the release and end-of-support schedule; what is already past is applied at once (without events). */
   start(): void {
     const now = this.clock.now();
@@ -97,8 +104,10 @@ export class World {
   }
 
   private schedule(at: number, now: number, run: (quiet: boolean) => unknown): void {
-    if (at <= now) run(true);
-    else this.clock.setTimer(at, () => run(false));
+    if (at <= now) {
+      // A resumed world already holds every past release (and its audit entries); a fresh one applies them.
+      if (!this.resumed) run(true);
+    } else this.clock.setTimer(at, () => run(false));
   }
 
   cluster(sub: string, rg: string, name: string): SimCluster | undefined {

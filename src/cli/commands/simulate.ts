@@ -1,7 +1,10 @@
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { clockSetting, virtualClock } from "../../devhost/clock.js";
 import { loadFleetFile } from "../../simulator/load-fleet.js";
 import { Simulator } from "../../simulator/server.js";
+import { restoreWorld } from "../../simulator/world-snapshot.js";
+import { WorldStore } from "../../simulator/world-store.js";
 import type { CliIo } from "../main.js";
 
 /** `ringmaster simulate --fleet FILE`: the simulated Azure alone, on its virtual clock, until SIGINT/SIGTERM. */
@@ -18,33 +21,45 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
       "--deliver-to <url>",
       "Event Grid webhook to deliver to (default: the fleet file's eventGrid.deliverTo)",
     )
-    .action(async (opts: { fleet: string; port: string; speed?: string; deliverTo?: string }) => {
-      let sim: Simulator;
-      try {
-        const fleet = loadFleetFile(opts.fleet);
-        const speed = opts.speed === undefined ? fleet.clock.speed : Number(opts.speed);
-        if (!(speed > 0)) throw new Error(`--speed: expected a positive number, got "${opts.speed}"`);
-        const realStart = Date.now();
-        const clock = virtualClock({ virtualStart: Date.parse(fleet.clock.start), speed, realStart });
-        sim = await Simulator.start({
-          fleet,
-          clock,
-          port: Number(opts.port),
-          ...(opts.deliverTo ? { deliverTo: opts.deliverTo } : {}),
+    .option("--state <dir>", "save the simulated world here; starting again with it resumes world and clock")
+    .action(
+      async (opts: { fleet: string; port: string; speed?: string; deliverTo?: string; state?: string }) => {
+        let sim: Simulator;
+        let store: WorldStore | undefined;
+        try {
+          const fleet = loadFleetFile(opts.fleet);
+          const speed = opts.speed === undefined ? fleet.clock.speed : Number(opts.speed);
+          if (!(speed > 0)) throw new Error(`--speed: expected a positive number, got "${opts.speed}"`);
+          store = opts.state ? new WorldStore(resolve(opts.state)) : undefined;
+          const saved = store?.load(fleet);
+          const realStart = Date.now();
+          const virtualStart = saved?.resumeAt ?? Date.parse(fleet.clock.start);
+          const clock = virtualClock({ virtualStart, speed, realStart });
+          sim = await Simulator.start({
+            fleet,
+            clock,
+            port: Number(opts.port),
+            ...(opts.deliverTo ? { deliverTo: opts.deliverTo } : {}),
+            ...(saved ? { prepare: (world) => restoreWorld(world, saved.snapshot) } : {}),
+          });
+          store?.attach(sim.world);
+          io.out(`Simulated Azure on ${sim.url} (${clock.description})\n`);
+          if (saved)
+            io.out(`Resumed the saved world at ${new Date(virtualStart).toISOString()} (simulated)\n`);
+          io.out(`RINGMASTER_CLOCK=${clockSetting({ virtualStart, speed, realStart })}\n`);
+          io.out(`Records: ${sim.url}/_sim/summary, /_sim/audit, /_sim/counters, /_sim/outbox\n`);
+        } catch (error) {
+          io.err(`ringmaster simulate: ${error instanceof Error ? error.message : String(error)}\n`);
+          return setExit(2);
+        }
+        await new Promise<void>((done) => {
+          const stop = () => {
+            store?.stop();
+            void sim.stop().finally(done);
+          };
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
         });
-        io.out(`Simulated Azure on ${sim.url} (${clock.description})\n`);
-        io.out(
-          `RINGMASTER_CLOCK=${clockSetting({ virtualStart: Date.parse(fleet.clock.start), speed, realStart })}\n`,
-        );
-        io.out(`Records: ${sim.url}/_sim/summary, /_sim/audit, /_sim/counters, /_sim/outbox\n`);
-      } catch (error) {
-        io.err(`ringmaster simulate: ${error instanceof Error ? error.message : String(error)}\n`);
-        return setExit(2);
-      }
-      await new Promise<void>((done) => {
-        const stop = () => void sim.stop().finally(done);
-        process.once("SIGINT", stop);
-        process.once("SIGTERM", stop);
-      });
-    });
+      },
+    );
 }

@@ -23,7 +23,10 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
       "--summary <file>",
       "with --until: write the simulator's summary (clusters, operations, emails) here",
     )
-    .option("--state <dir>", "keep the durable task hub here (default: a fresh temporary directory)")
+    .option(
+      "--state <dir>",
+      "keep the durable task hub and the simulated world here; starting again with the same directory resumes both, clock included (default: a fresh temporary directory)",
+    )
     .option("--verbose", "log every function invocation")
     .action(
       async (opts: {
@@ -62,6 +65,10 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
           return setExit(1);
         }
         io.out(`Ringmaster is running on simulated Azure (${run.clock.description}).\n`);
+        if (run.resumedAt !== undefined)
+          io.out(
+            `  Resumed the saved state in ${opts.state} at ${new Date(run.resumedAt).toISOString()} (simulated).\n`,
+          );
         io.out(
           `  API:        ${run.host.baseUrl}/api/rollouts   (approve: POST ${run.host.baseUrl}/api/rollouts/<id>/approve?ring=<ring>)\n`,
         );
