@@ -10,7 +10,14 @@ export function durableClientPort(client: DurableClient): InstancePort {
     async describe(instanceId) {
       try {
         const status = await client.getStatus(instanceId, { showInput: true });
-        return { runtimeStatus: String(status.runtimeStatus), input: status.input, output: status.output };
+        return {
+          runtimeStatus: String(status.runtimeStatus),
+          input: status.input,
+          output: status.output,
+          name: status.name,
+          customStatus: status.customStatus,
+          lastUpdatedTime: new Date(status.lastUpdatedTime).toISOString(),
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;

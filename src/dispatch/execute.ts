@@ -1,8 +1,13 @@
+import type { Policy } from "../config/policy.js";
 import type { Decision } from "./decide.js";
+import { planGeneration } from "./generations.js";
+import { WorkflowName } from "./instance-ids.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
+import { verifyDecision, type VerifyContext } from "./verify.js";
 
 export type Outcome =
   | { decision: Decision; result: "started" | "exists" | "raised" | "no-owner" | "logged" | "poisoned" }
+  | { decision: Decision; result: "refused"; reason: string }
   | { decision: Decision; result: "failed"; error: string };
 
 export interface ExecuteOptions {
@@ -10,6 +15,9 @@ export interface ExecuteOptions {
   readonly log: DispatchLogger;
   readonly source: string;
   readonly receivedAt: string;
+  readonly policies: readonly Policy[];
+  /** ARM, to check what an event claims before anything it names is started. */
+  readonly verify: VerifyContext;
 }
 
 /**
@@ -24,10 +32,36 @@ export async function execute(
   const outcomes: Outcome[] = [];
   const poison: PoisonRecord[] = [];
   const { port, log } = options;
-  for (const decision of decisions) {
+  for (const claimed of decisions) {
+    let decision = claimed;
     try {
+      const verdict = await verifyDecision(claimed, options.policies, options.verify);
+      if (!verdict.ok) {
+        log.warn(`dispatch: not verified, ${describe(claimed)}: ${verdict.reason}`);
+        outcomes.push({ decision, result: "refused", reason: verdict.reason });
+        continue;
+      }
+      decision = verdict.decision;
       switch (decision.type) {
         case "start": {
+          if (decision.workflow === WorkflowName.rollout) {
+            const trigger = (decision.input as { trigger?: { time?: unknown } }).trigger;
+            const plan = await planGeneration(port, decision.instanceId, {
+              by: "event",
+              eventTime: typeof trigger?.time === "string" ? trigger.time : "",
+            });
+            if (!plan.start) {
+              log.info(`dispatch: ${plan.reason}; not started again`);
+              outcomes.push({ decision, result: "exists" });
+              break;
+            }
+            const input = { ...decision.input, generation: plan.generation };
+            await port.start(decision.workflow, plan.id, input);
+            decision = { ...decision, instanceId: plan.id, input };
+            log.info(`dispatch: started ${decision.workflow} ${plan.id}: ${decision.because}`);
+            outcomes.push({ decision, result: "started" });
+            break;
+          }
           const existing = await port.status(decision.instanceId);
           if (existing !== undefined) {
             log.info(`dispatch: ${decision.instanceId} already exists (${existing}); not started again`);

@@ -5,6 +5,7 @@ import { normalizeBatch, normalizeBody, normalizeText } from "../events/normaliz
 import { durableClientPort } from "./durable-client-port.js";
 import { ingest, shouldRetry, type IngestReport } from "./ingest.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
+import type { VerifyContext } from "./verify.js";
 import { answerAbuseProtection, tooLarge, validationCode } from "./webhook.js";
 
 /**
@@ -16,6 +17,8 @@ export interface TriggerDeps {
   readonly poisonOutput: StorageQueueOutput;
   /** Overridable for tests; production takes the durable client bound to the invocation. */
   readonly port?: (context: InvocationContext) => DurablePort;
+  /** ARM reads that check what each event claims before anything starts; one per delivery (it caches). */
+  readonly verify: () => VerifyContext;
 }
 
 const portOf = (deps: TriggerDeps, context: InvocationContext) =>
@@ -52,6 +55,7 @@ export function eventGridHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "eventGrid",
       receivedAt,
+      verify: deps.verify(),
     });
     keepPoison(
       context,
@@ -79,6 +83,7 @@ export function eventHubHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "eventHub",
       receivedAt,
+      verify: deps.verify(),
     });
     const retry = context.retryContext;
     const retriesLeft = retry ? retry.retryCount < retry.maxRetryCount : true;
@@ -131,6 +136,7 @@ export function webhookHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "webhook",
       receivedAt,
+      verify: deps.verify(),
     });
     const body = {
       received: report.total,
