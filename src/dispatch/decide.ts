@@ -46,8 +46,8 @@ export interface Planned {
 }
 
 /**
- * Decides for a batch, event by event. Duplicate events (same key) and repeated starts (same instance id)
- * collapse to the first; a duplicate keeps its place with no decisions, so it is visibly skipped.
+ * Decides for a batch, event by event. Duplicate events (same key) and repeated starts (same instance id,
+ * same claim) collapse to the first; a duplicate keeps its place with no decisions, so it is visibly skipped.
  */
 export function decide(events: readonly DomainEvent[], policies: readonly Policy[]): Planned[] {
   const planned: Planned[] = [];
@@ -63,8 +63,11 @@ export function decide(events: readonly DomainEvent[], policies: readonly Policy
     }
     for (const d of decideOne(event, policies)) {
       if (d.type === "start") {
-        if (seenStarts.has(d.instanceId)) continue;
-        seenStarts.add(d.instanceId);
+        // Starts that carry a claim collapse only with the same claim: which of them ARM confirms is
+        // known after verification (ingest collapses the rest), so a forged event cannot shadow a real one.
+        const key = d.claim ? `${d.instanceId}|${JSON.stringify(d.claim)}` : d.instanceId;
+        if (seenStarts.has(key)) continue;
+        seenStarts.add(key);
       } else if (d.type === "raise") {
         const id = `${d.instanceId}|${d.eventName}|${JSON.stringify(d.data)}`;
         if (seenRaises.has(id)) continue;

@@ -18,6 +18,11 @@ export interface ExecuteOptions {
   readonly policies: readonly Policy[];
   /** ARM, to check what an event claims before anything it names is started. */
   readonly verify: VerifyContext;
+  /**
+   * Instance ids this batch already started or found: later starts of the same id (the same release from 40
+   * clusters) are no-ops and need no ARM reads. Only verified starts enter it.
+   */
+  readonly handledStarts?: Set<string>;
 }
 
 /**
@@ -34,6 +39,10 @@ export async function execute(
   const { port, log } = options;
   for (const claimed of decisions) {
     let decision = claimed;
+    if (claimed.type === "start" && options.handledStarts?.has(claimed.instanceId)) {
+      outcomes.push({ decision, result: "exists" });
+      continue;
+    }
     try {
       const verdict = await verifyDecision(claimed, options.policies, options.verify);
       if (!verdict.ok) {
@@ -42,6 +51,7 @@ export async function execute(
         continue;
       }
       decision = verdict.decision;
+      if (claimed.type === "start") options.handledStarts?.add(claimed.instanceId);
       switch (decision.type) {
         case "start": {
           if (decision.workflow === WorkflowName.rollout) {

@@ -38,9 +38,10 @@ export async function ingest(events: readonly DomainEvent[], deps: IngestDeps): 
   const outcomes: Outcome[] = [];
   let failed = 0;
   let rejected = 0;
+  const handledStarts = new Set<string>();
   for (const { event, decisions } of planned) {
     if (event.kind === "Rejected") rejected++;
-    const result = await execute(decisions, deps);
+    const result = await execute(decisions, { ...deps, handledStarts });
     outcomes.push(...result.outcomes);
     poison.push(...result.poison);
     // An event whose claims ARM contradicts is reported as such; it is not retried (it cannot get truer).
