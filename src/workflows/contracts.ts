@@ -12,6 +12,8 @@ export const RolloutInputSchema = z.object({
   target: z.string(),
   requiresApproval: z.boolean().default(false),
   trigger: z.record(z.string(), z.unknown()).optional(),
+  /** Which run of this target (1 = `rollout:<policy>:<kind>:<target>`, n = `…:g<n>`); see dispatch/generations.ts. */
+  generation: z.number().int().min(1).optional(),
 });
 export type RolloutInput = z.infer<typeof RolloutInputSchema>;
 
