@@ -39,5 +39,15 @@ export function armFacts(
     async gate(gateId) {
       return adapters.fleet.gate(gateId);
     },
+    async managedRegions() {
+      const regions = new Map<string, { subscriptionId: string; location: string }>();
+      for (const subscriptionId of managedSubscriptions)
+        for (const c of await adapters.aks.listClusters(subscriptionId))
+          regions.set(`${subscriptionId}|${c.location}`.toLowerCase(), {
+            subscriptionId,
+            location: c.location,
+          });
+      return [...regions.values()];
+    },
   };
 }

@@ -17,6 +17,7 @@ export function durableClientPort(client: DurableClient): InstancePort {
           name: status.name,
           customStatus: status.customStatus,
           lastUpdatedTime: new Date(status.lastUpdatedTime).toISOString(),
+          createdTime: new Date(status.createdTime).toISOString(),
         };
       } catch (error) {
         if (isNotFound(error)) return undefined;

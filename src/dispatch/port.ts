@@ -27,6 +27,7 @@ export interface InstanceView {
   readonly customStatus?: unknown;
   /** ISO time of the last change: for an ended instance, when it ended. */
   readonly lastUpdatedTime?: string;
+  readonly createdTime?: string;
 }
 
 /** The durable client as activities use it (the same port the dispatcher uses). */

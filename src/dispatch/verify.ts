@@ -43,6 +43,8 @@ export interface ArmFacts {
   /** Non-preview Kubernetes versions AKS offers in the region. */
   offeredVersions(subscriptionId: string, location: string): Promise<readonly string[]>;
   gate(gateId: string): Promise<GateFacts | undefined>;
+  /** Subscription and region of every managed cluster, once each: where a target must be offered. */
+  managedRegions(): Promise<readonly { subscriptionId: string; location: string }[]>;
 }
 
 export interface VerifyContext {
@@ -111,16 +113,9 @@ async function verifyGate(
   gateId: string,
   ctx: VerifyContext,
 ): Promise<Verdict> {
-  const match = GATE_ID.exec(gateId);
-  if (!match) return refuse(`"${gateId.slice(0, 200)}" is not a Fleet gate id`);
-  if (!ctx.facts.isManagedSubscription(match[1]!))
-    return refuse(
-      `Fleet gate in subscription ${match[1]} which Ringmaster does not manage (RINGMASTER_SUBSCRIPTION_IDS); nothing started`,
-    );
-  const gate = await ctx.facts.gate(gateId);
-  if (!gate) return refuse(`Fleet gate ${gateId} does not exist; nothing started`);
-  if (gate.state.toLowerCase() !== "pending")
-    return refuse(`Fleet gate ${gate.id} is ${gate.state}, not Pending; nothing started`);
+  const checked = await checkGate(gateId, ctx.facts);
+  if (!checked.ok) return refuse(`${checked.reason}; nothing started`);
+  const { gate } = checked;
   const fleetId = gate.id.slice(0, gate.id.toLowerCase().lastIndexOf("/gates/"));
   const instanceId = fleetGateInstanceId(gate.name);
   const claimed = decision.input;
@@ -143,3 +138,27 @@ async function verifyGate(
 }
 
 const refuse = (reason: string): Verdict => ({ ok: false, reason });
+
+/**
+ * Whether Ringmaster's identity may approve this gate now: its id is a Fleet gate's, in a managed
+ * subscription, Fleet knows it, and it is Pending. Used before starting a gate workflow and again before
+ * an approval is passed on.
+ */
+export async function checkGate(
+  gateId: string,
+  facts: ArmFacts,
+): Promise<{ ok: true; gate: GateFacts } | { ok: false; reason: string; missing: boolean }> {
+  const match = GATE_ID.exec(gateId);
+  if (!match) return { ok: false, missing: true, reason: `"${gateId.slice(0, 200)}" is not a Fleet gate id` };
+  if (!facts.isManagedSubscription(match[1]!))
+    return {
+      ok: false,
+      missing: true,
+      reason: `Fleet gate in subscription ${match[1]} which Ringmaster does not manage (RINGMASTER_SUBSCRIPTION_IDS)`,
+    };
+  const gate = await facts.gate(gateId);
+  if (!gate) return { ok: false, missing: true, reason: `Fleet gate ${gateId} does not exist` };
+  if (gate.state.toLowerCase() !== "pending")
+    return { ok: false, missing: false, reason: `Fleet gate ${gate.id} is ${gate.state}, not Pending` };
+  return { ok: true, gate };
+}

@@ -84,6 +84,8 @@ export const ApprovalEventSchema = z.object({
   by: z.string().default("api"),
   ring: z.string().optional(),
   comment: z.string().optional(),
+  /** An answer in advance stands unless a later one explicitly replaces it (the API sends this). */
+  replace: z.boolean().optional(),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 

@@ -45,6 +45,17 @@ export class FakeArm implements ArmFacts {
     return Promise.resolve(this.gates.get(gateId.toLowerCase()));
   }
 
+  managedRegions(): Promise<readonly { subscriptionId: string; location: string }[]> {
+    this.reads.push("regions");
+    const regions = new Map<string, { subscriptionId: string; location: string }>();
+    for (const c of this.clusters.values()) {
+      const subscriptionId = /\/subscriptions\/([^/]+)/i.exec(c.id)?.[1] ?? "";
+      if (this.isManagedSubscription(subscriptionId))
+        regions.set(`${subscriptionId}|${c.location}`, { subscriptionId, location: c.location });
+    }
+    return Promise.resolve([...regions.values()]);
+  }
+
   context(publicBaseUrl = "https://ringmaster.example.net"): VerifyContext {
     return { facts: this, publicBaseUrl };
   }
