@@ -128,6 +128,16 @@ describe("Dispatch: events are verified against ARM before anything starts", () 
     expect(arm.reads.filter((r) => r.startsWith("cluster"))).toHaveLength(2);
   });
 
+  it("asks ARM nothing for news that would start nothing (the release's next 39 clusters, one event each)", async () => {
+    const arm = fixtureArm();
+    const durable = new FakeDurable();
+    await run([newVersion("first")], arm, durable);
+    const reads = arm.reads.length;
+    for (let i = 0; i < 5; i++) await run([newVersion(`next-${i}`)], arm, durable);
+    expect(arm.reads.length).toBe(reads);
+    expect(durable.started()).toHaveLength(2);
+  });
+
   it("fails an event transiently when ARM cannot answer, so it is redelivered rather than judged on a guess", async () => {
     const arm = fixtureArm();
     arm.fail = true;
