@@ -25,7 +25,14 @@ export type Decision =
       /** What the event claims and ARM must confirm before the start (verify.ts); absent: nothing to check. */
       claim?: Claim;
     }
-  | { type: "raise"; instanceId: string; eventName: string; data: Record<string, unknown>; because: string }
+  | {
+      type: "raise";
+      instanceId: string;
+      eventName: string;
+      data: Record<string, unknown>;
+      because: string;
+      claim?: Claim;
+    }
   | { type: "log"; level: "info" | "warn"; message: string; eventKey: string }
   | { type: "poison"; event: EventOf<"Rejected"> };
 
@@ -260,6 +267,11 @@ function decideFleetGate(event: EventOf<"FleetGate">): Decision[] {
       eventName,
       data: { state: event.state ?? null, time: event.time, eventKey: event.key },
       because: `Fleet gate ${event.gateName} ${event.action.toLowerCase()}`,
+      claim: {
+        kind: "fleetGateState",
+        gateId: event.gateId,
+        state: event.action === "Deleted" ? null : (event.state ?? null),
+      },
     },
   ];
 }

@@ -50,6 +50,12 @@ export async function execute(
           outcomes.push(await start(decision, options));
           break;
         case "raise": {
+          const verdict = await verifyDecision(decision, options.policies, options.verify);
+          if (!verdict.ok) {
+            log.warn(`dispatch: not verified, ${describe(decision)}: ${verdict.reason}`);
+            outcomes.push({ decision, result: "refused", reason: verdict.reason });
+            break;
+          }
           const delivered = await port.raise(decision.instanceId, decision.eventName, decision.data);
           if (delivered) log.info(`dispatch: ${decision.eventName} -> ${decision.instanceId}`);
           else

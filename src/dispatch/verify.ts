@@ -18,7 +18,9 @@ export type Claim =
   /** Something about one cluster (end of support): it must be managed and exist. */
   | { kind: "cluster"; clusterId: string }
   /** A pending Fleet gate. */
-  | { kind: "fleetGate"; gateId: string };
+  | { kind: "fleetGate"; gateId: string }
+  /** A Fleet gate changed state (`null`: deleted); the gate workflow stands down on it, so Fleet must agree. */
+  | { kind: "fleetGateState"; gateId: string; state: string | null };
 
 export interface ClusterFacts {
   readonly id: string;
@@ -64,8 +66,11 @@ export async function verifyDecision(
   policies: readonly Policy[],
   ctx: VerifyContext,
 ): Promise<Verdict> {
-  if (decision.type !== "start" || !decision.claim) return { ok: true, decision };
+  if ((decision.type !== "start" && decision.type !== "raise") || !decision.claim)
+    return { ok: true, decision };
   const claim = decision.claim;
+  if (claim.kind === "fleetGateState") return verifyGateState(decision, claim, ctx);
+  if (decision.type !== "start") return { ok: true, decision };
   if (claim.kind === "fleetGate") return verifyGate(decision, claim.gateId, ctx);
 
   const ref = parseClusterId(claim.clusterId);
@@ -135,6 +140,26 @@ async function verifyGate(
       },
     },
   };
+}
+
+/** A gate update or deletion is passed on only when Fleet shows the same: a forged one cannot silence a question. */
+async function verifyGateState(
+  decision: Decision,
+  claim: { gateId: string; state: string | null },
+  ctx: VerifyContext,
+): Promise<Verdict> {
+  const match = GATE_ID.exec(claim.gateId);
+  if (!match || !ctx.facts.isManagedSubscription(match[1]!))
+    return refuse(`"${claim.gateId.slice(0, 200)}" is not a Fleet gate in a managed subscription`);
+  const gate = await ctx.facts.gate(claim.gateId);
+  if (claim.state === null)
+    return gate
+      ? refuse(`Fleet gate ${gate.id} still exists (${gate.state}); not passed on`)
+      : { ok: true, decision };
+  if (!gate) return refuse(`Fleet gate ${claim.gateId} does not exist; not passed on`);
+  if (gate.state.toLowerCase() !== claim.state.toLowerCase())
+    return refuse(`Fleet gate ${gate.id} is ${gate.state}, not ${claim.state}; not passed on`);
+  return { ok: true, decision };
 }
 
 const refuse = (reason: string): Verdict => ({ ok: false, reason });

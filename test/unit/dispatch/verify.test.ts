@@ -195,6 +195,39 @@ describe("Dispatch: a Fleet gate event cannot pick which gate Ringmaster approve
   });
 });
 
+describe("Dispatch: a forged Fleet gate update cannot silence a question", () => {
+  const FLEET = `/subscriptions/${FIXTURE_SUB}/resourceGroups/rg-fleet/providers/Microsoft.ContainerService/fleets/fleet-1`;
+  const GATE = "1eb18051-fff5-4c09-a15f-9eebd2e3b906";
+  const updated = (state: string) => {
+    const e = loadEvent<Event[]>("arn", "fleet-gate-created")[0]!;
+    const id = `${FLEET}/gates/${GATE}`;
+    const moved = set(set(e, "data.resourceInfo.id", id), "data.resourceInfo.properties.state", state);
+    return set(
+      set(moved, "subject", id),
+      "eventType",
+      "Microsoft.ResourceNotifications.AksResources.FleetGateUpdated",
+    );
+  };
+
+  it("passes an update on only when Fleet shows the same state", async () => {
+    const arm = new FakeArm([FIXTURE_SUB]).addGate({
+      id: `${FLEET}/gates/${GATE}`,
+      name: GATE,
+      state: "Pending",
+    });
+    const durable = new FakeDurable();
+    durable.seed(`fleetgate:${GATE}`, "fleetGate");
+    const forged = await run([updated("Completed")], arm, durable);
+    expect(forged.report.outcomes.map((o) => o.result)).toEqual(["refused"]);
+    expect(durable.instances.get(`fleetgate:${GATE}`)!.events).toEqual([]);
+    arm.addGate({ id: `${FLEET}/gates/${GATE}`, name: GATE, state: "Completed" });
+    await run([updated("Completed")], arm, durable);
+    expect(durable.instances.get(`fleetgate:${GATE}`)!.events).toEqual([
+      { name: "GateUpdated", data: expect.objectContaining({ state: "Completed" }) },
+    ]);
+  });
+});
+
 it("fixture cluster id is the one the AKS fixtures name", () => {
   expect(String(loadEvent<Event[]>("aks", "new-version-eventgrid")[0]!.topic)).toBe(FIXTURE_CLUSTER);
 });
