@@ -44,7 +44,7 @@ async function activeRollout(deps: ApiDeps, id: string): Promise<Found> {
       ok: false,
       response: json(409, { error: `${id} is ${view.runtimeStatus}; it takes no more events` }),
     };
-  return { ok: true, custom: (view.customStatus ?? {}) };
+  return { ok: true, custom: view.customStatus ?? {} };
 }
 
 /**

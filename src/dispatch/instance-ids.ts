@@ -2,9 +2,10 @@ import { parseClusterId } from "../domain/cluster-ref.js";
 
 /**
  * Durable instance ids are derived from business keys, never random, so every trigger is idempotent:
- * starting an id that exists is a no-op. Durable Functions forbids `/ \ # ?` in ids, hence `:` separators.
+ * starting an id that exists is a no-op. Durable Functions forbids `/ \ # ?` in ids (and `%` would be decoded
+ * again on the way to the backend), hence `:` separators.
  */
-const UNSAFE = /[/\\#?\s]+/g;
+const UNSAFE = /[/\\#?%\s]+/g;
 const safe = (part: string) => part.replace(UNSAFE, "_");
 
 export const WorkflowName = {
