@@ -3,7 +3,7 @@ import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../app/runtime-config.js";
 import type { Policy } from "../config/policy.js";
 import { armFacts } from "../dispatch/arm-facts.js";
-import { durableClientPort } from "../dispatch/durable-client-port.js";
+import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
 import type { DurablePort } from "../dispatch/port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 
@@ -35,8 +35,8 @@ export function apiDeps(context: InvocationContext): ApiDeps {
       return (await client.getStatusAll()).map((s) => ({
         instanceId: s.instanceId,
         runtimeStatus: String(s.runtimeStatus),
-        createdTime: new Date(s.createdTime).toISOString(),
-        lastUpdatedTime: new Date(s.lastUpdatedTime).toISOString(),
+        createdTime: optionalIso("t", s.createdTime).t ?? "",
+        lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
         customStatus: s.customStatus,
       }));
     },
