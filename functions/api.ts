@@ -1,15 +1,9 @@
 // The operations API: rollouts, approvals, pause/resume/cancel, Fleet gates, forecast.
-import { app, type HttpRequest, type InvocationContext } from "@azure/functions";
+import { app } from "@azure/functions";
 import * as df from "durable-functions";
-import {
-  answerApproval,
-  approveFleetGate,
-  control,
-  forecast,
-  getRollout,
-  listRollouts,
-  startRollout,
-} from "../src/api/rollouts.js";
+import { answerApproval, approveFleetGate, control } from "../src/api/control.js";
+import { guarded } from "../src/api/guarded.js";
+import { forecast, getRollout, listRollouts, startRollout } from "../src/api/rollouts.js";
 import { getRuntimeConfig } from "../src/app/runtime-config.js";
 
 getRuntimeConfig();
@@ -22,35 +16,35 @@ app.http("listRollouts", {
   methods: ["GET"],
   authLevel,
   extraInputs: client,
-  handler: listRollouts,
+  handler: guarded(listRollouts),
 });
 app.http("startRollout", {
   route: "rollouts",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: startRollout,
+  handler: guarded(startRollout),
 });
 app.http("getRollout", {
   route: "rollouts/{id}",
   methods: ["GET"],
   authLevel,
   extraInputs: client,
-  handler: getRollout,
+  handler: guarded(getRollout),
 });
 app.http("approveRollout", {
   route: "rollouts/{id}/approve",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: (r: HttpRequest, c: InvocationContext) => answerApproval(r, c, true),
+  handler: guarded((r, d) => answerApproval(r, d, true)),
 });
 app.http("rejectRollout", {
   route: "rollouts/{id}/reject",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: (r: HttpRequest, c: InvocationContext) => answerApproval(r, c, false),
+  handler: guarded((r, d) => answerApproval(r, d, false)),
 });
 for (const action of ["pause", "resume", "cancel"] as const) {
   app.http(`${action}Rollout`, {
@@ -58,7 +52,7 @@ for (const action of ["pause", "resume", "cancel"] as const) {
     methods: ["POST"],
     authLevel,
     extraInputs: client,
-    handler: (r: HttpRequest, c: InvocationContext) => control(r, c, action),
+    handler: guarded((r, d) => control(r, d, action)),
   });
 }
 app.http("approveFleetGateRequest", {
@@ -66,6 +60,6 @@ app.http("approveFleetGateRequest", {
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: approveFleetGate,
+  handler: guarded(approveFleetGate),
 });
-app.http("forecast", { route: "plan", methods: ["GET"], authLevel, handler: forecast });
+app.http("forecast", { route: "plan", methods: ["GET"], authLevel, handler: guarded(forecast) });

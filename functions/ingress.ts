@@ -1,7 +1,8 @@
 // Inbound events: Event Grid trigger, Event Hub trigger and a webhook, all feeding one dispatcher.
 import { app, output } from "@azure/functions";
 import * as df from "durable-functions";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../src/app/runtime-config.js";
+import { armFacts } from "../src/dispatch/arm-facts.js";
 import {
   eventGridHandler,
   eventHubHandler,
@@ -16,7 +17,14 @@ const poisonOutput = output.storageQueue({
   queueName: "ringmaster-poison",
   connection: "AzureWebJobsStorage",
 });
-const deps: TriggerDeps = { policies: () => getRuntimeConfig().policies, poisonOutput };
+const deps: TriggerDeps = {
+  policies: () => getRuntimeConfig().policies,
+  poisonOutput,
+  verify: () => ({
+    facts: armFacts(getAdapters(), getRuntimeConfig().settings.RINGMASTER_SUBSCRIPTION_IDS),
+    publicBaseUrl: publicBaseUrl(),
+  }),
+};
 
 app.eventGrid("aksEvents", {
   extraInputs: [df.input.durableClient()],

@@ -1,35 +1,22 @@
-import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
+import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { createActivities } from "../activities/index.js";
 import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
-import { renderPlanHtml } from "../notify/plan-html.js";
 import { planRollout } from "../domain/planner.js";
-import { isActive } from "../dispatch/port.js";
-import { fleetGateInstanceId, rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
-import { RolloutEvents, RolloutInputSchema } from "../workflows/contracts.js";
+import { planGeneration } from "../dispatch/generations.js";
+import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { renderPlanHtml } from "../notify/plan-html.js";
+import { RolloutInputSchema } from "../workflows/contracts.js";
+import type { ApiDeps } from "./deps.js";
+import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
 
 /**
- * The operations API: list rollouts, one rollout with its rings and clusters, approve/reject, pause/resume/
- * cancel, start a rollout by hand, approve a Fleet gate, and a live forecast. Bodies are validated with
- * zod; errors name the field.
+ * The operations API's reads and starts: list rollouts, one rollout with its rings and clusters, start a
+ * rollout by hand (a real target only), and a live forecast. Approvals and control are in control.ts.
  */
-const json = (status: number, body: unknown): HttpResponseInit => ({ status, jsonBody: body });
-
-interface StatusLike {
-  instanceId: string;
-  name: string;
-  runtimeStatus: unknown;
-  createdTime: Date | string;
-  lastUpdatedTime: Date | string;
-  customStatus?: unknown;
-  output?: unknown;
-}
-
 interface RolloutCustomStatus {
   phase?: string;
-  approval?: { ring: string; result?: string };
   rings?: {
     name: string;
     status: string;
@@ -37,14 +24,23 @@ interface RolloutCustomStatus {
   }[];
 }
 
-function summary(s: StatusLike, full: boolean): Record<string, unknown> {
+interface Shown {
+  instanceId: string;
+  runtimeStatus: string;
+  createdTime?: string;
+  lastUpdatedTime?: string;
+  customStatus?: unknown;
+  output?: unknown;
+}
+
+function summary(s: Shown, full: boolean): Record<string, unknown> {
   const custom = (s.customStatus ?? {}) as RolloutCustomStatus;
   return {
     id: s.instanceId,
-    runtimeStatus: String(s.runtimeStatus),
+    runtimeStatus: s.runtimeStatus,
     phase: custom.phase ?? null,
-    createdTime: s.createdTime,
-    lastUpdatedTime: s.lastUpdatedTime,
+    createdTime: s.createdTime ?? null,
+    lastUpdatedTime: s.lastUpdatedTime ?? null,
     rings: full
       ? (custom.rings ?? [])
       : (custom.rings ?? []).map((r) => ({
@@ -56,143 +52,98 @@ function summary(s: StatusLike, full: boolean): Record<string, unknown> {
   };
 }
 
-export async function listRollouts(_req: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const all = (await df.getClient(context).getStatusAll()) as unknown as StatusLike[];
-  const rollouts = all
+export async function listRollouts(_req: HttpRequest, deps: ApiDeps): Promise<HttpResponseInit> {
+  const rollouts = (await deps.list())
     .filter((s) => s.instanceId.startsWith("rollout:"))
-    .sort((a, b) => String(b.createdTime).localeCompare(String(a.createdTime)));
+    .sort((a, b) => b.createdTime.localeCompare(a.createdTime));
   return json(200, { rollouts: rollouts.map((s) => summary(s, false)) });
 }
 
 /** One rollout with its rings; clusters in flight carry their own workflow's phase (waiting for window, upgrading pool X). */
-export async function getRollout(req: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const client = df.getClient(context);
-  let s: StatusLike;
-  try {
-    s = await client.getStatus(req.params.id ?? "");
-  } catch {
-    return json(404, { error: `no rollout with id ${req.params.id}` });
-  }
-  const custom = (s.customStatus ?? {}) as RolloutCustomStatus;
+export async function getRollout(req: HttpRequest, deps: ApiDeps): Promise<HttpResponseInit> {
+  const param = rolloutIdParam(req);
+  if (!param.ok) return param.response;
+  const view = await deps.port.describe(param.id);
+  if (!view) return json(404, { error: `no rollout with id ${shown(param.id)}` });
+  const custom = (view.customStatus ?? {}) as RolloutCustomStatus;
   for (const ring of custom.rings ?? []) {
-    for (const view of Object.values(ring.clusters)) {
-      if (!view.workflow || !["started", "waiting"].includes(view.status)) continue;
-      try {
-        view.live = (await client.getStatus(view.workflow, { showInput: false })).customStatus ?? null;
-      } catch {
-        view.live = null;
-      }
+    for (const cluster of Object.values(ring.clusters)) {
+      if (!cluster.workflow || !["started", "waiting"].includes(cluster.status)) continue;
+      cluster.live = (await deps.port.describe(cluster.workflow))?.customStatus ?? null;
     }
   }
-  return json(200, summary(s, true));
+  return json(200, summary({ instanceId: param.id, ...view }, true));
 }
 
-const ApprovalBody = z
-  .object({ by: z.string().max(200).optional(), comment: z.string().max(2000).optional() })
-  .default({});
+const VERSION = /^\d{1,3}\.\d{1,3}\.\d{1,5}$/;
+const LABEL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+const StartBody = z
+  .strictObject({
+    kind: z.enum(["kubernetes", "nodeImage"]).default("kubernetes"),
+    target: z.string({ error: "required: a Kubernetes version such as 1.30.5, or a node-image label" }),
+    requiresApproval: z.boolean().default(false),
+    by: Identity.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === "kubernetes" && !VERSION.test(b.target))
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: `${shown(b.target)} is not a Kubernetes version; expected major.minor.patch such as 1.30.5`,
+      });
+    if (b.kind === "nodeImage" && !LABEL.test(b.target))
+      ctx.addIssue({
+        code: "custom",
+        path: ["target"],
+        message: `${shown(b.target)} is not a node-image label; expected letters, digits, . _ - such as 2026-11-23`,
+      });
+  });
 
 /**
- * Approve or reject. Accepted only when it answers something: the pending question (optionally naming its
- * ring), or — with `?ring=` — a ring whose question has not been asked yet (an answer in advance). An answer
- * to nothing would otherwise wait inside the workflow and silently settle a later question.
+ * Starts a rollout by hand. The target must be real: a Kubernetes version AKS offers in at least one region
+ * of the managed clusters (422 otherwise, saying where it was looked for). Another run of a target that
+ * ended (completed, canceled, rejected, failed) starts as its next generation; 409 only while one runs.
  */
-export async function answerApproval(
-  req: HttpRequest,
-  context: InvocationContext,
-  approved: boolean,
-): Promise<HttpResponseInit> {
-  const raw = await readJson(req);
-  if (raw === INVALID)
-    return json(400, { error: 'body: not valid JSON; send {"by": "name", "comment": "..."} or nothing' });
-  const body = ApprovalBody.safeParse(raw);
-  if (!body.success)
-    return json(400, { error: body.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
-  const ring = req.query.get("ring") ?? undefined;
-  const id = req.params.id ?? "";
-  let custom: RolloutCustomStatus;
-  try {
-    custom = (await df.getClient(context).getStatus(id, { showInput: false })).customStatus ?? {};
-  } catch {
-    return json(404, { error: `no rollout with id ${id}` });
+export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<HttpResponseInit> {
+  const raw = await readBody(req, '{"target": "1.30.5"} (kind "kubernetes" or "nodeImage")');
+  if (!raw.ok) return raw.response;
+  const body = parseBody(StartBody, raw.value ?? {});
+  if (!body.ok) return body.response;
+  const { kind, target, requiresApproval } = body.data;
+  if (kind === "kubernetes") {
+    const facts = deps.facts();
+    const regions = await facts.managedRegions();
+    const offered: string[] = [];
+    for (const r of regions)
+      if ((await facts.offeredVersions(r.subscriptionId, r.location)).includes(target))
+        offered.push(r.location);
+    if (offered.length === 0)
+      return json(422, {
+        error: `target: Kubernetes ${target} is not offered in any region of the managed clusters (${regions.map((r) => r.location).join(", ") || "none found"})`,
+      });
   }
-  const pending = custom.approval && !custom.approval.result ? custom.approval.ring : undefined;
-  const ringState = ring ? custom.rings?.find((r) => r.name === ring) : undefined;
-  if (ring && !ringState && ring !== "rollout")
-    return json(400, {
-      error: `ring: "${ring}" is not a ring of this rollout (${(custom.rings ?? []).map((r) => r.name).join(", ")})`,
-    });
-  const answersPending = pending !== undefined && (!ring || ring === pending);
-  const answersAhead =
-    ring !== undefined &&
-    ring !== pending &&
-    (ringState?.status === "pending" ||
-      (custom.phase ?? "").startsWith(`approval for ${ring} will be requested`));
-  if (!answersPending && !answersAhead) {
-    return json(409, {
-      error: pending
-        ? `the rollout waits for approval of ${pending}, not ${ring}`
-        : `the rollout is not waiting for an approval (phase: ${custom.phase ?? "unknown"}); name a ring still to come with ?ring= to answer in advance`,
-    });
-  }
-  return raise(context, req.params.id ?? "", RolloutEvents.approval, {
-    approved,
-    by: body.data.by ?? "api",
-    ...(ring ? { ring } : {}),
-    ...(body.data.comment ? { comment: body.data.comment } : {}),
+  const policy = deps.policies[0]!.metadata.name;
+  const baseId = rolloutInstanceId(policy, kind, target);
+  const plan = await planGeneration(deps.port, baseId, { by: "api" });
+  if (!plan.start) return json(409, { error: `rollout ${plan.reason}`, id: plan.id });
+  const input = RolloutInputSchema.parse({
+    policy,
+    kind,
+    target,
+    requiresApproval,
+    generation: plan.generation,
+    trigger: {
+      source: "api",
+      by: resolveActor(req, body.data.by),
+      ...(plan.previous ? { previous: plan.previous } : {}),
+    },
   });
-}
-
-export async function control(
-  req: HttpRequest,
-  context: InvocationContext,
-  action: "pause" | "resume" | "cancel",
-): Promise<HttpResponseInit> {
-  const raw = await readJson(req);
-  if (raw === INVALID) return json(400, { error: 'body: not valid JSON; send {"by": "name"} or nothing' });
-  const body = ApprovalBody.safeParse(raw);
-  return raise(context, req.params.id ?? "", RolloutEvents.control, {
-    action,
-    by: body.success ? (body.data.by ?? "api") : "api",
-  });
-}
-
-const StartBody = z.object({
-  kind: z.enum(["kubernetes", "nodeImage"]).default("kubernetes"),
-  target: z.string().min(1, "required: a Kubernetes version or a label"),
-  requiresApproval: z.boolean().default(false),
-});
-
-export async function startRollout(req: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const raw = await readJson(req);
-  if (raw === INVALID)
-    return json(400, {
-      error: 'body: not valid JSON; send {"target": "1.30.5"} (kind "kubernetes" or "nodeImage")',
-    });
-  const body = StartBody.safeParse(raw);
-  if (!body.success)
-    return json(400, {
-      error: body.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-    });
-  const policy = getRuntimeConfig().policies[0]!.metadata.name;
-  const input = RolloutInputSchema.parse({ policy, ...body.data, trigger: { source: "api" } });
-  const id = rolloutInstanceId(policy, input.kind, input.target);
-  const client = df.getClient(context);
-  try {
-    const existing = await client.getStatus(id);
-    return json(409, { error: `rollout ${id} already exists (${String(existing.runtimeStatus)})`, id });
-  } catch {
-    await client.startNew(WorkflowName.rollout, { instanceId: id, input });
-    return json(202, { id, statusUri: `/api/rollouts/${encodeURIComponent(id)}` });
-  }
-}
-
-export async function approveFleetGate(
-  req: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  return raise(context, fleetGateInstanceId(req.params.gate ?? ""), RolloutEvents.approval, {
-    approved: true,
-    by: "api",
+  await deps.port.start(WorkflowName.rollout, plan.id, input);
+  return json(202, {
+    id: plan.id,
+    generation: plan.generation,
+    statusUri: `${deps.publicBaseUrl.replace(/\/+$/, "")}/api/rollouts/${encodeURIComponent(plan.id)}`,
   });
 }
 
@@ -201,6 +152,10 @@ export async function forecast(req: HttpRequest): Promise<HttpResponseInit> {
   if (!target)
     return json(400, {
       error: "target: required query parameter, a Kubernetes version such as 1.30.5 or node-image",
+    });
+  if (target !== "node-image" && !VERSION.test(target))
+    return json(400, {
+      error: `target: ${shown(target)} is not a Kubernetes version such as 1.30.5 or node-image`,
     });
   const activities = createActivities(activityDeps);
   const inventory = await activities.loadInventory({ withNodeImages: target === "node-image" });
@@ -217,49 +172,4 @@ export async function forecast(req: HttpRequest): Promise<HttpResponseInit> {
       body: renderPlanHtml(plan),
     };
   return json(200, plan);
-}
-
-async function raise(
-  context: InvocationContext,
-  id: string,
-  event: string,
-  data: unknown,
-): Promise<HttpResponseInit> {
-  const client = df.getClient(context);
-  try {
-    const s = await client.getStatus(id);
-    const state = String(s.runtimeStatus);
-    if (!isActive(state)) return json(409, { error: `${id} is ${state}; it takes no more events` });
-    await client.raiseEvent(id, event, data);
-    return json(202, { id, event, data });
-  } catch (error) {
-    return durableFailure(error, `no workflow with id ${id}`);
-  }
-}
-
-/**
- * "No such instance" is a 404; any other failure of the durable backend (its store cannot write, the host
- * is stopping) is the backend's, not the caller's: 503 with the reason, so a client retries instead of
- * concluding the workflow does not exist.
- */
-function durableFailure(error: unknown, notFound: string): HttpResponseInit {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/\b404\b|No instance with ID/i.test(message)) return json(404, { error: notFound });
-  return {
-    status: 503,
-    headers: { "Retry-After": "10" },
-    jsonBody: { error: `the durable backend failed: ${message.slice(0, 500)}` },
-  };
-}
-
-const INVALID = Symbol("invalid JSON");
-
-async function readJson(req: HttpRequest): Promise<unknown> {
-  const text = await req.text();
-  if (!text.trim()) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return INVALID;
-  }
 }

@@ -162,6 +162,35 @@ export class FleetAdapter {
     }));
   }
 
+  /** One gate by its ARM id, or undefined when ARM has no such gate (404). */
+  async gate(gateId: string): Promise<GateInfo | undefined> {
+    type Gate = {
+      id: string;
+      name: string;
+      properties: {
+        state: string;
+        displayName?: string;
+        target?: { updateRunProperties?: { name?: string; stage?: string } };
+      };
+    };
+    let g: Gate;
+    try {
+      g = await this.rest.get<Gate>(gateId.replace(/^https?:\/\/[^/]+/, ""), FLEET_PREVIEW_API_VERSION);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+    const run = g.properties.target?.updateRunProperties;
+    return {
+      name: g.name,
+      id: g.id,
+      state: g.properties.state,
+      ...(g.properties.displayName ? { displayName: g.properties.displayName } : {}),
+      ...(run?.stage ? { stage: run.stage } : {}),
+      ...(run?.name ? { runName: run.name } : {}),
+    };
+  }
+
   /** Approves a gate: PATCH `properties.state = Completed` (what `az fleet gate approve` does). */
   async approveGate(gateId: string): Promise<void> {
     const path = gateId.replace(/^https?:\/\/[^/]+/, "");

@@ -1,13 +1,4 @@
 import type { Policy } from "../config/policy.js";
-import {
-  compareVersions,
-  formatVersion,
-  minorDistance,
-  parseVersion,
-  sameMinor,
-  versionMatches,
-  type KubeVersion,
-} from "../domain/versions.js";
 import type { DomainEvent, EventOf } from "../events/domain-event.js";
 import { ExternalEvent } from "../workflows/contracts.js";
 import {
@@ -15,9 +6,10 @@ import {
   endOfSupportInstanceId,
   fleetGateInstanceId,
   notifyInstanceId,
-  rolloutInstanceId,
   WorkflowName,
 } from "./instance-ids.js";
+import { decideNewVersion } from "./new-version.js";
+import type { Claim } from "./verify.js";
 
 /**
  * What must happen for each domain event. Pure: the same events and policies always give the same
@@ -30,8 +22,17 @@ export type Decision =
       instanceId: string;
       input: Record<string, unknown>;
       because: string;
+      /** What the event claims and ARM must confirm before the start (verify.ts); absent: nothing to check. */
+      claim?: Claim;
     }
-  | { type: "raise"; instanceId: string; eventName: string; data: Record<string, unknown>; because: string }
+  | {
+      type: "raise";
+      instanceId: string;
+      eventName: string;
+      data: Record<string, unknown>;
+      because: string;
+      claim?: Claim;
+    }
   | { type: "log"; level: "info" | "warn"; message: string; eventKey: string }
   | { type: "poison"; event: EventOf<"Rejected"> };
 
@@ -52,8 +53,8 @@ export interface Planned {
 }
 
 /**
- * Decides for a batch, event by event. Duplicate events (same key) and repeated starts (same instance id)
- * collapse to the first; a duplicate keeps its place with no decisions, so it is visibly skipped.
+ * Decides for a batch, event by event. Duplicate events (same key) and repeated starts (same instance id,
+ * same claim) collapse to the first; a duplicate keeps its place with no decisions, so it is visibly skipped.
  */
 export function decide(events: readonly DomainEvent[], policies: readonly Policy[]): Planned[] {
   const planned: Planned[] = [];
@@ -69,8 +70,11 @@ export function decide(events: readonly DomainEvent[], policies: readonly Policy
     }
     for (const d of decideOne(event, policies)) {
       if (d.type === "start") {
-        if (seenStarts.has(d.instanceId)) continue;
-        seenStarts.add(d.instanceId);
+        // Starts that carry a claim collapse only with the same claim: which of them ARM confirms is
+        // known after verification (ingest collapses the rest), so a forged event cannot shadow a real one.
+        const key = d.claim ? `${d.instanceId}|${JSON.stringify(d.claim)}` : d.instanceId;
+        if (seenStarts.has(key)) continue;
+        seenStarts.add(key);
       } else if (d.type === "raise") {
         const id = `${d.instanceId}|${d.eventName}|${JSON.stringify(d.data)}`;
         if (seenRaises.has(id)) continue;
@@ -159,76 +163,6 @@ export function decideOne(event: DomainEvent, policies: readonly Policy[]): Deci
   }
 }
 
-/**
- * AKS sends this event per cluster, with versions relative to that cluster: `lowestMinorKubernetesVersion`
- * is the highest patch of the cluster's own minor, so it is the patch target; the next minor's highest
- * patch (never further: minors are not skipped) is the minor target. The same release reaching 40
- * clusters yields the same targets, hence the same rollout instance ids, hence one start.
- */
-function decideNewVersion(event: EventOf<"NewKubernetesVersionAvailable">, policy: Policy): Decision[] {
-  const candidates = [
-    event.lowestMinorKubernetesVersion,
-    event.latestStableKubernetesVersion,
-    event.latestSupportedKubernetesVersion,
-  ]
-    .map((v) => (v ? parseVersion(v) : undefined))
-    .filter((v): v is KubeVersion => v !== undefined);
-  if (candidates.length === 0) return [];
-  const base = event.lowestMinorKubernetesVersion
-    ? parseVersion(event.lowestMinorKubernetesVersion)
-    : undefined;
-  const reference = base ?? [...candidates].sort(compareVersions)[0]!;
-  const targets: { level: "patch" | "minor"; version: KubeVersion }[] = [];
-  if (base) targets.push({ level: "patch", version: base });
-  const nextMinor = candidates
-    .filter((v) => minorDistance(reference, v) === 1)
-    .sort(compareVersions)
-    .pop();
-  if (nextMinor) targets.push({ level: "minor", version: nextMinor });
-  if (!base && !nextMinor && candidates.some((v) => sameMinor(v, reference)))
-    targets.push({ level: "patch", version: reference });
-
-  return targets.map(({ level, version }) => {
-    const target = formatVersion(version);
-    const mode = policy.spec.versions[level];
-    const denied = policy.spec.versions.deny.find((entry) => versionMatches(entry, version));
-    const allow = policy.spec.versions.allow;
-    if (denied) {
-      return logDecision(
-        event,
-        `policy ${policy.metadata.name}: ${target} is denied (spec.versions.deny "${denied}"); no rollout`,
-      );
-    }
-    if (allow && !allow.some((entry) => versionMatches(entry, version))) {
-      return logDecision(
-        event,
-        `policy ${policy.metadata.name}: ${target} is not in spec.versions.allow; no rollout`,
-      );
-    }
-    if (mode === "never") {
-      return logDecision(
-        event,
-        `policy ${policy.metadata.name}: ${level} upgrades are set to never; ${target} not rolled out`,
-      );
-    }
-    const input: RolloutStartInput = {
-      policy: policy.metadata.name,
-      kind: "kubernetes",
-      level,
-      target,
-      requiresApproval: mode === "approval",
-      trigger: { eventKey: event.key, clusterId: event.clusterId, time: event.time },
-    };
-    return {
-      type: "start",
-      workflow: WorkflowName.rollout,
-      instanceId: rolloutInstanceId(policy.metadata.name, "kubernetes", target),
-      input,
-      because: `${level} ${target} available (${event.key})`,
-    } satisfies Decision;
-  });
-}
-
 const EOL_STAGE: Readonly<Record<string, "ending" | "ended">> = {
   kubernetesversioneoltwoweeks: "ending",
   kubernetesversioneoloneweek: "ending",
@@ -290,6 +224,7 @@ function endOfSupport(
         time: event.time,
       },
       because: `Kubernetes ${version} support ${stage} (${event.key})`,
+      claim: { kind: "cluster", clusterId },
     },
   ];
 }
@@ -320,6 +255,7 @@ function decideFleetGate(event: EventOf<"FleetGate">): Decision[] {
           eventKey: event.key,
         },
         because: `Fleet gate ${event.displayName ?? event.gateName} pending`,
+        claim: { kind: "fleetGate", gateId: event.gateId },
       },
     ];
   }
@@ -331,6 +267,11 @@ function decideFleetGate(event: EventOf<"FleetGate">): Decision[] {
       eventName,
       data: { state: event.state ?? null, time: event.time, eventKey: event.key },
       because: `Fleet gate ${event.gateName} ${event.action.toLowerCase()}`,
+      claim: {
+        kind: "fleetGateState",
+        gateId: event.gateId,
+        state: event.action === "Deleted" ? null : (event.state ?? null),
+      },
     },
   ];
 }

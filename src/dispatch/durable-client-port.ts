@@ -10,7 +10,15 @@ export function durableClientPort(client: DurableClient): InstancePort {
     async describe(instanceId) {
       try {
         const status = await client.getStatus(instanceId, { showInput: true });
-        return { runtimeStatus: String(status.runtimeStatus), input: status.input, output: status.output };
+        return {
+          runtimeStatus: String(status.runtimeStatus),
+          input: status.input,
+          output: status.output,
+          name: status.name,
+          customStatus: status.customStatus,
+          ...optionalIso("lastUpdatedTime", status.lastUpdatedTime),
+          ...optionalIso("createdTime", status.createdTime),
+        };
       } catch (error) {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -43,4 +51,10 @@ export function durableClientPort(client: DurableClient): InstancePort {
 function isNotFound(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /\b404\b|No instance with ID/i.test(message);
+}
+
+/** A backend time as ISO, or nothing when the backend gave none (an invalid date must not throw here). */
+export function optionalIso<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  const ms = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ({ [key]: new Date(ms).toISOString() } as Record<K, string>) : {};
 }

@@ -3,6 +3,7 @@ import type { DomainEvent } from "../events/domain-event.js";
 import { decide } from "./decide.js";
 import { execute, type Outcome } from "./execute.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
+import type { VerifyContext } from "./verify.js";
 
 export interface IngestDeps {
   readonly policies: readonly Policy[];
@@ -11,6 +12,8 @@ export interface IngestDeps {
   /** Which trigger delivered the batch (eventGrid, eventHub, webhook, cli). */
   readonly source: string;
   readonly receivedAt: string;
+  /** ARM reads that check each event's claims before anything starts (verify.ts). */
+  readonly verify: VerifyContext;
 }
 
 export interface IngestReport {
@@ -35,11 +38,26 @@ export async function ingest(events: readonly DomainEvent[], deps: IngestDeps): 
   const outcomes: Outcome[] = [];
   let failed = 0;
   let rejected = 0;
+  const handledStarts = new Set<string>();
   for (const { event, decisions } of planned) {
     if (event.kind === "Rejected") rejected++;
-    const result = await execute(decisions, deps);
+    const result = await execute(decisions, { ...deps, handledStarts });
     outcomes.push(...result.outcomes);
     poison.push(...result.poison);
+    // An event whose claims ARM contradicts is reported as such; it is not retried (it cannot get truer).
+    const refused = result.outcomes.flatMap((o) => (o.result === "refused" ? [o.reason] : []));
+    if (refused.length > 0)
+      poison.push({
+        key: event.key,
+        reason: `not verified against ARM: ${refused.join("; ")}`,
+        at: event.key,
+        receivedAt: deps.receivedAt,
+        source: deps.source,
+        ...("eventType" in event && event.eventType
+          ? { eventType: event.eventType }
+          : { eventType: event.kind }),
+        transient: false,
+      });
     const failures = result.outcomes.filter((o) => o.result === "failed");
     if (failures.length > 0) {
       failed++;

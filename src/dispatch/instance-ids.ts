@@ -2,9 +2,10 @@ import { parseClusterId } from "../domain/cluster-ref.js";
 
 /**
  * Durable instance ids are derived from business keys, never random, so every trigger is idempotent:
- * starting an id that exists is a no-op. Durable Functions forbids `/ \ # ?` in ids, hence `:` separators.
+ * starting an id that exists is a no-op. Durable Functions forbids `/ \ # ?` in ids (and `%` would be decoded
+ * again on the way to the backend), hence `:` separators.
  */
-const UNSAFE = /[/\\#?\s]+/g;
+const UNSAFE = /[/\\#?%\s]+/g;
 const safe = (part: string) => part.replace(UNSAFE, "_");
 
 export const WorkflowName = {
@@ -22,6 +23,21 @@ export type RolloutKind = "kubernetes" | "nodeImage";
 
 export function rolloutInstanceId(policy: string, kind: RolloutKind, target: string): string {
   return `rollout:${safe(policy)}:${kind}:${safe(target)}`;
+}
+
+/**
+ * A rollout id as `rolloutInstanceId` and its generations (`…:g<n>`, generations.ts) make them, or undefined
+ * for anything else: other workflows' ids, and ids with characters no rollout id has (`%`, `/`, `?`, …).
+ */
+const ROLLOUT_ID =
+  /^rollout:([A-Za-z0-9][A-Za-z0-9._-]{0,62}):(kubernetes|nodeImage):([A-Za-z0-9][A-Za-z0-9._-]{0,62})(?::g([1-9][0-9]{0,3}))?$/;
+
+export function parseRolloutInstanceId(
+  id: string,
+): { policy: string; kind: RolloutKind; target: string; generation: number } | undefined {
+  const m = ROLLOUT_ID.exec(id);
+  if (!m) return undefined;
+  return { policy: m[1]!, kind: m[2] as RolloutKind, target: m[3]!, generation: Number(m[4] ?? 1) };
 }
 
 /** One cluster workflow per cluster at a time: AKS itself allows only one operation per cluster. */

@@ -8,6 +8,8 @@ export interface DurablePort {
   start(workflow: string, instanceId: string, input: unknown): Promise<void>;
   /** Delivers an external event; false when no instance has that id (nothing owns it). */
   raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
+  /** The instance with its input, output and custom status, or undefined when none has that id. */
+  describe(instanceId: string): Promise<InstanceView | undefined>;
 }
 
 /** Runtime statuses of an instance that still takes events (everything else has ended). */
@@ -20,12 +22,16 @@ export interface InstanceView {
   readonly runtimeStatus: string;
   readonly input: unknown;
   readonly output: unknown;
+  /** The workflow's name (rollout, clusterUpgrade, …), when the backend reports it. */
+  readonly name?: string;
+  readonly customStatus?: unknown;
+  /** ISO time of the last change: for an ended instance, when it ended. */
+  readonly lastUpdatedTime?: string;
+  readonly createdTime?: string;
 }
 
-/** The durable client as activities use it: the dispatcher's port plus reading an instance's input and output. */
-export interface InstancePort extends DurablePort {
-  describe(instanceId: string): Promise<InstanceView | undefined>;
-}
+/** The durable client as activities use it (the same port the dispatcher uses). */
+export type InstancePort = DurablePort;
 
 export interface DispatchLogger {
   info(message: string): void;

@@ -7,6 +7,7 @@ import { parseJsonWithin } from "../shared/json-limits.js";
 import { durableClientPort } from "./durable-client-port.js";
 import { ingest, shouldRetry, type IngestReport } from "./ingest.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
+import type { VerifyContext } from "./verify.js";
 import { answerAbuseProtection, tooLarge, validationCode } from "./webhook.js";
 
 /**
@@ -18,6 +19,8 @@ export interface TriggerDeps {
   readonly poisonOutput: StorageQueueOutput;
   /** Overridable for tests; production takes the durable client bound to the invocation. */
   readonly port?: (context: InvocationContext) => DurablePort;
+  /** ARM reads that check what each event claims before anything starts; one per delivery (it caches). */
+  readonly verify: () => VerifyContext;
 }
 
 const portOf = (deps: TriggerDeps, context: InvocationContext) =>
@@ -84,6 +87,7 @@ export function eventGridHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "eventGrid",
       receivedAt,
+      verify: deps.verify(),
     });
     keepPoison(
       context,
@@ -114,6 +118,7 @@ export function eventHubHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "eventHub",
       receivedAt,
+      verify: deps.verify(),
     });
     const retry = context.retryContext;
     const retriesLeft = retry ? retry.retryCount < retry.maxRetryCount : true;
@@ -172,6 +177,7 @@ export function webhookHandler(deps: TriggerDeps) {
       log: loggerOf(context),
       source: "webhook",
       receivedAt,
+      verify: deps.verify(),
     });
     const body = {
       received: report.total,

@@ -12,6 +12,8 @@ export const RolloutInputSchema = z.object({
   target: z.string(),
   requiresApproval: z.boolean().default(false),
   trigger: z.record(z.string(), z.unknown()).optional(),
+  /** Which run of this target (1 = `rollout:<policy>:<kind>:<target>`, n = `…:g<n>`); see dispatch/generations.ts. */
+  generation: z.number().int().min(1).optional(),
 });
 export type RolloutInput = z.infer<typeof RolloutInputSchema>;
 
@@ -82,6 +84,8 @@ export const ApprovalEventSchema = z.object({
   by: z.string().default("api"),
   ring: z.string().optional(),
   comment: z.string().optional(),
+  /** An answer in advance stands unless a later one explicitly replaces it (the API sends this). */
+  replace: z.boolean().optional(),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 

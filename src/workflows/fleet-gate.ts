@@ -16,6 +16,8 @@ export interface FleetGateInput {
   readonly group: string | null;
   readonly timing: string | null;
   readonly eventKey: string;
+  /** Absolute link that approves this gate's instance (set by dispatch from Fleet's record of the gate). */
+  readonly approveUrl?: string;
 }
 
 const REMIND_MS = 48 * 3_600_000;
@@ -34,7 +36,11 @@ export function* fleetGateWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknow
           : `Still waiting after ${round * 48} hours.`,
       lines: [`Fleet: ${input.fleetId}`, `Gate: ${input.gateId}`],
       actions: [
-        { label: "Approve", url: `/api/fleetgates/${encodeURIComponent(gateName)}/approve`, method: "POST" },
+        {
+          label: "Approve",
+          url: input.approveUrl ?? `/api/fleetgates/${encodeURIComponent(gateName)}/approve`,
+          method: "POST",
+        },
       ],
       urgent: true,
       time: iso(nowMs(ctx)),

@@ -255,7 +255,11 @@ function* waitUntil(
     if (!event.success) continue;
     const forRing = event.data.ring ?? status.approval?.ring ?? ring;
     if (forRing === ring && status.approval?.ring === ring && !status.approval.result) return event.data;
-    status.answers = { ...status.answers, [forRing]: { approved: event.data.approved, by: event.data.by } };
+    // The first answer in advance stands; two racing answers cannot silently override each other.
+    if (!status.answers?.[forRing] || event.data.replace) {
+      status.answers = { ...status.answers, [forRing]: { approved: event.data.approved, by: event.data.by } };
+      ctx.df.setCustomStatus(status); // so the API can refuse a conflicting second answer (409)
+    }
     if (forRing === ring) return event.data;
   }
 }

@@ -1,15 +1,43 @@
-import type { DurablePort } from "../../src/dispatch/port.js";
+import type { DurablePort, InstanceView } from "../../src/dispatch/port.js";
 
 /** An in-memory durable backend for dispatch tests: records starts and raised events, can be told to fail. */
 export class FakeDurable implements DurablePort {
   readonly instances = new Map<
     string,
-    { workflow: string; input: unknown; status: string; events: { name: string; data: unknown }[] }
+    {
+      workflow: string;
+      input: unknown;
+      status: string;
+      events: { name: string; data: unknown }[];
+      output?: unknown;
+      customStatus?: unknown;
+      lastUpdatedTime?: string;
+    }
   >();
   failOn: ((op: "status" | "start" | "raise", id: string) => boolean) | undefined;
 
-  seed(instanceId: string, workflow: string, status = "Running"): void {
-    this.instances.set(instanceId, { workflow, input: null, status, events: [] });
+  seed(
+    instanceId: string,
+    workflow: string,
+    status = "Running",
+    more: { output?: unknown; customStatus?: unknown; lastUpdatedTime?: string } = {},
+  ): void {
+    this.instances.set(instanceId, { workflow, input: null, status, events: [], ...more });
+  }
+
+  describe(instanceId: string): Promise<InstanceView | undefined> {
+    if (this.failOn?.("status", instanceId))
+      return Promise.reject(new Error(`durable backend unavailable (status ${instanceId})`));
+    const i = this.instances.get(instanceId);
+    if (!i) return Promise.resolve(undefined);
+    return Promise.resolve({
+      runtimeStatus: i.status,
+      input: i.input,
+      output: i.output,
+      name: i.workflow,
+      customStatus: i.customStatus,
+      ...(i.lastUpdatedTime ? { lastUpdatedTime: i.lastUpdatedTime } : {}),
+    });
   }
 
   status(instanceId: string): Promise<string | undefined> {

@@ -3,7 +3,10 @@ import type { AddressInfo } from "node:net";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { control } from "../../../src/api/rollouts.js";
+import { control } from "../../../src/api/control.js";
+import { guarded } from "../../../src/api/guarded.js";
+import type { ApiDeps } from "../../../src/api/deps.js";
+import { durableClientPort } from "../../../src/dispatch/durable-client-port.js";
 import { clientBindingData } from "../../../src/devhost/durable/http-api.js";
 
 /**
@@ -55,7 +58,16 @@ describe("API: a storage failure of the durable backend is a 503, not 'no workfl
       url: `${base}/api/rollouts/x/pause`,
       params: { id: "rollout:p:kubernetes:1.30.5" },
     });
-    const res = await control(req, context, "pause");
+    const depsOf = (c: InvocationContext): ApiDeps => ({
+      port: durableClientPort(df.getClient(c)),
+      list: () => Promise.resolve([]),
+      facts: () => {
+        throw new Error("not asked");
+      },
+      policies: [],
+      publicBaseUrl: base,
+    });
+    const res = await guarded((r, deps) => control(r, deps, "pause"), depsOf)(req, context);
     expect(res.status).toBe(503);
     expect(res.jsonBody).toEqual({ error: expect.stringMatching(/EROFS/) });
   });

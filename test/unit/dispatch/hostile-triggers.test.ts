@@ -2,11 +2,13 @@ import { HttpRequest, output } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { loadPolicyFile } from "../../../src/config/policy.js";
 import { eventHubHandler, webhookHandler, type TriggerDeps } from "../../../src/dispatch/triggers.js";
+import { fixtureArm } from "../../helpers/fake-arm.js";
 import { FakeDurable } from "../../helpers/fake-durable.js";
 import { loadEvent } from "../../helpers/fixtures.js";
 import { invocationContext } from "../../helpers/invocation.js";
 
 const policies = [loadPolicyFile("examples/policy.yaml")];
+const verify = () => fixtureArm().context();
 const poisonOutput = output.storageQueue({
   queueName: "ringmaster-poison",
   connection: "AzureWebJobsStorage",
@@ -23,7 +25,7 @@ describe("Handler: eventHub with a 6,000-deep message", () => {
   it("processes the valid event and keeps a poison record for the deep one; the batch does not fail", async () => {
     for (const bad of [deepValue(6000), deepText(6000)]) {
       const durable = new FakeDurable();
-      const deps: TriggerDeps = { policies: () => policies, poisonOutput, port: () => durable };
+      const deps: TriggerDeps = { policies: () => policies, poisonOutput, port: () => durable, verify };
       const ctx = invocationContext("ingressHub");
       await eventHubHandler(deps)([loadEvent("aks", "new-version-eventgrid"), bad], ctx);
       expect(durable.started()).toEqual([
@@ -48,6 +50,7 @@ describe("Handler: eventHub with a 6,000-deep message", () => {
       },
       poisonOutput,
       port: () => new FakeDurable(),
+      verify,
     };
     const ctx = invocationContext("ingressHub");
     await expect(
@@ -60,7 +63,7 @@ describe("Handler: eventHub with a 6,000-deep message", () => {
 });
 
 describe("Handler: webhook (/api/events) with hostile bodies", () => {
-  const deps: TriggerDeps = { policies: () => policies, poisonOutput, port: () => new FakeDurable() };
+  const deps: TriggerDeps = { policies: () => policies, poisonOutput, port: () => new FakeDurable(), verify };
   const post = (body: string, headers: Record<string, string> = {}) =>
     new HttpRequest({
       method: "POST",

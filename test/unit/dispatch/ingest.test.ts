@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadPolicyFile } from "../../../src/config/policy.js";
 import { ingest, shouldRetry } from "../../../src/dispatch/ingest.js";
 import { normalizeBody } from "../../../src/events/normalize.js";
+import { fixtureArm } from "../../helpers/fake-arm.js";
 import { FakeDurable, silentLog } from "../../helpers/fake-durable.js";
 import { loadEvent, RECEIVED_AT, set } from "../../helpers/fixtures.js";
 
@@ -12,6 +13,7 @@ const deps = (port: FakeDurable) => ({
   log: silentLog,
   source: "test",
   receivedAt: RECEIVED_AT,
+  verify: fixtureArm().context(),
 });
 const newVersion = (id: string) =>
   set(loadEvent<Record<string, unknown>[]>("aks", "new-version-eventgrid")[0], "id", id);

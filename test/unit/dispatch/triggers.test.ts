@@ -7,6 +7,7 @@ import {
   webhookHandler,
   type TriggerDeps,
 } from "../../../src/dispatch/triggers.js";
+import { fixtureArm } from "../../helpers/fake-arm.js";
 import { FakeDurable } from "../../helpers/fake-durable.js";
 import { fixtureText, loadEvent } from "../../helpers/fixtures.js";
 import { invocationContext } from "../../helpers/invocation.js";
@@ -19,7 +20,13 @@ const poisonOutput = output.storageQueue({
 
 function setup() {
   const durable = new FakeDurable();
-  const deps: TriggerDeps = { policies: () => policies, poisonOutput, port: () => durable };
+  const arm = fixtureArm();
+  const deps: TriggerDeps = {
+    policies: () => policies,
+    poisonOutput,
+    port: () => durable,
+    verify: () => arm.context(),
+  };
   return { durable, deps };
 }
 

@@ -1,0 +1,47 @@
+import type { InvocationContext } from "@azure/functions";
+import * as df from "durable-functions";
+import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../app/runtime-config.js";
+import type { Policy } from "../config/policy.js";
+import { armFacts } from "../dispatch/arm-facts.js";
+import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
+import type { DurablePort } from "../dispatch/port.js";
+import type { ArmFacts } from "../dispatch/verify.js";
+
+/** An instance as the list shows it. */
+export interface InstanceSummary {
+  readonly instanceId: string;
+  readonly runtimeStatus: string;
+  readonly createdTime: string;
+  readonly lastUpdatedTime: string;
+  readonly customStatus?: unknown;
+}
+
+/** What the API handlers use; production binds them to the invocation's durable client and to ARM. */
+export interface ApiDeps {
+  readonly port: DurablePort;
+  list(): Promise<readonly InstanceSummary[]>;
+  /** ARM reads: whether a target is offered, whether a Fleet gate may be approved. */
+  facts(): ArmFacts;
+  readonly policies: readonly Policy[];
+  readonly publicBaseUrl: string;
+}
+
+export function apiDeps(context: InvocationContext): ApiDeps {
+  const client = df.getClient(context);
+  const { settings, policies } = getRuntimeConfig();
+  return {
+    port: durableClientPort(client),
+    async list() {
+      return (await client.getStatusAll()).map((s) => ({
+        instanceId: s.instanceId,
+        runtimeStatus: String(s.runtimeStatus),
+        createdTime: optionalIso("t", s.createdTime).t ?? "",
+        lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
+        customStatus: s.customStatus,
+      }));
+    },
+    facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
+    policies,
+    publicBaseUrl: publicBaseUrl(),
+  };
+}

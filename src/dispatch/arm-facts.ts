@@ -1,0 +1,53 @@
+import type { Adapters } from "../azure/compose.js";
+import { describeAzureError } from "../azure/errors.js";
+import type { ArmFacts } from "./verify.js";
+
+/**
+ * Verification's ARM reads over the production adapters. One instance serves one batch: the versions a
+ * region offers are read once per subscription and region however many events name them (a release
+ * reaches 40 clusters as 40 events). Only a 404 means "no such resource"; every other failure is thrown,
+ * so the event fails transiently and is redelivered instead of being judged on a guess.
+ */
+export function armFacts(
+  adapters: Pick<Adapters, "aks" | "fleet">,
+  managedSubscriptions: readonly string[],
+): ArmFacts {
+  const managed = new Set(managedSubscriptions.map((s) => s.toLowerCase()));
+  const offered = new Map<string, Promise<readonly string[]>>();
+  const notFound = (error: unknown) => describeAzureError(error).status === 404;
+  return {
+    isManagedSubscription: (subscriptionId) => managed.has(subscriptionId.toLowerCase()),
+    async cluster(clusterId) {
+      try {
+        const c = await adapters.aks.getCluster(clusterId);
+        return { id: c.id, location: c.location, kubernetesVersion: c.currentKubernetesVersion };
+      } catch (error) {
+        if (notFound(error)) return undefined;
+        throw error;
+      }
+    },
+    offeredVersions(subscriptionId, location) {
+      const key = `${subscriptionId}|${location}`.toLowerCase();
+      let versions = offered.get(key);
+      if (!versions) {
+        versions = adapters.aks.listKubernetesVersions(subscriptionId, location);
+        offered.set(key, versions);
+        versions.catch(() => offered.delete(key));
+      }
+      return versions;
+    },
+    async gate(gateId) {
+      return adapters.fleet.gate(gateId);
+    },
+    async managedRegions() {
+      const regions = new Map<string, { subscriptionId: string; location: string }>();
+      for (const subscriptionId of managedSubscriptions)
+        for (const c of await adapters.aks.listClusters(subscriptionId))
+          regions.set(`${subscriptionId}|${c.location}`.toLowerCase(), {
+            subscriptionId,
+            location: c.location,
+          });
+      return [...regions.values()];
+    },
+  };
+}

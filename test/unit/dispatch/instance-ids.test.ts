@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { generationId } from "../../../src/dispatch/generations.js";
+import {
+  clusterInstanceId,
+  fleetGateInstanceId,
+  parseRolloutInstanceId,
+  rolloutInstanceId,
+} from "../../../src/dispatch/instance-ids.js";
+
+/** Ids travel raw into the durable backend's URLs: nothing in them may be decoded again or split a path. */
+describe("Instance ids", () => {
+  it("property: derived ids never carry / \\ # ? % or whitespace, whatever the event said", () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (a, b) => {
+        for (const id of [
+          rolloutInstanceId(a, "kubernetes", b),
+          fleetGateInstanceId(a),
+          clusterInstanceId(
+            `/subscriptions/${a || "s"}/resourceGroups/${b || "r"}/providers/Microsoft.ContainerService/managedClusters/c`,
+          ) ?? "",
+        ])
+          expect(id).not.toMatch(/[/\\#?%\s]/);
+      }),
+    );
+    expect(fleetGateInstanceId("..%2F..%2Fx")).toBe("fleetgate:.._2f.._2fx");
+  });
+
+  it("reads back rollout ids and their generations, and nothing else", () => {
+    const base = rolloutInstanceId("contoso-platform", "kubernetes", "1.30.5");
+    expect(parseRolloutInstanceId(base)).toEqual({
+      policy: "contoso-platform",
+      kind: "kubernetes",
+      target: "1.30.5",
+      generation: 1,
+    });
+    expect(parseRolloutInstanceId(generationId(base, 3))).toMatchObject({ target: "1.30.5", generation: 3 });
+    for (const other of [
+      "cluster:1111:rg:aks",
+      "fleetgate:abc",
+      `${base}%3A`,
+      base.replace(/:/g, "%3A"),
+      `${base}/x`,
+      `${base}?x`,
+      `${base}:g0`,
+      `rollout:p:other:1.30.5`,
+    ])
+      expect(parseRolloutInstanceId(other), other).toBeUndefined();
+  });
+});
