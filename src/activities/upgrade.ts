@@ -5,6 +5,7 @@ import { imageFamily } from "../domain/inventory.js";
 import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
 import type { Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
+import { checkWriteTime, type WriteGuard } from "./write-guard.js";
 
 /**
  * The side of a cluster upgrade that talks to AKS: the preflight that decides whether to touch the cluster
@@ -140,22 +141,30 @@ export interface StartInput {
   readonly kind: "kubernetes" | "nodeImage";
   readonly target: string;
   readonly pool?: string;
-  readonly retry?: boolean;
   /** Node images: the image the pool should end on; a pool already on it is not re-imaged. */
   readonly toImage?: string;
+  /** Window, fit and freezes, checked against the clock right before anything is written. */
+  readonly guard: WriteGuard;
 }
 
+/** Code of a write refused because the window is closed, too short or frozen: the cluster waits for the next. */
+export const MISSED_WINDOW = "MissedWindow";
+
 /**
- * The one write of an upgrade step. A retry after a failure re-PUTs (AKS's documented way to resume).
- * Activities run at least once: if the host died after the PUT but before recording it, this runs again,
- * AKS answers 409 (an operation is in progress), and the upgrade already under way to this target is
- * adopted instead of failing or writing twice.
+ * The one write of an upgrade step; a retry is the same write again: the PUT at the target (AKS's
+ * documented way to resume a cluster left Failed, and the only way to get anywhere after a PUT that
+ * failed before AKS took it), or the pool's node-image POST. Nothing is written outside the window
+ * (write-guard.ts). Activities run at least once: if the host died after the PUT but before recording
+ * it, this runs again, AKS answers 409 (an operation is in progress), and the upgrade already under way
+ * to this target is adopted instead of failing or writing twice.
  */
 export async function startUpgrade(
   deps: ActivityDeps,
   input: StartInput,
 ): Promise<Outcome<{ handle: OperationHandle }>> {
-  const { aks } = deps.adapters();
+  const { aks, clock } = deps.adapters();
+  const verdict = checkWriteTime(input.guard, clock.now());
+  if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
   try {
     if (input.kind === "nodeImage" && input.toImage) {
       // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
@@ -169,9 +178,7 @@ export async function startUpgrade(
     const handle =
       input.kind === "nodeImage"
         ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!)
-        : input.retry
-          ? await aks.beginReconcile(input.clusterId)
-          : await aks.beginClusterUpgrade(input.clusterId, input.target);
+        : await aks.beginClusterUpgrade(input.clusterId, input.target);
     return { ok: true, handle };
   } catch (error) {
     const f = describeAzureError(error);

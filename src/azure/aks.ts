@@ -4,7 +4,6 @@ import {
   type ManagedCluster,
   type MaintenanceConfiguration,
 } from "@azure/arm-containerservice";
-import pRetry, { AbortError } from "p-retry";
 import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
 import { describeAzureError } from "./errors.js";
 import type { ThrottleBudget } from "./throttle-budget.js";
@@ -65,8 +64,6 @@ export interface AksAdapterOptions {
   readonly budget: ThrottleBudget;
   /** Real milliseconds between LRO polls when waiting to completion (30 s in production). */
   readonly pollIntervalMs: number;
-  /** Real milliseconds before retrying a bare 429 (no Retry-After), doubled each time. */
-  readonly backoffMs?: number;
 }
 
 export class AksAdapter {
@@ -161,12 +158,6 @@ export class AksAdapter {
       return poller.serialize();
     });
     return { kind: "cluster", clusterId: ref.id, token };
-  }
-
-  /** Repeats the PUT at the current versions: AKS's documented way to retry a cluster left Failed. */
-  async beginReconcile(clusterId: string): Promise<OperationHandle> {
-    const info = await this.getCluster(clusterId);
-    return this.beginClusterUpgrade(clusterId, info.kubernetesVersion, {});
   }
 
   async beginPoolUpgrade(clusterId: string, pool: string, target: string): Promise<OperationHandle> {
@@ -347,22 +338,12 @@ export class AksAdapter {
   }
 
   /**
-   * Takes a token from the budget, then calls. The SDK already honours Retry-After on 429; a bare 429 it
-   * throws at once, so that one is retried here with exponential backoff. Other errors are returned as is.
+   * Takes a token from the budget, then calls. Throttled calls are retried by the pipeline policy every
+   * client carries (retry.ts), lists and their pages included.
    */
-  private call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
-    return pRetry(
-      async () => {
-        await this.o.budget.acquire(ref.subscriptionId, "*", kind);
-        try {
-          return await fn();
-        } catch (error) {
-          if (describeAzureError(error).status === 429) throw error;
-          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-        }
-      },
-      { retries: 5, minTimeout: this.o.backoffMs ?? 2000, factor: 2, randomize: true },
-    );
+  private async call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
+    await this.o.budget.acquire(ref.subscriptionId, "*", kind);
+    return fn();
   }
 }
 

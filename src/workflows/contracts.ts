@@ -12,6 +12,11 @@ export const RolloutInputSchema = z.object({
   target: z.string(),
   requiresApproval: z.boolean().default(false),
   trigger: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Which start of this target this is, when a target is rolled out again after it ended canceled,
+   * rejected or failed (the dispatcher and API choose it; the rollout only reports it).
+   */
+  generation: z.number().int().min(1).optional(),
 });
 export type RolloutInput = z.infer<typeof RolloutInputSchema>;
 
@@ -23,6 +28,7 @@ export const WindowSourceSchema = z.union([
   z.object({ kind: z.literal("legacy"), config: z.record(z.string(), z.unknown()) }),
   z.null(),
 ]);
+export type WindowSourceJson = z.infer<typeof WindowSourceSchema>;
 
 export const ClusterUpgradeInputSchema = z.object({
   rolloutId: z.string(),
