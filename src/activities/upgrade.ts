@@ -3,7 +3,7 @@ import { describeAzureError } from "../azure/errors.js";
 import { kubernetesChannelConflict, nodeOsChannelConflict } from "../domain/auto-upgrade.js";
 import { imageFamily } from "../domain/inventory.js";
 import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
-import type { Outcome } from "../workflows/contracts.js";
+import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 import { checkWriteTime, type WriteGuard } from "./write-guard.js";
 
@@ -146,9 +146,6 @@ export interface StartInput {
   /** Window, fit and freezes, checked against the clock right before anything is written. */
   readonly guard: WriteGuard;
 }
-
-/** Code of a write refused because the window is closed, too short or frozen: the cluster waits for the next. */
-export const MISSED_WINDOW = "MissedWindow";
 
 /**
  * The one write of an upgrade step; a retry is the same write again: the PUT at the target (AKS's

@@ -1,6 +1,5 @@
 import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
-import { MISSED_WINDOW } from "../activities/upgrade.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import { ExternalEvent, type ClusterResult, type ClusterUpgradeInput, type PoolEvent } from "./contracts.js";

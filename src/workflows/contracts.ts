@@ -79,6 +79,9 @@ export interface ClusterResult {
   readonly poolEvents: readonly PoolEvent[];
 }
 
+/** Code of a write refused because the window is closed, too short or frozen: the cluster waits for the next. */
+export const MISSED_WINDOW = "MissedWindow";
+
 /** Outcomes an activity expects are values, not exceptions (an Error's class does not survive replay). */
 export type Outcome<T> =
   ({ ok: true } & T) | { ok: false; code: string; message: string; retriable: boolean };
