@@ -2,7 +2,13 @@ import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
-import { ExternalEvent, type ClusterResult, type ClusterUpgradeInput, type PoolEvent } from "./contracts.js";
+import {
+  ExternalEvent,
+  MISSED_WINDOW,
+  type ClusterResult,
+  type ClusterUpgradeInput,
+  type PoolEvent,
+} from "./contracts.js";
 
 /**
  * One cluster's upgrade (instance id `cluster:<sub>:<rg>:<name>`, so NodePoolRolling* events find it),
