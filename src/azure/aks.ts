@@ -5,7 +5,8 @@ import {
   type MaintenanceConfiguration,
 } from "@azure/arm-containerservice";
 import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
-import { describeAzureError } from "./errors.js";
+import { toClusterInfo } from "./aks-cluster-info.js";
+import { describeAzureError, naming } from "./errors.js";
 import type { ThrottleBudget } from "./throttle-budget.js";
 
 /**
@@ -71,9 +72,11 @@ export class AksAdapter {
 
   async listClusters(subscriptionId: string): Promise<ClusterInfo[]> {
     await this.o.budget.acquire(subscriptionId, "*", "read");
-    const out: ClusterInfo[] = [];
-    for await (const mc of this.o.client(subscriptionId).managedClusters.list()) out.push(toClusterInfo(mc));
-    return out;
+    return naming(`managedClusters.list in subscription ${subscriptionId}`, async () => {
+      const out: ClusterInfo[] = [];
+      for await (const mc of this.o.client(subscriptionId).managedClusters.list()) out.push(toClusterInfo(mc));
+      return out;
+    });
   }
 
   async getCluster(clusterId: string): Promise<ClusterInfo> {
@@ -99,7 +102,9 @@ export class AksAdapter {
 
   async listKubernetesVersions(subscriptionId: string, location: string): Promise<string[]> {
     await this.o.budget.acquire(subscriptionId, location, "read");
-    const result = await this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location);
+    const result = await naming(`managedClusters.listKubernetesVersions in ${location}`, () =>
+      this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location),
+    );
     return (result.values ?? [])
       .filter((v) => !v.isPreview)
       .flatMap((v) => Object.keys(v.patchVersions ?? {}));
@@ -303,12 +308,14 @@ export class AksAdapter {
   async listMaintenanceConfigurations(clusterId: string): Promise<MaintenanceConfiguration[]> {
     const ref = this.ref(clusterId);
     await this.o.budget.acquire(ref.subscriptionId, "*", "read");
-    const out: MaintenanceConfiguration[] = [];
-    for await (const m of this.o
-      .client(ref.subscriptionId)
-      .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
-      out.push(m);
-    return out;
+    return naming(`maintenanceConfigurations.listByManagedCluster of ${ref.name}`, async () => {
+      const out: MaintenanceConfiguration[] = [];
+      for await (const m of this.o
+        .client(ref.subscriptionId)
+        .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
+        out.push(m);
+      return out;
+    });
   }
 
   async putMaintenanceConfiguration(
@@ -358,39 +365,4 @@ function lroFailure(error: unknown): { code: string; message: string } {
   if (m) return { code: m[1]!, message: m[2]!.trim() };
   const f = describeAzureError(error);
   return { code: f.code, message: f.message };
-}
-
-export function toClusterInfo(mc: ManagedCluster): ClusterInfo {
-  const ref = parseClusterId(mc.id ?? "");
-  return {
-    id: ref?.id ?? mc.id ?? "",
-    name: mc.name ?? ref?.name ?? "",
-    subscriptionId: ref?.subscriptionId ?? "",
-    resourceGroup: ref?.resourceGroup ?? "",
-    location: mc.location,
-    tags: { ...(mc.tags ?? {}) },
-    kubernetesVersion: mc.kubernetesVersion ?? "",
-    currentKubernetesVersion: mc.currentKubernetesVersion ?? mc.kubernetesVersion ?? "",
-    provisioningState: mc.provisioningState ?? "Unknown",
-    powerState: mc.powerState?.code ?? "Running",
-    upgradeChannel: mc.autoUpgradeProfile?.upgradeChannel ?? "none",
-    nodeOSUpgradeChannel: mc.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "NodeImage",
-    ...(mc.status?.provisioningError
-      ? {
-          provisioningError: {
-            code: mc.status.provisioningError.code ?? "",
-            message: mc.status.provisioningError.message ?? "",
-          },
-        }
-      : {}),
-    pools: (mc.agentPoolProfiles ?? []).map((p) => ({
-      name: p.name,
-      mode: p.mode ?? "User",
-      count: p.count ?? 0,
-      orchestratorVersion: p.orchestratorVersion ?? "",
-      currentOrchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion ?? "",
-      nodeImageVersion: p.nodeImageVersion ?? "",
-      provisioningState: p.provisioningState ?? "Unknown",
-    })),
-  };
 }

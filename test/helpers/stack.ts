@@ -22,8 +22,8 @@ export interface Stack {
   host: HostProcess;
   /** GET/POST to the app's HTTP API. */
   api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
-  /** kill -9 the app and start it again on the same durable state. */
-  crashAndRestart(): Promise<void>;
+  /** kill -9 the app and start it again on the same durable state (once `downUntil` holds, if given). */
+  crashAndRestart(downUntil?: () => boolean): Promise<void>;
   operations(): readonly OperationRecord[];
   emails(): readonly EmailRecord[];
   /** Simulated time, ISO. */
@@ -68,8 +68,9 @@ export async function startStack(o: {
       host = h;
     },
     api: (path, init) => json(`${host.url}${path}`, init),
-    async crashAndRestart() {
+    async crashAndRestart(downUntil) {
       await host.kill9();
+      if (downUntil) await waitFor("the outage to end", async () => (downUntil() ? true : undefined), 120_000);
       host = await launch();
     },
     operations: () => sim.world.records.operations,
