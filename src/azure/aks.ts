@@ -74,7 +74,8 @@ export class AksAdapter {
     await this.o.budget.acquire(subscriptionId, "*", "read");
     return naming(`managedClusters.list in subscription ${subscriptionId}`, async () => {
       const out: ClusterInfo[] = [];
-      for await (const mc of this.o.client(subscriptionId).managedClusters.list()) out.push(toClusterInfo(mc));
+      for await (const mc of this.o.client(subscriptionId).managedClusters.list())
+        out.push(toClusterInfo(mc));
       return out;
     });
   }

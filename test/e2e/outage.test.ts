@@ -40,12 +40,11 @@ describe("e2e: the host is down across dev's window", () => {
     missedNote = await stack.until(
       "dev-1 to report its missed window",
       async () => {
-        const r = await stack.api<{ rings: { name: string; clusters: Record<string, { live?: unknown }> }[] }>(
-          `/api/rollouts/${encodeURIComponent(ID)}`,
-        );
+        const r = await stack.api<{
+          rings: { name: string; clusters: Record<string, { live?: unknown }> }[];
+        }>(`/api/rollouts/${encodeURIComponent(ID)}`);
         const live = r.body?.rings?.find((x) => x.name === "dev")?.clusters["dev-1"]?.live as
-          | { missedWindow?: string }
-          | undefined;
+          { missedWindow?: string } | undefined;
         return live?.missedWindow;
       },
       60_000,
@@ -88,10 +87,11 @@ describe("e2e: a PUT fails with 500s before AKS takes it", () => {
   beforeAll(async () => {
     stack = await startStack({
       speed: 8000,
-      // Four 500s outlast the SDK's own three retries: the first attempt fails, the retry must write.
+      // Eight 500s outlast the SDK's own three retries of both dev clusters' PUTs (they start together):
+      // their first attempts fail, and the retries must write.
       fleetYaml: fleetYaml({
         speed: 8000,
-        faults: "  - { api: managedClusters.createOrUpdate, status: 500, times: 4 }",
+        faults: "  - { api: managedClusters.createOrUpdate, status: 500, times: 8 }",
       }),
       policyYaml: policyYaml(),
     });
@@ -116,7 +116,7 @@ describe("e2e: a PUT fails with 500s before AKS takes it", () => {
       expect(stack.sim.world.clusters.find((c) => c.name === name)!.currentKubernetesVersion).toBe("1.30.5");
     }
     const puts = stack.sim.world.records.audit.filter((a) => a.what === "PUT managedClusters.createOrUpdate");
-    expect(puts.filter((a) => a.detail?.status === 500)).toHaveLength(4);
+    expect(puts.filter((a) => a.detail?.status === 500)).toHaveLength(8);
     expect(JSON.stringify(devDone)).not.toContain("VerificationFailed");
   });
 });

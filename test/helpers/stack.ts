@@ -70,7 +70,8 @@ export async function startStack(o: {
     api: (path, init) => json(`${host.url}${path}`, init),
     async crashAndRestart(downUntil) {
       await host.kill9();
-      if (downUntil) await waitFor("the outage to end", async () => (downUntil() ? true : undefined), 120_000);
+      if (downUntil)
+        await waitFor("the outage to end", () => Promise.resolve(downUntil() ? true : undefined), 120_000);
       host = await launch();
     },
     operations: () => sim.world.records.operations,
