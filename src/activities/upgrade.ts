@@ -195,13 +195,19 @@ export async function startUpgrade(
 
 async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationHandle | undefined> {
   const c = await deps.adapters().aks.getCluster(input.clusterId);
+  // Ours if it is running towards this target, or already finished there (it ended between the 409 and now).
+  const state = c.provisioningState.toLowerCase();
   if (input.kind === "kubernetes") {
     const ours =
-      c.kubernetesVersion === input.target && BUSY_STATES.includes(c.provisioningState.toLowerCase());
+      c.kubernetesVersion === input.target && (BUSY_STATES.includes(state) || state === "succeeded");
     return ours ? { kind: "watch", clusterId: c.id, token: "" } : undefined;
   }
   const pool = c.pools.find((p) => p.name === input.pool);
-  const ours = pool && pool.provisioningState.toLowerCase() === "upgradingnodeimageversion";
+  const poolState = pool?.provisioningState.toLowerCase();
+  const ours =
+    pool &&
+    (poolState === "upgradingnodeimageversion" ||
+      (poolState === "succeeded" && !!input.toImage && pool.nodeImageVersion >= input.toImage));
   return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
 }
 
