@@ -162,6 +162,13 @@ export async function startUpgrade(
   const { aks, clock } = deps.adapters();
   const verdict = checkWriteTime(input.guard, clock.now());
   if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
+  // Retries inside the clients (5xx, throttling) must not carry the write past the moment it still fits.
+  const late = new AbortController();
+  const timer = setTimeout(
+    () => late.abort(),
+    Math.max(0, (verdict.latestStart - clock.now()) / clock.speed),
+  );
+  timer.unref();
   try {
     if (input.kind === "nodeImage" && input.toImage) {
       // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
@@ -172,12 +179,24 @@ export async function startUpgrade(
           handle: { kind: "watch", clusterId: input.clusterId, pool: pool.name, token: "" },
         };
     }
+    const options = { abortSignal: late.signal };
     const handle =
       input.kind === "nodeImage"
-        ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!)
-        : await aks.beginClusterUpgrade(input.clusterId, input.target);
+        ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!, options)
+        : await aks.beginClusterUpgrade(input.clusterId, input.target, options);
     return { ok: true, handle };
   } catch (error) {
+    if (late.signal.aborted) {
+      // Aborted in flight, a request may still have reached AKS before the deadline: then it is ours.
+      const adopted = await underWay(deps, input);
+      if (adopted) return { ok: true, handle: adopted };
+      return {
+        ok: false,
+        code: MISSED_WINDOW,
+        message: `the write was still being retried at ${new Date(clock.now()).toISOString()}, too late for the upgrade to fit the window (${describeAzureError(error).message})`,
+        retriable: false,
+      };
+    }
     const f = describeAzureError(error);
     if (f.status === 409) {
       const adopted = await underWay(deps, input);
@@ -190,6 +209,8 @@ export async function startUpgrade(
       message: f.message,
       retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

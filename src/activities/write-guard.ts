@@ -20,7 +20,8 @@ export interface WriteGuard {
   readonly planned: Interval;
 }
 
-export type WriteVerdict = { ok: true } | { ok: false; reason: string };
+/** `latestStart`: the last instant the write may still go out (the fitting window's end minus the duration). */
+export type WriteVerdict = { ok: true; latestStart: number } | { ok: false; reason: string };
 
 const DAY_MS = 86_400_000;
 const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
@@ -29,7 +30,8 @@ const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)}Z`;
 export function checkWriteTime(guard: WriteGuard, now: number): WriteVerdict {
   const source = (guard.window ?? undefined) as WindowSource | undefined;
   const windows = windowIntervals(source, now, now + guard.durationMs + DAY_MS, guard.blocked);
-  if (windows.some((w) => w.start <= now && now + guard.durationMs <= w.end)) return { ok: true };
+  const fits = windows.find((w) => w.start <= now && now + guard.durationMs <= w.end);
+  if (fits) return { ok: true, latestStart: fits.end - guard.durationMs };
   const freeze = guard.blocked.find((b) => b.start <= now && now < b.end);
   if (freeze)
     return {

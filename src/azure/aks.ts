@@ -126,7 +126,12 @@ export class AksAdapter {
   async beginClusterUpgrade(
     clusterId: string,
     target: string,
-    options: { controlPlaneOnly?: boolean; forceUntil?: string } = {},
+    options: {
+      controlPlaneOnly?: boolean;
+      forceUntil?: string;
+      /** Aborts the write (and its retries) once it would come too late. */
+      abortSignal?: AbortSignal;
+    } = {},
   ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
     const client = this.o.client(ref.subscriptionId);
@@ -159,6 +164,7 @@ export class AksAdapter {
     const token = await this.call(ref, "write", async () => {
       const poller = client.managedClusters.createOrUpdate(ref.resourceGroup, ref.name, desired, {
         updateIntervalInMs: this.o.pollIntervalMs,
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       await poller.submitted();
       return poller.serialize();
@@ -186,12 +192,17 @@ export class AksAdapter {
     return { kind: "pool", clusterId: ref.id, pool, token };
   }
 
-  async beginNodeImageUpgrade(clusterId: string, pool: string): Promise<OperationHandle> {
+  async beginNodeImageUpgrade(
+    clusterId: string,
+    pool: string,
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
     const client = this.o.client(ref.subscriptionId);
     const token = await this.call(ref, "write", async () => {
       const poller = client.agentPools.upgradeNodeImageVersion(ref.resourceGroup, ref.name, pool, {
         updateIntervalInMs: this.o.pollIntervalMs,
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       await poller.submitted();
       return poller.serialize();

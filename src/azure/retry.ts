@@ -1,4 +1,4 @@
-import type { PipelinePolicy, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import pRetry, { AbortError } from "p-retry";
 
 /**
@@ -17,8 +17,10 @@ export interface ThrottleRetryOptions {
   readonly backoffMs: number;
   /** The longest single wait, whatever Retry-After says. */
   readonly maxDelayMs: number;
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
 }
+
+type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
 
 export const THROTTLE_RETRY_POLICY = "ringmasterThrottleRetry";
 
@@ -43,13 +45,15 @@ export function retryAfterMs(response: PipelineResponse, nowMs = Date.now()): nu
 }
 
 export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = o.sleep ?? abortableSleep;
   return {
     name: THROTTLE_RETRY_POLICY,
     async sendRequest(request, next) {
       try {
         return await pRetry(
           async () => {
+            // A caller that gave up (a write that would now come too late) stops the retries too.
+            if (request.abortSignal?.aborted) throw new AbortError(aborted());
             let response: PipelineResponse;
             try {
               response = await next(request);
@@ -68,7 +72,10 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
             onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
               if (!(error instanceof Throttled) || retriesLeft === 0) return;
               const backoff = o.backoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random());
-              await sleep(Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff));
+              await sleep(
+                Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff),
+                request.abortSignal,
+              );
             },
           },
         );
@@ -78,6 +85,23 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
       }
     },
   };
+}
+
+const aborted = () => Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+
+function abortableSleep(ms: number, signal?: AbortSignalLike): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 /** The policy as client options (`additionalPolicies`) for any `@azure/*` client. */

@@ -127,6 +127,23 @@ describe("Contract: an upgrade writes only inside its window, checked when it wr
     expect(upgradeWrites(h)).toEqual([]);
   });
 
+  it("stops retrying a throttled write once it would no longer fit, and writes nothing", async () => {
+    // ARM asks to wait two hours at every try; the upgrade fits only if it starts within the next hour.
+    h = await startSimulator(
+      testFleetYaml(
+        "faults:\n  - { api: managedClusters.createOrUpdate, status: 429, retryAfterSeconds: 7200, times: 20 }\n",
+      ),
+    );
+    const outcome = await startUpgrade(depsFor(h), k8s(guardAt(h, 1, 6, 4 * 60)));
+    expect(outcome).toMatchObject({
+      ok: false,
+      code: "MissedWindow",
+      message: expect.stringMatching(/still being retried .* too late for the upgrade to fit/),
+    });
+    expect(upgradeWrites(h).every((a) => a.detail?.status === 429)).toBe(true);
+    expect((await h.aks.getCluster(alpha)).kubernetesVersion).toBe("1.30.4");
+  });
+
   it("writes once when the window is open and the upgrade fits what is left of it", async () => {
     h = await startSimulator();
     const outcome = await startUpgrade(depsFor(h), k8s(guardAt(h, 1, 6, 60)));
