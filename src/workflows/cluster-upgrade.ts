@@ -68,7 +68,9 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
     });
 
   let attempts = 0;
+  // When the cluster was first reached in a window; forgotten after a missed window if nothing was written.
   let started: string | undefined;
+  let wrote = false;
   // Shown while waiting again after a missed window, so the rollout's status says why.
   let missedNote: Record<string, unknown> = {};
   // The failure an earlier attempt saw: a later verification that fails names it (the true cause).
@@ -92,7 +94,10 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
   let retry = false;
   for (;;) {
     const waited = yield* waitForWindow(ctx, input, status, missedNote);
-    if ("outcome" in waited) return ended({ status: waited.outcome, reason: waited.reason });
+    if ("outcome" in waited) {
+      const note = typeof missedNote.missedWindow === "string" ? ` (${missedNote.missedWindow})` : "";
+      return ended({ status: waited.outcome, reason: `${waited.reason}${note}` });
+    }
     let window = waited;
     started ??= iso(nowMs(ctx));
     let missed: string | undefined;
@@ -138,6 +143,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
             failure = { code: start.code, message: start.message, ...(pool ? { pool } : {}) };
             break;
           }
+          wrote = true;
           const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
           if (check.status !== "succeeded") {
             const failedPool = [...poolEvents].reverse().find((e) => e.phase === "Failed")?.pool ?? pool;
@@ -175,6 +181,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
     }
     // Nothing was written: say why, then wait for the next window where the upgrade fits.
     attempts--;
+    if (!wrote) started = undefined;
     missedNote = yield* reportMissedWindow(ctx, input, window, missed);
   }
 }
