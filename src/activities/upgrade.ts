@@ -3,8 +3,9 @@ import { describeAzureError } from "../azure/errors.js";
 import { kubernetesChannelConflict, nodeOsChannelConflict } from "../domain/auto-upgrade.js";
 import { imageFamily } from "../domain/inventory.js";
 import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
-import type { Outcome } from "../workflows/contracts.js";
+import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
+import { checkWriteTime, type WriteGuard } from "./write-guard.js";
 
 /**
  * The side of a cluster upgrade that talks to AKS: the preflight that decides whether to touch the cluster
@@ -140,22 +141,34 @@ export interface StartInput {
   readonly kind: "kubernetes" | "nodeImage";
   readonly target: string;
   readonly pool?: string;
-  readonly retry?: boolean;
   /** Node images: the image the pool should end on; a pool already on it is not re-imaged. */
   readonly toImage?: string;
+  /** Window, fit and freezes, checked against the clock right before anything is written. */
+  readonly guard: WriteGuard;
 }
 
 /**
- * The one write of an upgrade step. A retry after a failure re-PUTs (AKS's documented way to resume).
- * Activities run at least once: if the host died after the PUT but before recording it, this runs again,
- * AKS answers 409 (an operation is in progress), and the upgrade already under way to this target is
- * adopted instead of failing or writing twice.
+ * The one write of an upgrade step; a retry is the same write again: the PUT at the target (AKS's
+ * documented way to resume a cluster left Failed, and the only way to get anywhere after a PUT that
+ * failed before AKS took it), or the pool's node-image POST. Nothing is written outside the window
+ * (write-guard.ts). Activities run at least once: if the host died after the PUT but before recording
+ * it, this runs again, AKS answers 409 (an operation is in progress), and the upgrade already under way
+ * to this target is adopted instead of failing or writing twice.
  */
 export async function startUpgrade(
   deps: ActivityDeps,
   input: StartInput,
 ): Promise<Outcome<{ handle: OperationHandle }>> {
-  const { aks } = deps.adapters();
+  const { aks, clock } = deps.adapters();
+  const verdict = checkWriteTime(input.guard, clock.now());
+  if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
+  // Retries inside the clients (5xx, throttling) must not carry the write past the moment it still fits.
+  const late = new AbortController();
+  const timer = setTimeout(
+    () => late.abort(),
+    Math.max(0, (verdict.latestStart - clock.now()) / clock.speed),
+  );
+  timer.unref();
   try {
     if (input.kind === "nodeImage" && input.toImage) {
       // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
@@ -166,14 +179,24 @@ export async function startUpgrade(
           handle: { kind: "watch", clusterId: input.clusterId, pool: pool.name, token: "" },
         };
     }
+    const options = { abortSignal: late.signal };
     const handle =
       input.kind === "nodeImage"
-        ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!)
-        : input.retry
-          ? await aks.beginReconcile(input.clusterId)
-          : await aks.beginClusterUpgrade(input.clusterId, input.target);
+        ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!, options)
+        : await aks.beginClusterUpgrade(input.clusterId, input.target, options);
     return { ok: true, handle };
   } catch (error) {
+    if (late.signal.aborted) {
+      // Aborted in flight, a request may still have reached AKS before the deadline: then it is ours.
+      const adopted = await underWay(deps, input);
+      if (adopted) return { ok: true, handle: adopted };
+      return {
+        ok: false,
+        code: MISSED_WINDOW,
+        message: `the write was still being retried at ${new Date(clock.now()).toISOString()}, too late for the upgrade to fit the window (${describeAzureError(error).message})`,
+        retriable: false,
+      };
+    }
     const f = describeAzureError(error);
     if (f.status === 409) {
       const adopted = await underWay(deps, input);
@@ -186,18 +209,26 @@ export async function startUpgrade(
       message: f.message,
       retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500,
     };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationHandle | undefined> {
   const c = await deps.adapters().aks.getCluster(input.clusterId);
+  // Ours if it is running towards this target, or already finished there (it ended between the 409 and now).
+  const state = c.provisioningState.toLowerCase();
   if (input.kind === "kubernetes") {
     const ours =
-      c.kubernetesVersion === input.target && BUSY_STATES.includes(c.provisioningState.toLowerCase());
+      c.kubernetesVersion === input.target && (BUSY_STATES.includes(state) || state === "succeeded");
     return ours ? { kind: "watch", clusterId: c.id, token: "" } : undefined;
   }
   const pool = c.pools.find((p) => p.name === input.pool);
-  const ours = pool && pool.provisioningState.toLowerCase() === "upgradingnodeimageversion";
+  const poolState = pool?.provisioningState.toLowerCase();
+  const ours =
+    pool &&
+    (poolState === "upgradingnodeimageversion" ||
+      (poolState === "succeeded" && !!input.toImage && pool.nodeImageVersion >= input.toImage));
   return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
 }
 

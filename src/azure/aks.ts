@@ -4,9 +4,9 @@ import {
   type ManagedCluster,
   type MaintenanceConfiguration,
 } from "@azure/arm-containerservice";
-import pRetry, { AbortError } from "p-retry";
 import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
-import { describeAzureError } from "./errors.js";
+import { toClusterInfo } from "./aks-cluster-info.js";
+import { describeAzureError, naming } from "./errors.js";
 import type { ThrottleBudget } from "./throttle-budget.js";
 
 /**
@@ -65,8 +65,6 @@ export interface AksAdapterOptions {
   readonly budget: ThrottleBudget;
   /** Real milliseconds between LRO polls when waiting to completion (30 s in production). */
   readonly pollIntervalMs: number;
-  /** Real milliseconds before retrying a bare 429 (no Retry-After), doubled each time. */
-  readonly backoffMs?: number;
 }
 
 export class AksAdapter {
@@ -74,9 +72,12 @@ export class AksAdapter {
 
   async listClusters(subscriptionId: string): Promise<ClusterInfo[]> {
     await this.o.budget.acquire(subscriptionId, "*", "read");
-    const out: ClusterInfo[] = [];
-    for await (const mc of this.o.client(subscriptionId).managedClusters.list()) out.push(toClusterInfo(mc));
-    return out;
+    return naming(`managedClusters.list in subscription ${subscriptionId}`, async () => {
+      const out: ClusterInfo[] = [];
+      for await (const mc of this.o.client(subscriptionId).managedClusters.list())
+        out.push(toClusterInfo(mc));
+      return out;
+    });
   }
 
   async getCluster(clusterId: string): Promise<ClusterInfo> {
@@ -102,7 +103,9 @@ export class AksAdapter {
 
   async listKubernetesVersions(subscriptionId: string, location: string): Promise<string[]> {
     await this.o.budget.acquire(subscriptionId, location, "read");
-    const result = await this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location);
+    const result = await naming(`managedClusters.listKubernetesVersions in ${location}`, () =>
+      this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location),
+    );
     return (result.values ?? [])
       .filter((v) => !v.isPreview)
       .flatMap((v) => Object.keys(v.patchVersions ?? {}));
@@ -123,7 +126,12 @@ export class AksAdapter {
   async beginClusterUpgrade(
     clusterId: string,
     target: string,
-    options: { controlPlaneOnly?: boolean; forceUntil?: string } = {},
+    options: {
+      controlPlaneOnly?: boolean;
+      forceUntil?: string;
+      /** Aborts the write (and its retries) once it would come too late. */
+      abortSignal?: AbortSignal;
+    } = {},
   ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
     const client = this.o.client(ref.subscriptionId);
@@ -156,17 +164,12 @@ export class AksAdapter {
     const token = await this.call(ref, "write", async () => {
       const poller = client.managedClusters.createOrUpdate(ref.resourceGroup, ref.name, desired, {
         updateIntervalInMs: this.o.pollIntervalMs,
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       await poller.submitted();
       return poller.serialize();
     });
     return { kind: "cluster", clusterId: ref.id, token };
-  }
-
-  /** Repeats the PUT at the current versions: AKS's documented way to retry a cluster left Failed. */
-  async beginReconcile(clusterId: string): Promise<OperationHandle> {
-    const info = await this.getCluster(clusterId);
-    return this.beginClusterUpgrade(clusterId, info.kubernetesVersion, {});
   }
 
   async beginPoolUpgrade(clusterId: string, pool: string, target: string): Promise<OperationHandle> {
@@ -189,12 +192,17 @@ export class AksAdapter {
     return { kind: "pool", clusterId: ref.id, pool, token };
   }
 
-  async beginNodeImageUpgrade(clusterId: string, pool: string): Promise<OperationHandle> {
+  async beginNodeImageUpgrade(
+    clusterId: string,
+    pool: string,
+    options: { abortSignal?: AbortSignal } = {},
+  ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
     const client = this.o.client(ref.subscriptionId);
     const token = await this.call(ref, "write", async () => {
       const poller = client.agentPools.upgradeNodeImageVersion(ref.resourceGroup, ref.name, pool, {
         updateIntervalInMs: this.o.pollIntervalMs,
+        ...(options.abortSignal ? { abortSignal: options.abortSignal } : {}),
       });
       await poller.submitted();
       return poller.serialize();
@@ -312,12 +320,14 @@ export class AksAdapter {
   async listMaintenanceConfigurations(clusterId: string): Promise<MaintenanceConfiguration[]> {
     const ref = this.ref(clusterId);
     await this.o.budget.acquire(ref.subscriptionId, "*", "read");
-    const out: MaintenanceConfiguration[] = [];
-    for await (const m of this.o
-      .client(ref.subscriptionId)
-      .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
-      out.push(m);
-    return out;
+    return naming(`maintenanceConfigurations.listByManagedCluster of ${ref.name}`, async () => {
+      const out: MaintenanceConfiguration[] = [];
+      for await (const m of this.o
+        .client(ref.subscriptionId)
+        .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
+        out.push(m);
+      return out;
+    });
   }
 
   async putMaintenanceConfiguration(
@@ -347,22 +357,12 @@ export class AksAdapter {
   }
 
   /**
-   * Takes a token from the budget, then calls. The SDK already honours Retry-After on 429; a bare 429 it
-   * throws at once, so that one is retried here with exponential backoff. Other errors are returned as is.
+   * Takes a token from the budget, then calls. Throttled calls are retried by the pipeline policy every
+   * client carries (retry.ts), lists and their pages included.
    */
-  private call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
-    return pRetry(
-      async () => {
-        await this.o.budget.acquire(ref.subscriptionId, "*", kind);
-        try {
-          return await fn();
-        } catch (error) {
-          if (describeAzureError(error).status === 429) throw error;
-          throw new AbortError(error instanceof Error ? error : new Error(String(error)));
-        }
-      },
-      { retries: 5, minTimeout: this.o.backoffMs ?? 2000, factor: 2, randomize: true },
-    );
+  private async call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
+    await this.o.budget.acquire(ref.subscriptionId, "*", kind);
+    return fn();
   }
 }
 
@@ -377,39 +377,4 @@ function lroFailure(error: unknown): { code: string; message: string } {
   if (m) return { code: m[1]!, message: m[2]!.trim() };
   const f = describeAzureError(error);
   return { code: f.code, message: f.message };
-}
-
-export function toClusterInfo(mc: ManagedCluster): ClusterInfo {
-  const ref = parseClusterId(mc.id ?? "");
-  return {
-    id: ref?.id ?? mc.id ?? "",
-    name: mc.name ?? ref?.name ?? "",
-    subscriptionId: ref?.subscriptionId ?? "",
-    resourceGroup: ref?.resourceGroup ?? "",
-    location: mc.location,
-    tags: { ...(mc.tags ?? {}) },
-    kubernetesVersion: mc.kubernetesVersion ?? "",
-    currentKubernetesVersion: mc.currentKubernetesVersion ?? mc.kubernetesVersion ?? "",
-    provisioningState: mc.provisioningState ?? "Unknown",
-    powerState: mc.powerState?.code ?? "Running",
-    upgradeChannel: mc.autoUpgradeProfile?.upgradeChannel ?? "none",
-    nodeOSUpgradeChannel: mc.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "NodeImage",
-    ...(mc.status?.provisioningError
-      ? {
-          provisioningError: {
-            code: mc.status.provisioningError.code ?? "",
-            message: mc.status.provisioningError.message ?? "",
-          },
-        }
-      : {}),
-    pools: (mc.agentPoolProfiles ?? []).map((p) => ({
-      name: p.name,
-      mode: p.mode ?? "User",
-      count: p.count ?? 0,
-      orchestratorVersion: p.orchestratorVersion ?? "",
-      currentOrchestratorVersion: p.currentOrchestratorVersion ?? p.orchestratorVersion ?? "",
-      nodeImageVersion: p.nodeImageVersion ?? "",
-      provisioningState: p.provisioningState ?? "Unknown",
-    })),
-  };
 }

@@ -1,4 +1,4 @@
-import { ServiceClient } from "@azure/core-client";
+import { ServiceClient, type ServiceClientOptions } from "@azure/core-client";
 import type { TokenCredential } from "@azure/core-auth";
 import {
   createHttpHeaders,
@@ -17,6 +17,8 @@ export interface ArmRestOptions {
   readonly credential: TokenCredential;
   readonly endpoint?: string;
   readonly httpClient?: HttpClient;
+  /** Extra pipeline policies (the shared throttling retry, retry.ts). */
+  readonly additionalPolicies?: ServiceClientOptions["additionalPolicies"];
 }
 
 export class ArmRestClient {
@@ -30,6 +32,7 @@ export class ArmRestClient {
       credential: options.credential,
       credentialScopes: ["https://management.azure.com/.default"],
       ...(options.httpClient ? { httpClient: options.httpClient } : {}),
+      ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
     });
   }
 

@@ -14,6 +14,7 @@ import { FleetAdapter } from "./fleet.js";
 import { AlertsAdapter, CostAdapter, ResourceGraphAdapter } from "./insights.js";
 import { MaintenanceAdapter } from "./maintenance.js";
 import { SIMULATED_ARM_HOST, simulatorCredential, simulatorHttpClient } from "./simulator-transport.js";
+import { throttleRetryClientOptions } from "./retry.js";
 import { ThrottleBudget } from "./throttle-budget.js";
 
 /**
@@ -49,10 +50,22 @@ export function composeAdapters(
   // The poll interval is simulated time: 30 s of a 3600x clock is about 8 real milliseconds.
   const pollIntervalMs = Math.max(1, (settings.RINGMASTER_LRO_POLL_SECONDS * 1000) / clock.speed);
   const budget = new ThrottleBudget(clock);
-  const clientOptions = { ...arm, credentials: { scopes: ["https://management.azure.com/.default"] } };
+  // Every ARM client retries throttled calls the same way (retry.ts); the simulator's Retry-After is short.
+  const throttleRetry = throttleRetryClientOptions({
+    retries: 6,
+    backoffMs: simulated ? 50 : 2000,
+    maxDelayMs: 60_000,
+  });
+  const clientOptions = {
+    ...arm,
+    ...throttleRetry,
+    // The SDK's own retry waits in real time; against the simulator's fast clock a second is hours.
+    ...(simulated ? { retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 } } : {}),
+    credentials: { scopes: ["https://management.azure.com/.default"] },
+  };
   const aksClients = new Map<string, ContainerServiceClient>();
   const fleetClients = new Map<string, ContainerServiceFleetClient>();
-  const rest = new ArmRestClient({ credential, ...arm });
+  const rest = new ArmRestClient({ credential, ...arm, ...throttleRetry });
   const email = simulated
     ? new EmailAdapter(
         { connectionString: settings.RINGMASTER_ACS_CONNECTION_STRING, allowInsecure: true },
@@ -77,7 +90,6 @@ export function composeAdapters(
         aksClients.set(sub, new ContainerServiceClient(credential, sub, clientOptions)).get(sub)!,
       budget,
       pollIntervalMs,
-      backoffMs: simulated ? 50 : 2000,
     }),
     fleet: new FleetAdapter(
       (sub) =>

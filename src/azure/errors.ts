@@ -1,4 +1,4 @@
-import { isRestError } from "@azure/core-rest-pipeline";
+import { isRestError, RestError } from "@azure/core-rest-pipeline";
 
 /**
  * Azure failures as plain data that survives the activity boundary (an Error's class does not): the
@@ -35,4 +35,29 @@ export function describeAzureError(error: unknown): AzureFailure {
 export function azureErrorText(error: unknown): string {
   const f = describeAzureError(error);
   return `${f.code}: ${f.message}`;
+}
+
+/**
+ * Runs an ARM call and, if it fails, names the operation in the error (a paged list otherwise fails with
+ * the SDK's bare "Pagination failed with unexpected statusCode 429"). Status, code and details are kept,
+ * so callers still tell a 404 from a 429.
+ */
+export async function naming<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    const f = describeAzureError(error);
+    const why =
+      f.status === 429 ? "ARM kept answering 429 (throttled) after every retry" : `${f.code}: ${f.message}`;
+    const text = `${operation} failed: ${why}`;
+    if (!isRestError(error)) throw new Error(text, { cause: error });
+    const named = new RestError(text, {
+      ...(error.code ? { code: error.code } : {}),
+      ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
+      ...(error.request ? { request: error.request } : {}),
+      ...(error.response ? { response: error.response } : {}),
+    });
+    named.details = error.details;
+    throw named;
+  }
 }

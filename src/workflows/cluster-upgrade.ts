@@ -1,13 +1,10 @@
 import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
-import type { WindowSource } from "../domain/inventory.js";
-import { windowIntervals } from "../domain/window-source.js";
-import { nextFit, type Interval } from "../domain/windows.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
+import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import {
-  ClusterEvents,
-  ControlEventSchema,
   ExternalEvent,
+  MISSED_WINDOW,
   type ClusterResult,
   type ClusterUpgradeInput,
   type PoolEvent,
@@ -71,91 +68,121 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
     });
 
   let attempts = 0;
-  const waited = yield* waitForWindow(ctx, input, status);
-  if ("outcome" in waited)
-    return { ...base, status: waited.outcome, reason: waited.reason, attempts, poolEvents };
-  let window = waited;
-
-  const started = iso(nowMs(ctx));
-  // The result once the cluster was touched: it carries when, how many attempts, and the pool events seen.
+  // When the cluster was first reached in a window; forgotten after a missed window if nothing was written.
+  let started: string | undefined;
+  let wrote = false;
+  // Shown while waiting again after a missed window, so the rollout's status says why.
+  let missedNote: Record<string, unknown> = {};
+  // The failure an earlier attempt saw: a later verification that fails names it (the true cause).
+  let lastFailure: { code: string; message: string } | undefined;
   const ended = (result: Pick<ClusterResult, "status"> & Partial<ClusterResult>): ClusterResult => ({
     ...base,
-    start: started,
-    end: iso(nowMs(ctx)),
+    ...(started ? { start: started } : {}),
+    ...(started ? { end: iso(nowMs(ctx)) } : {}),
     attempts,
     poolEvents,
     ...result,
   });
   const failed = (f: { code: string; message: string; pool?: string }) =>
     ended({ status: "failed", ...f, reason: f.message });
+  const verificationFailed = (message: string) => ({
+    code: "VerificationFailed",
+    message: lastFailure
+      ? `${message}; the attempt before failed with ${lastFailure.code}: ${lastFailure.message}`
+      : message,
+  });
   let retry = false;
   for (;;) {
-    attempts++;
-    status("preflight", { attempt: attempts });
-    const pre = yield* activityWithRetry(ctx, "preflight", {
-      clusterId: input.clusterId,
-      kind: input.kind,
-      target: input.target,
-      pinnedImages: input.pinnedImages,
-    });
-    let failure: { code: string; message: string; pool?: string } | undefined;
-    if (!pre.ok && pre.code === "AlreadyAtTarget" && retry) {
-      // What an earlier attempt reported failed got there after all (AKS finished it, or a person did).
-      const verified = yield* verify(ctx, input, []);
-      if (verified.ok) return ended({ status: "succeeded", images: verified.images });
-      failure = { code: "VerificationFailed", message: verified.message };
-    } else if (!pre.ok) {
-      if (SKIP_CODES.includes(pre.code) && !retry)
-        return { ...base, status: "skipped", code: pre.code, reason: pre.message, attempts, poolEvents };
-      failure = { code: pre.code, message: pre.message };
-      if (!pre.retriable) return failed(failure);
-    } else {
-      const steps = input.kind === "kubernetes" ? [undefined] : pre.pools.map((p) => p.pool);
-      for (const pool of steps) {
-        status("upgrading", { attempt: attempts, ...(pool ? { pool } : {}), since: iso(nowMs(ctx)) });
-        const start = yield* activity(ctx, "startUpgrade", {
-          clusterId: input.clusterId,
-          kind: input.kind,
-          target: input.target,
-          ...(pool ? { pool } : {}),
-          ...(pool ? { toImage: pre.pools.find((p) => p.pool === pool)?.to } : {}),
-          retry,
-        });
-        if (!start.ok) {
-          failure = { code: start.code, message: start.message, ...(pool ? { pool } : {}) };
-          break;
-        }
-        const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
-        if (check.status !== "succeeded") {
-          const failedPool = [...poolEvents].reverse().find((e) => e.phase === "Failed")?.pool ?? pool;
-          failure = {
-            code: check.error?.code ?? check.status,
-            message: check.error?.message ?? `the operation ended ${check.status}`,
-            ...(failedPool ? { pool: failedPool } : {}),
-          };
-          break;
-        }
-      }
-      if (!failure) {
-        const verified = yield* verify(ctx, input, pre.pools);
-        if (verified.ok) {
-          const skipped = pre.skippedPools.map((s) => `${s.pool}: ${s.reason}`).join("; ");
-          return ended({
-            status: "succeeded",
-            images: verified.images,
-            ...(skipped ? { reason: skipped } : {}),
-          });
-        }
-        failure = { code: "VerificationFailed", message: verified.message };
-      }
+    const waited = yield* waitForWindow(ctx, input, status, missedNote);
+    if ("outcome" in waited) {
+      const note = typeof missedNote.missedWindow === "string" ? ` (${missedNote.missedWindow})` : "";
+      return ended({ status: waited.outcome, reason: `${waited.reason}${note}` });
     }
-    // Retry within this window only if the retry (after its delay) still fits before the window ends.
-    const retryAt = nowMs(ctx) + input.retries.delayMs;
-    if (attempts > input.retries.attempts || retryAt + input.durationMs > window.end) return failed(failure);
-    status("retrying", { attempt: attempts, lastError: failure.code, retryAt: iso(retryAt) });
-    yield ctx.df.createTimer(at(retryAt));
-    retry = true;
-    window = { ...window, at: retryAt };
+    let window = waited;
+    started ??= iso(nowMs(ctx));
+    let missed: string | undefined;
+    for (;;) {
+      attempts++;
+      status("preflight", { attempt: attempts });
+      const pre = yield* activityWithRetry(ctx, "preflight", {
+        clusterId: input.clusterId,
+        kind: input.kind,
+        target: input.target,
+        pinnedImages: input.pinnedImages,
+      });
+      let failure: { code: string; message: string; pool?: string } | undefined;
+      if (!pre.ok && pre.code === "AlreadyAtTarget" && retry) {
+        // What an earlier attempt reported failed got there after all (AKS finished it, or a person did).
+        const verified = yield* verify(ctx, input, []);
+        if (verified.ok) return ended({ status: "succeeded", images: verified.images });
+        failure = verificationFailed(verified.message);
+      } else if (!pre.ok) {
+        if (SKIP_CODES.includes(pre.code) && !retry)
+          return { ...base, status: "skipped", code: pre.code, reason: pre.message, attempts, poolEvents };
+        failure = { code: pre.code, message: pre.message };
+        if (!pre.retriable) return failed(failure);
+      } else {
+        const steps = input.kind === "kubernetes" ? [undefined] : pre.pools.map((p) => p.pool);
+        for (const [index, pool] of steps.entries()) {
+          status("upgrading", { attempt: attempts, ...(pool ? { pool } : {}), since: iso(nowMs(ctx)) });
+          // Each write carries what is left of the predicted duration: the pools still to do.
+          const remainingMs = Math.ceil((input.durationMs * (steps.length - index)) / steps.length);
+          const start = yield* activity(ctx, "startUpgrade", {
+            clusterId: input.clusterId,
+            kind: input.kind,
+            target: input.target,
+            ...(pool ? { pool } : {}),
+            ...(pool ? { toImage: pre.pools.find((p) => p.pool === pool)?.to } : {}),
+            guard: writeGuard(input, window, remainingMs),
+          });
+          if (!start.ok && start.code === MISSED_WINDOW) {
+            missed = start.message;
+            break;
+          }
+          if (!start.ok) {
+            failure = { code: start.code, message: start.message, ...(pool ? { pool } : {}) };
+            break;
+          }
+          wrote = true;
+          const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
+          if (check.status !== "succeeded") {
+            const failedPool = [...poolEvents].reverse().find((e) => e.phase === "Failed")?.pool ?? pool;
+            failure = {
+              code: check.error?.code ?? check.status,
+              message: check.error?.message ?? `the operation ended ${check.status}`,
+              ...(failedPool ? { pool: failedPool } : {}),
+            };
+            break;
+          }
+        }
+        if (missed) break;
+        if (!failure) {
+          const verified = yield* verify(ctx, input, pre.pools);
+          if (verified.ok) {
+            const skipped = pre.skippedPools.map((s) => `${s.pool}: ${s.reason}`).join("; ");
+            return ended({
+              status: "succeeded",
+              images: verified.images,
+              ...(skipped ? { reason: skipped } : {}),
+            });
+          }
+          failure = verificationFailed(verified.message);
+        }
+      }
+      lastFailure = { code: failure.code, message: failure.message };
+      // Retry within this window only if the retry (after its delay) still fits before the window ends.
+      const retryAt = nowMs(ctx) + input.retries.delayMs;
+      if (attempts > input.retries.attempts || retryAt + input.durationMs > window.end)
+        return failed(failure);
+      status("retrying", { attempt: attempts, lastError: failure.code, retryAt: iso(retryAt) });
+      yield ctx.df.createTimer(at(retryAt));
+      retry = true;
+      window = { ...window, at: retryAt };
+    }
+    // Nothing was written: say why, then wait for the next window where the upgrade fits.
+    attempts--;
+    if (!wrote) started = undefined;
+    missedNote = yield* reportMissedWindow(ctx, input, window, missed);
   }
 }
 
@@ -184,52 +211,6 @@ function* verify(
   };
 }
 
-/**
- * Waits for the next window start where the upgrade fits (outside freezes). The rollout may hold the cluster
- * meanwhile (pause → wait for resume, then look for the next fit again) or release it (cancel).
- */
-function* waitForWindow(
-  ctx: Ctx,
-  input: ClusterUpgradeInput,
-  status: (phase: string, extra?: Record<string, unknown>) => void,
-): Generator<
-  df.Task,
-  { start: number; end: number; at: number } | { outcome: "skipped" | "canceled"; reason: string },
-  unknown
-> {
-  const source = (input.window ?? undefined) as WindowSource | undefined;
-  let paused = false;
-  for (;;) {
-    const from = Math.max(nowMs(ctx), input.notBefore);
-    const window = paused
-      ? undefined
-      : fitIn(windowIntervals(source, from, input.horizonEnd, input.blocked), from, input.durationMs);
-    if (!paused && !window)
-      return {
-        outcome: "skipped",
-        reason: `no maintenance window fits a ${Math.round(input.durationMs / 60_000)}-minute upgrade before ${iso(input.horizonEnd)}`,
-      };
-    if (window && window.at <= nowMs(ctx)) return window;
-    if (window)
-      status("waiting for window", {
-        windowStart: iso(window.start),
-        windowEnd: iso(window.end),
-        startAt: iso(window.at),
-      });
-    else status("paused by the rollout");
-    const hold = ctx.df.waitForExternalEvent(ClusterEvents.hold);
-    const timer = window ? ctx.df.createTimer(at(window.at)) : undefined;
-    const winner = yield ctx.df.Task.any(timer ? [hold, timer] : [hold]);
-    if (winner === timer) return window!;
-    timer?.cancel();
-    const event = ControlEventSchema.safeParse(hold.result);
-    if (!event.success) continue;
-    if (event.data.action === "cancel")
-      return { outcome: "canceled", reason: `canceled by ${event.data.by} before its window` };
-    paused = event.data.action === "pause";
-  }
-}
-
 /** Follows a running operation: progress from NodePoolRolling* events, a poll when none arrives for a while. */
 function* follow(
   ctx: Ctx,
@@ -255,15 +236,4 @@ function* follow(
     const check = yield* activityWithRetry(ctx, "checkOperation", handle);
     if (check.done) return check;
   }
-}
-
-function fitIn(
-  windows: readonly Interval[],
-  from: number,
-  durationMs: number,
-): { start: number; end: number; at: number } | undefined {
-  const start = nextFit(windows, from, durationMs);
-  if (start === undefined) return undefined;
-  const w = windows.find((x) => x.start <= start && start + durationMs <= x.end)!;
-  return { start: w.start, end: w.end, at: start };
 }

@@ -25,6 +25,7 @@ export const WindowSourceSchema = z.union([
   z.object({ kind: z.literal("legacy"), config: z.record(z.string(), z.unknown()) }),
   z.null(),
 ]);
+export type WindowSourceJson = z.infer<typeof WindowSourceSchema>;
 
 export const ClusterUpgradeInputSchema = z.object({
   rolloutId: z.string(),
@@ -74,6 +75,9 @@ export interface ClusterResult {
   readonly images?: Record<string, string>;
   readonly poolEvents: readonly PoolEvent[];
 }
+
+/** Code of a write refused because the window is closed, too short or frozen: the cluster waits for the next. */
+export const MISSED_WINDOW = "MissedWindow";
 
 /** Outcomes an activity expects are values, not exceptions (an Error's class does not survive replay). */
 export type Outcome<T> =

@@ -183,3 +183,25 @@ export function completionMessage(
     rollout: id,
   };
 }
+
+/** The rollout could not even be planned (the inventory could not be read): on-call hears the cause, not a stack. */
+export function preparationFailedMessage(
+  id: string,
+  input: RolloutInput,
+  cause: string,
+  now: number,
+): MessageInput {
+  return {
+    kind: "clusterFailure",
+    key: `${id}:preparation-failed:${iso(now)}`,
+    title: `${what(input)} (${input.policy}) failed before it started: the fleet could not be read`,
+    summary: `Ringmaster could not prepare the rollout of ${what(input)}: ${cause}. Nothing was upgraded.`,
+    lines: [
+      `Preparing reads every cluster, its maintenance configurations and the versions of its region; that failed after retries with: ${cause}.`,
+      "No cluster was touched. Once Azure answers again the same target can be rolled out anew.",
+    ],
+    urgent: true,
+    time: iso(now),
+    rollout: id,
+  };
+}

@@ -16,6 +16,7 @@ import {
   completionMessage,
   forecastMessage,
   haltMessage,
+  preparationFailedMessage,
   skippedMessage,
 } from "./rollout-messages.js";
 import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-status.js";
@@ -41,12 +42,16 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   let prepared = state.prepared;
   let status = state.status;
   if (!prepared) {
-    prepared = yield* activityWithRetry(ctx, "prepareRollout", {
-      rolloutId: id,
-      kind: input.kind,
-      target: input.target,
-      nowMs: nowMs(ctx),
-    });
+    try {
+      prepared = yield* activityWithRetry(ctx, "prepareRollout", {
+        rolloutId: id,
+        kind: input.kind,
+        target: input.target,
+        nowMs: nowMs(ctx),
+      });
+    } catch (error) {
+      return yield* preparationFailed(ctx, input, error);
+    }
     status = initialStatus(id, input, prepared);
     ctx.df.setCustomStatus(status);
     if (prepared.plan.clusters.every((c) => c.status === "skipped" && QUIET_SKIPS.has(c.reasonCode ?? ""))) {
@@ -163,6 +168,35 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     status,
   } satisfies RolloutState);
   return undefined;
+}
+
+/**
+ * Preparation failed after its retries (Azure unreachable or throttling beyond the adapters' retries): the
+ * rollout ends `failed` with the cause in its status and output, and on-call gets an email naming it.
+ */
+function* preparationFailed(
+  ctx: Ctx,
+  input: RolloutInput,
+  error: unknown,
+): Generator<df.Task, unknown, unknown> {
+  const text = error instanceof Error ? error.message : String(error);
+  const cause =
+    text
+      .split("\n")[0]!
+      .replace(/^Activity function '\w+' failed:\s*/, "")
+      .trim() || "unknown error";
+  const reason = `could not prepare the rollout: ${cause}`;
+  ctx.df.setCustomStatus({
+    rollout: ctx.df.instanceId,
+    policy: input.policy,
+    kind: input.kind,
+    target: input.target,
+    phase: `failed: ${reason}`,
+    rings: [],
+    failure: { since: iso(nowMs(ctx)), reason },
+  });
+  yield* notify(ctx, preparationFailedMessage(ctx.df.instanceId, input, cause, nowMs(ctx)));
+  return { outcome: "failed", reason, results: [] };
 }
 
 type Answer = "approved" | "rejected" | "canceled";

@@ -21,6 +21,9 @@ spec:
       maintenanceWindow: { weekly: { dayOfWeek: Tuesday }, startTime: "09:00", durationHours: 6, timeZone: Europe/Berlin }
 `;
 
+/** A write guard that always passes (no window, no freeze): these tests are about what is written. */
+const ANY_TIME = { window: null, blocked: [], durationMs: 0, planned: { start: 0, end: 0 } };
+
 describe("Contract: activities on the simulated Azure", () => {
   let h: SimHarness;
   let deps: ActivityDeps;
@@ -86,9 +89,19 @@ describe("Contract: activities on the simulated Azure", () => {
   });
 
   it("adopts an upgrade already under way instead of failing or writing twice (an activity run again after a crash)", async () => {
-    const first = await startUpgrade(deps, { clusterId: alpha, kind: "kubernetes", target: "1.30.5" });
+    const first = await startUpgrade(deps, {
+      clusterId: alpha,
+      kind: "kubernetes",
+      target: "1.30.5",
+      guard: ANY_TIME,
+    });
     expect(first.ok).toBe(true);
-    const again = await startUpgrade(deps, { clusterId: alpha, kind: "kubernetes", target: "1.30.5" });
+    const again = await startUpgrade(deps, {
+      clusterId: alpha,
+      kind: "kubernetes",
+      target: "1.30.5",
+      guard: ANY_TIME,
+    });
     expect(again).toMatchObject({ ok: true, handle: { kind: "watch", clusterId: alpha } });
     const accepted = h.sim.world.records.audit.filter(
       (a) => a.what === "PUT managedClusters.createOrUpdate" && Number(a.detail?.status) < 300,
@@ -103,7 +116,12 @@ describe("Contract: activities on the simulated Azure", () => {
     expect(check.status).toBe("succeeded");
     expect((await h.aks.getCluster(alpha)).currentKubernetesVersion).toBe("1.30.5");
     // Run once more after it finished (the host died before recording it): nothing is written.
-    const late = await startUpgrade(deps, { clusterId: alpha, kind: "kubernetes", target: "1.30.5" });
+    const late = await startUpgrade(deps, {
+      clusterId: alpha,
+      kind: "kubernetes",
+      target: "1.30.5",
+      guard: ANY_TIME,
+    });
     expect(late).toMatchObject({ ok: true, handle: { kind: "watch" } });
     if (late.ok)
       expect(await checkOperation(deps, late.handle)).toMatchObject({ done: true, status: "succeeded" });
@@ -115,13 +133,19 @@ describe("Contract: activities on the simulated Azure", () => {
   });
 
   it("refuses a different target while an operation runs (409 with AKS's code), without adopting it", async () => {
-    const started = await startUpgrade(deps, { clusterId: alpha, kind: "kubernetes", target: "1.31.2" });
+    const started = await startUpgrade(deps, {
+      clusterId: alpha,
+      kind: "kubernetes",
+      target: "1.31.2",
+      guard: ANY_TIME,
+    });
     expect(started.ok).toBe(true);
     const other = await startUpgrade(deps, {
       clusterId: alpha,
       kind: "nodeImage",
       target: "latest",
       pool: "apps",
+      guard: ANY_TIME,
     });
     expect(other).toMatchObject({ ok: false, code: "OperationNotAllowed", retriable: true });
   });

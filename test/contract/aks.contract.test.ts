@@ -77,7 +77,8 @@ describe("Contract: AksAdapter over @azure/arm-containerservice against the simu
       provisioningState: "Failed",
       provisioningError: { code: "PodDrainFailure" },
     });
-    expect(await h.aks.waitForOperation(await h.aks.beginReconcile(id))).toMatchObject({
+    // AKS's documented retry: the same PUT at the target again.
+    expect(await h.aks.waitForOperation(await h.aks.beginClusterUpgrade(id, "1.30.5"))).toMatchObject({
       status: "succeeded",
     });
     expect((await h.aks.getCluster(id)).pools.map((p) => p.currentOrchestratorVersion)).toEqual([

@@ -9,6 +9,7 @@ import {
   simulatorCredential,
   simulatorHttpClient,
 } from "../../src/azure/simulator-transport.js";
+import { throttleRetryClientOptions } from "../../src/azure/retry.js";
 import { ThrottleBudget } from "../../src/azure/throttle-budget.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { Simulator } from "../../src/simulator/server.js";
@@ -91,8 +92,9 @@ export async function startSimulator(
       httpClient,
       credentials: { scopes: ["https://management.azure.com/.default"] },
       retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 100 },
+      ...throttleRetryClientOptions({ retries: 6, backoffMs: 10, maxDelayMs: 1000 }),
     });
-  const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5, backoffMs: 10 });
+  const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5 });
   const adapters = () => {
     process.env.RINGMASTER_CLOCK = setting;
     return composeAdapters(

@@ -22,8 +22,8 @@ export interface Stack {
   host: HostProcess;
   /** GET/POST to the app's HTTP API. */
   api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
-  /** kill -9 the app and start it again on the same durable state. */
-  crashAndRestart(): Promise<void>;
+  /** kill -9 the app and start it again on the same durable state (once `downUntil` holds, if given). */
+  crashAndRestart(downUntil?: () => boolean): Promise<void>;
   /** kill -9 the app and leave it down (the simulator and its clock keep running); see `restart`. */
   kill(): Promise<void>;
   /** Starts the app again on the same durable state after `kill`. */
@@ -72,8 +72,10 @@ export async function startStack(o: {
       host = h;
     },
     api: (path, init) => json(`${host.url}${path}`, init),
-    async crashAndRestart() {
+    async crashAndRestart(downUntil) {
       await host.kill9();
+      if (downUntil)
+        await waitFor("the outage to end", () => Promise.resolve(downUntil() ? true : undefined), 120_000);
       host = await launch();
     },
     kill: () => host.kill9(),

@@ -88,7 +88,7 @@ export async function tourAdapters(): Promise<TourResult> {
     const alpha = clusterIdOf("rg", "alpha");
     const beta = clusterIdOf("rg", "beta");
 
-    // AKS: reads, a cluster upgrade that is aborted, a reconcile, pool and node-image upgrades, tags, windows.
+    // AKS: reads, a cluster upgrade that is aborted, pool and node-image upgrades, tags, windows.
     await a.aks.listClusters(SUB);
     await a.aks.getCluster(alpha);
     await a.aks.getUpgradeProfile(alpha);
@@ -98,7 +98,6 @@ export async function tourAdapters(): Promise<TourResult> {
     await a.aks.checkOperation(upgrade);
     await attempt(() => a.aks.abort(alpha));
     await attempt(() => a.aks.waitForOperation(upgrade));
-    await attempt(async () => a.aks.waitForOperation(await a.aks.beginReconcile(alpha)));
     await attempt(async () => a.aks.waitForOperation(await a.aks.beginPoolUpgrade(beta, "system", "1.29.9")));
     await attempt(async () => a.aks.waitForOperation(await a.aks.beginNodeImageUpgrade(beta, "system")));
     await a.aks.updateTags(alpha, { "ringmaster/ring": "0" });

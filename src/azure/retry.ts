@@ -1,0 +1,110 @@
+import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import pRetry, { AbortError } from "p-retry";
+
+/**
+ * The one retry of throttled ARM calls, as a pipeline policy every client Ringmaster builds carries (the
+ * SDK clients and the REST client alike), so a list, a page of a list, a read or a write all get it.
+ * The SDK's own retry honours Retry-After three times and gives up on a bare 429 at once; this policy sits
+ * outside it (per call) and keeps trying a bounded number of times: after the Retry-After ARM asked for,
+ * else with exponential backoff. A 429 means ARM did not process the request, so retrying a write is safe.
+ * What is still throttled after the last try is handed back as the 429 response it was, and the client
+ * turns it into its usual RestError.
+ */
+export interface ThrottleRetryOptions {
+  /** Tries after the first. */
+  readonly retries: number;
+  /** Real milliseconds before the first retry of a bare 429, doubled (with jitter) each time. */
+  readonly backoffMs: number;
+  /** The longest single wait, whatever Retry-After says. */
+  readonly maxDelayMs: number;
+  readonly sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
+}
+
+type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
+
+export const THROTTLE_RETRY_POLICY = "ringmasterThrottleRetry";
+
+class Throttled extends Error {
+  constructor(readonly response: PipelineResponse) {
+    super(`ARM answered 429 for ${response.request.method} ${response.request.url}`);
+  }
+}
+
+/** Milliseconds a throttled response asks to wait: `retry-after-ms`, `x-ms-retry-after-ms`, then Retry-After. */
+export function retryAfterMs(response: PipelineResponse, nowMs = Date.now()): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const ms = Number(response.headers.get(name));
+    if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
+  }
+  const value = response.headers.get("retry-after");
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
+  const sleep = o.sleep ?? abortableSleep;
+  return {
+    name: THROTTLE_RETRY_POLICY,
+    async sendRequest(request, next) {
+      try {
+        return await pRetry(
+          async () => {
+            // A caller that gave up (a write that would now come too late) stops the retries too.
+            if (request.abortSignal?.aborted) throw new AbortError(aborted());
+            let response: PipelineResponse;
+            try {
+              response = await next(request);
+            } catch (error) {
+              // Network and other failures are the SDK retry's business, not this one's.
+              throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+            }
+            if (response.status === 429) throw new Throttled(response);
+            return response;
+          },
+          {
+            retries: o.retries,
+            // The wait is taken in onFailedAttempt, where the response (and its Retry-After) is known.
+            minTimeout: 0,
+            maxTimeout: 0,
+            onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+              if (!(error instanceof Throttled) || retriesLeft === 0) return;
+              const backoff = o.backoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random());
+              await sleep(
+                Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff),
+                request.abortSignal,
+              );
+            },
+          },
+        );
+      } catch (error) {
+        if (error instanceof Throttled) return error.response;
+        throw error instanceof AbortError ? error.originalError : error;
+      }
+    },
+  };
+}
+
+const aborted = () => Object.assign(new Error("The operation was aborted."), { name: "AbortError" });
+
+function abortableSleep(ms: number, signal?: AbortSignalLike): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(aborted());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The policy as client options (`additionalPolicies`) for any `@azure/*` client. */
+export function throttleRetryClientOptions(o: ThrottleRetryOptions) {
+  return { additionalPolicies: [{ policy: throttleRetryPolicy(o), position: "perCall" as const }] };
+}
