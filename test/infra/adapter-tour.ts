@@ -125,7 +125,10 @@ export async function tourAdapters(): Promise<TourResult> {
     ]);
     await a.fleet.start(ref, "gated");
     const gate = await until(async () => (await a.fleet.gates(ref)).find((g) => g.state === "Pending"));
-    if (gate) await a.fleet.approveGate(gate.id);
+    if (gate) {
+      await a.fleet.gate(gate.id);
+      await a.fleet.approveGate(gate.id);
+    }
     // (no gate: approveGate stays uncalled and the "tours every ARM adapter method" test says so)
     await a.fleet.run(ref, "gated");
     await a.fleet.createRun(ref, "plain", { type: "NodeImageOnly" }, [
