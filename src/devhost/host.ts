@@ -45,18 +45,18 @@ export interface HostOptions {
   readonly masterKey?: string;
 }
 
-export class LocalHost implements RouterContext {
+export class LocalHost {
   readonly registry = new Registry();
   private server: Server | undefined;
   private invoker!: Invoker;
   private store!: InstanceStore;
-  engine!: DurableEngine;
-  triggers!: FunctionTriggers;
+  private engine!: DurableEngine;
+  private triggers!: FunctionTriggers;
   private config!: AppConfig;
-  ready = false;
+  private ready = false;
   private releaseGuard: (() => void) | undefined;
   private readonly clock: Clock;
-  readonly logger: HostLogger;
+  private readonly logger: HostLogger;
   private readonly stateDir: string;
   private readonly appDir: string;
   baseUrl = "";
@@ -84,16 +84,35 @@ export class LocalHost implements RouterContext {
     return this.engine;
   }
 
-  get masterKey(): string | undefined {
-    return this.options.masterKey;
-  }
-
-  get hubName(): string {
+  private get hubName(): string {
     return resolveSettingRefs(this.config.hubName, process.env);
   }
 
-  now(): number {
-    return this.clock.now();
+  /** What the HTTP router sees of the host: read live, since the engine and triggers exist only after boot. */
+  private routerContext(): RouterContext {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getters below must read the host, not the literal
+    const host = this;
+    return {
+      get baseUrl() {
+        return host.baseUrl;
+      },
+      get ready() {
+        return host.ready;
+      },
+      masterKey: host.options.masterKey,
+      registry: host.registry,
+      get engine() {
+        return host.engine;
+      },
+      get hubName() {
+        return host.hubName;
+      },
+      get triggers() {
+        return host.triggers;
+      },
+      logger: host.logger,
+      now: () => host.clock.now(),
+    };
   }
 
   private async boot(): Promise<void> {
@@ -101,7 +120,8 @@ export class LocalHost implements RouterContext {
     this.config = readAppConfig(this.appDir);
     checkDurableFunctionsMajor(this.appDir);
     const port = this.options.port ?? this.config.localHttpPort ?? 7071;
-    this.server = createServer((req, res) => void handleRequest(this, req, res).catch(() => res.destroy()));
+    const router = this.routerContext();
+    this.server = createServer((req, res) => void handleRequest(router, req, res).catch(() => res.destroy()));
     await new Promise<void>((ok, fail) => {
       this.server!.once("error", fail);
       this.server!.listen(port, "127.0.0.1", ok);
