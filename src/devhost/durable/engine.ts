@@ -19,6 +19,7 @@ import {
   openEpisode,
   unfinishedDecisions,
   type EpisodePlan,
+  type OrchestratorOutcome,
 } from "./episode-decision.js";
 import { EventType, historyEvent, type HistoryEvent } from "./history.js";
 import { InstanceTimers } from "./instance-timers.js";
@@ -249,7 +250,11 @@ export class DurableEngine {
     }
   }
 
-  private async runOrchestrator(instance: Instance, history: HistoryEvent[], isReplaying: boolean) {
+  private async runOrchestrator(
+    instance: Instance,
+    history: HistoryEvent[],
+    isReplaying: boolean,
+  ): Promise<OrchestratorOutcome> {
     const binding = this.orchestratorBinding(instance.name);
     if (!binding)
       return {
