@@ -1,16 +1,7 @@
-import { maintenanceConfigJson, type SimCluster } from "./aks-state.js";
-import { AKS, armError, ok, type Reply, type Route, type SimRequest } from "./http-kit.js";
+import { maintenanceConfigJson } from "./aks-state.js";
+import type { RouteOf, WithCluster } from "./arm-aks-kit.js";
+import { AKS, armError, ok, type Route } from "./http-kit.js";
 import type { World } from "./world.js";
-
-type RouteOf = (
-  method: string,
-  template: string,
-  api: string,
-  kind: Route["kind"],
-  handler: Route["handler"],
-  aks?: Route["aks"],
-) => Route;
-type WithCluster = (fn: (c: SimCluster, req: SimRequest) => Reply) => (req: SimRequest) => Reply;
 
 /** Microsoft.ContainerService maintenance configurations of a managed cluster: list, get, PUT, delete. */
 export function maintenanceRoutes(world: World, route: RouteOf, withCluster: WithCluster): Route[] {

@@ -1,102 +1,30 @@
 import { randomUUID } from "node:crypto";
 import { clusterId, type SimCluster } from "./aks-state.js";
 import type { SimOperation } from "./aks-operations.js";
+import { holdAtGate, releaseGate } from "./fleet-gates.js";
+import {
+  fleetId,
+  fleetKey,
+  gateJson,
+  iso,
+  layoutStages,
+  runJson,
+  type GateState,
+  type GroupRun,
+  type RunState,
+  type SimFleet,
+} from "./fleet-state.js";
 import type { World } from "./world.js";
+
+export { fleetKey, type GateState, type SimFleet } from "./fleet-state.js";
 
 /**
  * Azure Kubernetes Fleet Manager, simulated: fleets, members with update groups, update strategies and
  * update runs (stages in order, groups in parallel, members one by one), after-stage waits, and
- * Approval gates that raise ARN `FleetGateCreated/Updated` events and hold the run until they are
- * PATCHed to Completed. Member upgrades are real simulated AKS operations.
+ * Approval gates (fleet-gates.ts) that hold the run until they are PATCHed to Completed. Member upgrades
+ * are real simulated AKS operations. The records and their JSON views are in fleet-state.ts.
  * Simplification: member maintenance windows are not consulted (Fleet polls them hourly in Azure).
  */
-type State =
-  "NotStarted" | "Running" | "Pending" | "Stopping" | "Stopped" | "Skipped" | "Failed" | "Completed";
-
-interface Status {
-  state: State;
-  startTime?: string;
-  completedTime?: string;
-  error?: { code: string; message: string };
-}
-
-interface MemberRun {
-  name: string;
-  clusterResourceId: string;
-  status: Status;
-  operationId?: string;
-  message?: string;
-}
-interface GroupRun {
-  name: string;
-  status: Status;
-  members: MemberRun[];
-}
-interface GateRef {
-  displayName?: string;
-  gateId: string;
-  status: Status;
-}
-interface StageRun {
-  name: string;
-  status: Status;
-  groups: GroupRun[];
-  beforeGates: GateRef[];
-  afterGates: GateRef[];
-  afterStageWaitStatus?: { status: Status; waitDurationInSeconds: number };
-}
-
-export interface SimFleet {
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-  members: Map<string, { clusterResourceId: string; group: string | undefined }>;
-  strategies: Map<string, Record<string, unknown>>;
-  runs: Map<string, RunState>;
-  gates: Map<string, GateState>;
-}
-
-interface RunState {
-  name: string;
-  properties: Record<string, unknown> & {
-    strategy?: { stages: StageSpec[] };
-    managedClusterUpdate: { upgrade: { type: string; kubernetesVersion?: string } };
-  };
-  status: Status;
-  stages: StageRun[];
-  eTag: string;
-}
-
-interface StageSpec {
-  name: string;
-  groups?: { name: string; beforeGates?: GateSpec[]; afterGates?: GateSpec[] }[];
-  afterStageWaitInSeconds?: number;
-  beforeGates?: GateSpec[];
-  afterGates?: GateSpec[];
-}
-interface GateSpec {
-  displayName?: string;
-  type: string;
-}
-
-export interface GateState {
-  name: string;
-  fleet: SimFleet;
-  properties: {
-    displayName?: string;
-    gateType: string;
-    state: "Pending" | "Completed" | "Skipped";
-    target: {
-      id: string;
-      updateRunProperties: { name: string; stage?: string; group?: string; timing: "Before" | "After" };
-    };
-    provisioningState: string;
-  };
-  release?: () => void;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
 export class FleetManager {
   readonly fleets = new Map<string, SimFleet>();
   /** Azure-AsyncOperation status bodies for Fleet PUTs; the simulator finishes them at once. */
@@ -126,7 +54,7 @@ export class FleetManager {
   }
 
   fleetId(f: SimFleet): string {
-    return `/subscriptions/${f.subscriptionId}/resourceGroups/${f.resourceGroup}/providers/Microsoft.ContainerService/fleets/${f.name}`;
+    return fleetId(f);
   }
 
   createRun(f: SimFleet, name: string, properties: RunState["properties"]): RunState {
@@ -142,23 +70,13 @@ export class FleetManager {
       stages: [],
       eTag: randomUUID(),
     };
-    run.stages = this.layout(f, properties.strategy?.stages);
+    run.stages = layoutStages(f, properties.strategy?.stages);
     f.runs.set(name, run);
     return run;
   }
 
   runJson(f: SimFleet, run: RunState): Record<string, unknown> {
-    return {
-      id: `${this.fleetId(f)}/updateRuns/${run.name}`,
-      name: run.name,
-      type: "Microsoft.ContainerService/fleets/updateRuns",
-      eTag: run.eTag,
-      properties: {
-        ...run.properties,
-        provisioningState: "Succeeded",
-        status: { status: run.status, stages: run.stages },
-      },
-    };
+    return runJson(f, run);
   }
 
   /**
@@ -175,44 +93,7 @@ export class FleetManager {
   }
 
   gateJson(gate: GateState): Record<string, unknown> {
-    return {
-      id: `${this.fleetId(gate.fleet)}/gates/${gate.name}`,
-      name: gate.name,
-      type: "Microsoft.ContainerService/fleets/gates",
-      properties: gate.properties,
-    };
-  }
-
-  /** With no strategy every member is one stage of one group, updated one by one. */
-  private layout(f: SimFleet, stages: StageSpec[] | undefined): StageRun[] {
-    const members = [...f.members.entries()];
-    const specs: StageSpec[] = stages?.length ? stages : [{ name: "default", groups: [{ name: "default" }] }];
-    return specs.map((s) => ({
-      name: s.name,
-      status: { state: "NotStarted" },
-      beforeGates: [],
-      afterGates: [],
-      // Fleet shows a stage's wait from the start, NotStarted until the wait begins (UpdateRuns_CreateOrUpdate.json).
-      ...(s.afterStageWaitInSeconds
-        ? {
-            afterStageWaitStatus: {
-              status: { state: "NotStarted" },
-              waitDurationInSeconds: s.afterStageWaitInSeconds,
-            },
-          }
-        : {}),
-      groups: (s.groups ?? []).map((g) => ({
-        name: g.name,
-        status: { state: "NotStarted" },
-        members: members
-          .filter(([, m]) => !stages?.length || m.group === g.name)
-          .map(([name, m]) => ({
-            name,
-            clusterResourceId: m.clusterResourceId,
-            status: { state: "NotStarted" },
-          })),
-      })),
-    }));
+    return gateJson(gate);
   }
 
   start(f: SimFleet, run: RunState): void {
@@ -241,10 +122,7 @@ export class FleetManager {
   }
 
   approveGate(gate: GateState, state: "Completed" | "Skipped"): void {
-    if (gate.properties.state !== "Pending") return;
-    gate.properties.state = state;
-    this.emitGate(gate, "FleetGateUpdated");
-    gate.release?.();
+    releaseGate(this.world, gate, state);
   }
 
   private async execute(f: SimFleet, run: RunState): Promise<void> {
@@ -254,7 +132,8 @@ export class FleetManager {
       if (this.halted(run)) return;
       const spec = specs[i];
       stage.status = { state: "Running", startTime: iso(this.world.clock.now()) };
-      for (const g of spec?.beforeGates ?? []) await this.gate(f, run, stage, g, "Before", stage.beforeGates);
+      for (const g of spec?.beforeGates ?? [])
+        await holdAtGate(this.world, f, run, stage, g, "Before", stage.beforeGates);
       const results = await Promise.all(stage.groups.map((group) => this.runGroup(f, run, group)));
       if (results.some((ok) => !ok)) {
         stage.status = { ...stage.status, state: "Failed", completedTime: iso(this.world.clock.now()) };
@@ -279,7 +158,8 @@ export class FleetManager {
           completedTime: iso(this.world.clock.now()),
         };
       }
-      for (const g of spec?.afterGates ?? []) await this.gate(f, run, stage, g, "After", stage.afterGates);
+      for (const g of spec?.afterGates ?? [])
+        await holdAtGate(this.world, f, run, stage, g, "After", stage.afterGates);
       stage.status = { ...stage.status, state: "Completed", completedTime: iso(this.world.clock.now()) };
     }
     if (this.halted(run)) return;
@@ -349,68 +229,6 @@ export class FleetManager {
     return ops.startUpgrade(cluster, target, pools);
   }
 
-  private async gate(
-    f: SimFleet,
-    run: RunState,
-    stage: StageRun,
-    spec: GateSpec,
-    timing: "Before" | "After",
-    refs: GateRef[],
-  ): Promise<void> {
-    const name = randomUUID();
-    const gate: GateState = {
-      name,
-      fleet: f,
-      properties: {
-        ...(spec.displayName ? { displayName: spec.displayName } : {}),
-        gateType: spec.type,
-        state: "Pending",
-        target: {
-          id: `${this.fleetId(f)}/updateRuns/${run.name}`,
-          updateRunProperties: { name: run.name, stage: stage.name, timing },
-        },
-        provisioningState: "Succeeded",
-      },
-    };
-    f.gates.set(name, gate);
-    const ref: GateRef = {
-      ...(spec.displayName ? { displayName: spec.displayName } : {}),
-      gateId: `${this.fleetId(f)}/gates/${name}`,
-      status: { state: "Pending", startTime: iso(this.world.clock.now()) },
-    };
-    refs.push(ref);
-    this.emitGate(gate, "FleetGateCreated");
-    await new Promise<void>((release) => (gate.release = release));
-    ref.status = {
-      ...ref.status,
-      state: gate.properties.state === "Skipped" ? "Skipped" : "Completed",
-      completedTime: iso(this.world.clock.now()),
-    };
-  }
-
-  private emitGate(gate: GateState, action: "FleetGateCreated" | "FleetGateUpdated"): void {
-    const id = `${this.fleetId(gate.fleet)}/gates/${gate.name}`;
-    this.world.events.publish({
-      id: randomUUID(),
-      topic: `/subscriptions/${gate.fleet.subscriptionId}`,
-      subject: id,
-      eventType: `Microsoft.ResourceNotifications.AksResources.${action}`,
-      eventTime: iso(this.world.clock.now()),
-      data: {
-        resourceInfo: {
-          id,
-          name: gate.name,
-          type: "Microsoft.ContainerService/fleets/gates",
-          properties: gate.properties,
-        },
-        operationalInfo: { resourceEventTime: iso(this.world.clock.now()) },
-        apiVersion: "2026-06-01",
-      },
-      dataVersion: "1",
-      metadataVersion: "1",
-    });
-  }
-
   private sleep(ms: number): Promise<void> {
     return new Promise((ok) => this.world.clock.setTimer(this.world.clock.now() + ms, ok));
   }
@@ -419,8 +237,4 @@ export class FleetManager {
   private async until(done: () => boolean): Promise<void> {
     while (!done()) await this.sleep(60_000);
   }
-}
-
-export function fleetKey(sub: string, rg: string, name: string): string {
-  return `${sub}/${rg}/${name}`.toLowerCase();
 }
