@@ -102,7 +102,10 @@ describe("Contract: activities on the simulated Azure", () => {
       target: "1.30.5",
       guard: ANY_TIME,
     });
-    expect(again).toMatchObject({ ok: true, handle: { kind: "watch", clusterId: alpha } });
+    // At this clock's speed the first upgrade may still run (AKS answers 409: adopt it and watch) or have
+    // finished already (the cluster is at the target: nothing to write). Either way: one accepted PUT.
+    expect(again).toMatchObject({ ok: true, handle: { clusterId: alpha } });
+    if (again.ok) expect(["watch", "cluster"]).toContain(again.handle.kind);
     const accepted = h.sim.world.records.audit.filter(
       (a) => a.what === "PUT managedClusters.createOrUpdate" && Number(a.detail?.status) < 300,
     );
