@@ -1,4 +1,5 @@
 import type { Policy } from "../config/policy.js";
+import { instanceIdProblem } from "../shared/instance-id.js";
 import type { Decision } from "./decide.js";
 import { planGeneration } from "./generations.js";
 import { WorkflowName } from "./instance-ids.js";
@@ -42,6 +43,17 @@ export async function execute(
   for (const decision of decisions) {
     if (decision.type === "start" && options.handledStarts?.has(decision.instanceId)) {
       outcomes.push({ decision, result: "exists" });
+      continue;
+    }
+    // An id Azure would refuse (too long, `/`, `?`, …) is a property of the event, not a passing fault:
+    // refused for good here, so a webhook never answers 503 and Event Grid never retries it for a day.
+    const idProblem =
+      decision.type === "start" || decision.type === "raise"
+        ? instanceIdProblem(decision.instanceId)
+        : undefined;
+    if (idProblem) {
+      log.warn(`dispatch: refused, ${describe(decision)}: ${idProblem}`);
+      outcomes.push({ decision, result: "refused", reason: idProblem });
       continue;
     }
     try {

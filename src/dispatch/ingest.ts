@@ -44,12 +44,13 @@ export async function ingest(events: readonly DomainEvent[], deps: IngestDeps): 
     const result = await execute(decisions, { ...deps, handledStarts });
     outcomes.push(...result.outcomes);
     poison.push(...result.poison);
-    // An event whose claims ARM contradicts is reported as such; it is not retried (it cannot get truer).
+    // An event whose claims ARM contradicts, or that names an id Azure refuses, is reported as such and
+    // not retried (it cannot get truer).
     const refused = result.outcomes.flatMap((o) => (o.result === "refused" ? [o.reason] : []));
     if (refused.length > 0)
       poison.push({
         key: event.key,
-        reason: `not verified against ARM: ${refused.join("; ")}`,
+        reason: `refused (not retried): ${refused.join("; ")}`,
         at: event.key,
         receivedAt: deps.receivedAt,
         source: deps.source,

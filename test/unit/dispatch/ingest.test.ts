@@ -49,6 +49,23 @@ describe("Function: ingest", () => {
     ]);
   });
 
+  it("refuses for good an event naming an instance id Azure would refuse (no retry, no 503)", async () => {
+    const port = new FakeDurable();
+    const rolling = loadEvent<Record<string, unknown>>("aks", "rolling-failed-eventgrid");
+    const longName = "c".repeat(300);
+    const event = set(
+      set(rolling, "topic", String(rolling.topic).replace("aks-dev-weu-1", longName)),
+      "subject",
+      longName,
+    );
+    const report = await ingest(normalizeBody([event], { receivedAt: RECEIVED_AT }), deps(port));
+    expect(report.outcomes.map((o) => o.result)).toEqual(["refused"]);
+    expect(report.poison).toEqual([
+      expect.objectContaining({ transient: false, reason: expect.stringMatching(/at most 256/) }),
+    ]);
+    expect(shouldRetry(report)).toBe(false);
+  });
+
   it("asks for a retry only when nothing could be handled", async () => {
     const port = new FakeDurable();
     port.failOn = () => true;
