@@ -1,5 +1,4 @@
 import type { Gate } from "../config/policy.js";
-import { parseIsoDuration } from "../domain/durations.js";
 import type { PoolEvent } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -48,7 +47,7 @@ export async function evaluateGates(
       results.push({ kind: gate, gate, ...poolEventsGate(input.poolEvents) });
     } else if ("azureMonitorAlerts" in gate) {
       const { severities, lookback } = gate.azureMonitorAlerts;
-      const hours = (parseIsoDuration(lookback) ?? 7_200_000) / 3_600_000;
+      const hours = lookback.ms / 3_600_000;
       const firing: string[] = [];
       const ignored: string[] = [];
       for (const id of input.clusterIds) {
@@ -59,10 +58,10 @@ export async function evaluateGates(
           else ignored.push(`${line}: not blocking (gate watches ${severities.join(", ")} while fired)`);
         }
       }
-      const checked = `checked ${input.clusterIds.length} cluster(s) over the last ${lookback}`;
+      const checked = `checked ${input.clusterIds.length} cluster(s) over the last ${lookback.iso}`;
       results.push({
         kind: "azureMonitorAlerts",
-        gate: `azureMonitorAlerts(${severities.join(",")}, ${lookback})`,
+        gate: `azureMonitorAlerts(${severities.join(",")}, ${lookback.iso})`,
         passed: firing.length === 0,
         evidence: [
           ...(firing.length ? firing : [`no ${severities.join("/")} alert fired; ${checked}`]),
@@ -74,7 +73,7 @@ export async function evaluateGates(
       results.push({
         kind: "httpProbe",
         gate: `httpProbe(${url})`,
-        ...(await probe(deps, url, expectStatus, parseIsoDuration(timeout) ?? 10_000)),
+        ...(await probe(deps, url, expectStatus, timeout.ms)),
       });
     }
   }

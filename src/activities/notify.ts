@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
 import { digestInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
-import { parseIsoDuration } from "../domain/durations.js";
+import { DIGEST_DEFAULT } from "../domain/policy-schema.js";
 import { MessageSchema, type Message, type MessageInput } from "../notify/message.js";
 import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
 import { renderEmail } from "../notify/templates.js";
@@ -30,9 +30,7 @@ export async function queueNotification(
   const message = MessageSchema.parse(input);
   const policy = deps.policy();
   const teams = message.teams.length ? [...message.teams].sort() : Object.keys(policy.spec.onCall).sort();
-  const slotMs = message.urgent
-    ? URGENT_SLOT_MS
-    : (parseIsoDuration(policy.spec.notifications?.digest ?? "PT30M") ?? 1_800_000);
+  const slotMs = message.urgent ? URGENT_SLOT_MS : (policy.spec.notifications?.digest ?? DIGEST_DEFAULT).ms;
   const durable = deps.durable(context);
   const now = deps.adapters().clock.now();
   // A digest whose slot has ended may already have sent; a message then goes to the next slot.

@@ -1,6 +1,5 @@
 import type { Gate } from "../config/policy.js";
 import { concurrencyBucket } from "../domain/auto-upgrade.js";
-import { parseIsoDuration } from "../domain/durations.js";
 import { freezeIntervals } from "../domain/freezes.js";
 import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
@@ -49,7 +48,7 @@ export async function prepareRollout(
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
   const rings = effectiveRings(policy);
   const blocked = freezeIntervals(policy.spec.freezes).map((f) => ({ start: f.start, end: f.end }));
-  const slowPollMs = parseIsoDuration(policy.spec.defaults.slowPoll) ?? 300_000;
+  const slowPollMs = policy.spec.defaults.slowPoll.ms;
   const byId = new Map(inventory.clusters.map((c) => [c.id, c]));
   return {
     plan,
@@ -57,7 +56,7 @@ export async function prepareRollout(
       manageWindows: policy.spec.manageWindows,
       baseUrl: deps.publicBaseUrl(),
       rolloutApproval: {
-        timeoutMs: parseIsoDuration(policy.spec.versions.approval.timeout) ?? 7 * 86_400_000,
+        timeoutMs: policy.spec.versions.approval.timeout.ms,
         onTimeout: policy.spec.versions.approval.onTimeout,
       },
       rings: rings.map((r) => ({

@@ -31,12 +31,6 @@ export function describeAzureError(error: unknown): AzureFailure {
   };
 }
 
-/** `Code: message`, the form AKS errors are quoted in emails and logs. */
-export function azureErrorText(error: unknown): string {
-  const f = describeAzureError(error);
-  return `${f.code}: ${f.message}`;
-}
-
 /**
  * Runs an ARM call and, if it fails, names the operation in the error (a paged list otherwise fails with
  * the SDK's bare "Pagination failed with unexpected statusCode 429"). Status, code and details are kept,

@@ -17,7 +17,6 @@ export interface ThrottleRetryOptions {
   readonly backoffMs: number;
   /** The longest single wait, whatever Retry-After says. */
   readonly maxDelayMs: number;
-  readonly sleep?: (ms: number, signal?: AbortSignalLike) => Promise<void>;
 }
 
 type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
@@ -45,7 +44,6 @@ export function retryAfterMs(response: PipelineResponse, nowMs = Date.now()): nu
 }
 
 export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
-  const sleep = o.sleep ?? abortableSleep;
   return {
     name: THROTTLE_RETRY_POLICY,
     async sendRequest(request, next) {
@@ -72,7 +70,7 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
             onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
               if (!(error instanceof Throttled) || retriesLeft === 0) return;
               const backoff = o.backoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random());
-              await sleep(
+              await abortableSleep(
                 Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff),
                 request.abortSignal,
               );

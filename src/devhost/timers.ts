@@ -21,13 +21,15 @@ export interface TimerFire {
 }
 
 export function compileSchedule(expression: string): Cron {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 6) {
+  // croner's "6-part" mode refuses five- and seven-field patterns (the options config/ncrontab.ts checks with).
+  try {
+    return new Cron(expression, { paused: true, timezone: "UTC", domAndDow: true, mode: "6-part" });
+  } catch (error) {
+    const why = (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
     throw new Error(
-      `Devhost: timer schedule "${expression}" must have six NCRONTAB fields (second minute hour day month day-of-week)`,
+      `Devhost: timer schedule "${expression}" is not valid NCRONTAB (${why}); expected six NCRONTAB fields: second minute hour day month day-of-week`,
     );
   }
-  return new Cron(expression, { paused: true, timezone: "UTC", domAndDow: true });
 }
 
 export function nextOccurrence(cron: Cron, after: number): number | undefined {

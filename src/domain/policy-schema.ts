@@ -1,19 +1,35 @@
 import { z } from "zod";
-import { parseIsoDuration } from "./durations.js";
+import { parseIsoDuration, type PolicyDuration } from "./durations.js";
 import { parseVersion } from "./versions.js";
 import { PolicyWindowSchema, timeZoneSchema } from "./window-spec.js";
 
 /**
  * The rollout policy a platform team writes (examples/policy.yaml). Every field is validated here, and
  * every error names its path (`spec.rings[2].approval.timeout`) and what a valid value looks like.
+ *
+ * Parsing happens here once: durations come out as `{ iso, ms }` (nothing else parses ISO text), and every
+ * default is declared once, on its field. Objects that may be left out entirely use `.prefault({})`, which
+ * runs `{}` through the object so its fields' own defaults fill it in (no second copy of the values).
  */
 
 const duration = (example: string) =>
   z
     .string({ error: `expected an ISO 8601 duration such as "${example}"` })
-    .refine((v) => parseIsoDuration(v) !== undefined, {
-      error: `expected an ISO 8601 duration in weeks, days, hours, minutes or seconds, such as "${example}"`,
+    .transform((iso, ctx): PolicyDuration => {
+      const ms = parseIsoDuration(iso);
+      if (ms === undefined) {
+        ctx.issues.push({
+          code: "custom",
+          input: iso,
+          message: `expected an ISO 8601 duration in weeks, days, hours, minutes or seconds, such as "${example}"`,
+        });
+        return z.NEVER;
+      }
+      return { iso, ms };
     });
+
+/** A duration whose default is its example; the default is parsed like a written value. */
+const durationOr = (fallback: string) => duration(fallback).prefault(fallback);
 
 const versionEntry = z
   .string({ error: 'expected a version string such as "1.31.0" or a minor such as "1.31"' })
@@ -35,8 +51,6 @@ const FreezeSchema = z
   })
   .refine((f) => f.start < f.end, { message: "start must be before end", path: ["end"] });
 
-export const GATE_NAMES = ["provisioningState", "nodePoolEvents", "azureMonitorAlerts", "httpProbe"] as const;
-
 const SEVERITIES = ["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"] as const;
 const GateSchema = z.union(
   [
@@ -48,14 +62,14 @@ const GateSchema = z.union(
           .array(z.enum(SEVERITIES, { error: `expected one of ${SEVERITIES.join(", ")}` }))
           .min(1)
           .default(["Sev0", "Sev1"]),
-        lookback: duration("PT2H").default("PT2H"),
+        lookback: durationOr("PT2H"),
       }),
     }),
     z.strictObject({
       httpProbe: z.strictObject({
         url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
         expectStatus: z.number().int().min(100).max(599).default(200),
-        timeout: duration("PT10S").default("PT10S"),
+        timeout: durationOr("PT10S"),
       }),
     }),
   ],
@@ -79,6 +93,12 @@ const SelectorSchema = z
   });
 export type Selector = z.infer<typeof SelectorSchema>;
 
+/**
+ * The digest slot, also used when `notifications` is left out (that block needs a sender, so it cannot be
+ * filled in by default): the one place the value is written.
+ */
+export const DIGEST_DEFAULT: PolicyDuration = durationOr("PT30M").parse(undefined);
+
 const positiveInt = (what: string) =>
   z
     .number({ error: `expected a whole number (${what})` })
@@ -86,19 +106,22 @@ const positiveInt = (what: string) =>
 
 const ApprovalSchema = z.strictObject({
   required: z.boolean().default(true),
-  timeout: duration("PT48H").default("PT48H"),
+  timeout: durationOr("PT48H"),
   onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
 });
 
+/** A ring without `approval`: the schema's own defaults with `required: false`. */
+export const NO_APPROVAL = ApprovalSchema.parse({ required: false });
+
 const RolloutApprovalSchema = z.strictObject({
-  timeout: duration("P7D").default("P7D"),
+  timeout: durationOr("P7D"),
   onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
 });
 
 const RetriesSchema = z.strictObject({
   /** Attempts after the first failure, within the same window. */
   attempts: positiveInt("retries").min(0).max(10).default(2),
-  delay: duration("PT10M").default("PT10M"),
+  delay: durationOr("PT10M"),
 });
 
 const RingSchema = z.strictObject({
@@ -109,6 +132,7 @@ const RingSchema = z.strictObject({
   maintenanceWindow: PolicyWindowSchema.optional(),
   soak: duration("PT24H").optional(),
   failureBudget: positiveInt("failed clusters tolerated").min(0).optional(),
+  /** Left out: no approval (`NO_APPROVAL`); written, even as `approval: {}`, one is required. */
   approval: ApprovalSchema.optional(),
   maxConcurrentPerSubscriptionRegion: positiveInt("clusters at once").min(1).optional(),
   gates: z.array(GateSchema).optional(),
@@ -132,19 +156,13 @@ export const PolicySchema = z.strictObject({
         allow: z.array(versionEntry).optional(),
         deny: z.array(versionEntry).default([]),
         /** The question asked before the first ring of a target set to "approval". */
-        approval: RolloutApprovalSchema.default({ timeout: "P7D", onTimeout: "reject" }),
+        approval: RolloutApprovalSchema.prefault({}),
       })
-      .default({
-        patch: "auto",
-        minor: "approval",
-        deny: [],
-        approval: { timeout: "P7D", onTimeout: "reject" },
-      }),
+      .prefault({}),
     nodeImage: z
       .strictObject({
-        schedule: z
-          .string()
-          .regex(/^\S+(\s+\S+){5}$/, { error: 'expected six-field NCRONTAB, e.g. "0 0 5 * * Mon"' }),
+        /** Six-field NCRONTAB; checked with croner by config/policy.ts (config/ncrontab.ts). */
+        schedule: z.string({ error: 'expected six-field NCRONTAB, e.g. "0 0 5 * * Mon"' }),
         enabled: z.boolean().default(true),
       })
       .optional(),
@@ -157,25 +175,18 @@ export const PolicySchema = z.strictObject({
         perNodeMinutes: positiveInt("minutes").min(1).default(8),
         nodeImagePerNodeMinutes: positiveInt("minutes").min(1).optional(),
       })
-      .default({ controlPlaneMinutes: 15, perNodeMinutes: 8 }),
+      .prefault({}),
     defaults: z
       .strictObject({
-        soak: duration("PT24H").default("PT24H"),
+        soak: durationOr("PT24H"),
         failureBudget: positiveInt("failed clusters tolerated").min(0).default(0),
         maxConcurrentPerSubscriptionRegion: positiveInt("clusters at once").min(1).default(3),
         gates: z.array(GateSchema).default(["provisioningState", "nodePoolEvents"]),
-        retries: RetriesSchema.default({ attempts: 2, delay: "PT10M" }),
+        retries: RetriesSchema.prefault({}),
         /** How often a running upgrade is polled when no NodePoolRolling* event arrives. */
-        slowPoll: duration("PT5M").default("PT5M"),
+        slowPoll: durationOr("PT5M"),
       })
-      .default({
-        soak: "PT24H",
-        failureBudget: 0,
-        maxConcurrentPerSubscriptionRegion: 3,
-        gates: ["provisioningState", "nodePoolEvents"],
-        retries: { attempts: 2, delay: "PT10M" },
-        slowPoll: "PT5M",
-      }),
+      .prefault({}),
     rings: z.array(RingSchema).min(1, { error: "define at least one ring" }),
     onCall: z
       .record(
@@ -186,7 +197,7 @@ export const PolicySchema = z.strictObject({
     notifications: z
       .strictObject({
         from: z.email({ error: "expected the sender address of a verified ACS domain" }),
-        digest: duration("PT30M").default("PT30M"),
+        digest: durationOr(DIGEST_DEFAULT.iso),
       })
       .optional(),
   }),

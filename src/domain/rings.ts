@@ -1,5 +1,4 @@
-import type { Gate, Policy, Ring, Selector } from "./policy-schema.js";
-import { parseIsoDuration } from "./durations.js";
+import { NO_APPROVAL, type Gate, type Policy, type Ring, type Selector } from "./policy-schema.js";
 import type { InventoryCluster } from "./inventory.js";
 import { fromPolicyWindow, type WindowSpec } from "./window-spec.js";
 
@@ -91,25 +90,25 @@ export interface EffectiveRing {
 
 export function effectiveRing(policy: Policy, ring: Ring, index: number): EffectiveRing {
   const d = policy.spec.defaults;
-  const approval = ring.approval ?? { required: false, timeout: "PT48H", onTimeout: "reject" as const };
+  const approval = ring.approval ?? NO_APPROVAL;
   return {
     name: ring.name,
     index,
-    soakMs: parseIsoDuration(ring.soak ?? d.soak) ?? 0,
+    soakMs: (ring.soak ?? d.soak).ms,
     failureBudget: ring.failureBudget ?? d.failureBudget,
     maxConcurrentPerSubscriptionRegion:
       ring.maxConcurrentPerSubscriptionRegion ?? d.maxConcurrentPerSubscriptionRegion,
     gates: ring.gates ?? d.gates,
     approval: {
       required: approval.required,
-      timeoutMs: parseIsoDuration(approval.timeout) ?? 0,
+      timeoutMs: approval.timeout.ms,
       onTimeout: approval.onTimeout,
     },
     notify: ring.notify ?? [],
     window: ring.maintenanceWindow ? fromPolicyWindow(ring.maintenanceWindow) : undefined,
     retries: {
       attempts: (ring.retries ?? d.retries).attempts,
-      delayMs: parseIsoDuration((ring.retries ?? d.retries).delay) ?? 0,
+      delayMs: (ring.retries ?? d.retries).delay.ms,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Plan } from "../domain/planner.js";
+import { escapeHtml as esc } from "./html-escape.js";
 
 /**
  * A self-contained HTML timeline of a plan: one lane per ring, a row per cluster with its maintenance
@@ -119,11 +120,4 @@ ${skippedRows || '<tr><td colspan="4">none</td></tr>'}
 </body>
 </html>
 `;
-}
-
-function esc(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[ch]!,
-  );
 }

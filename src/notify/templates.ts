@@ -1,4 +1,5 @@
 import type { Message } from "./message.js";
+import { escapeHtml } from "./html-escape.js";
 import { safeSubject } from "./safe-text.js";
 
 /**
@@ -24,13 +25,6 @@ const PRIORITY: Record<Message["kind"], number> = {
   completion: 9,
   aksMaintenance: 10,
 };
-
-export function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
-  );
-}
 
 export function renderEmail(messages: readonly Message[]): RenderedEmail {
   const ordered = [...messages].sort(

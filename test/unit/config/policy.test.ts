@@ -20,12 +20,16 @@ describe("Function: parsePolicyYaml", () => {
     const p = loadPolicyFile("examples/policy.yaml");
     expect(p.metadata.name).toBe("contoso-platform");
     expect(p.spec.rings.map((r) => r.name)).toEqual(["dev", "staging", "prod"]);
-    expect(p.spec.rings[2]!.approval).toEqual({ required: true, timeout: "PT48H", onTimeout: "reject" });
+    expect(p.spec.rings[2]!.approval).toEqual({
+      required: true,
+      timeout: { iso: "PT48H", ms: 48 * 3_600_000 },
+      onTimeout: "reject",
+    });
     expect(p.spec.versions).toEqual({
       patch: "auto",
       minor: "approval",
       deny: ["1.31.0"],
-      approval: { timeout: "P7D", onTimeout: "reject" },
+      approval: { timeout: { iso: "P7D", ms: 7 * 86_400_000 }, onTimeout: "reject" },
     });
     expect(p.spec.freezes[0]).toMatchObject({ name: "year-end", timeZone: "Europe/Berlin" });
   });

@@ -58,7 +58,7 @@ function buildPolicy(p: {
       freezes: [{ name: "f", timeZone: "Europe/Berlin", start, end }],
       rings: base.spec.rings.map((r) => ({
         ...r,
-        soak: `PT${p.soakHours}H`,
+        soak: { iso: `PT${p.soakHours}H`, ms: p.soakHours * 3_600_000 },
         maxConcurrentPerSubscriptionRegion: p.cap,
       })),
     },
