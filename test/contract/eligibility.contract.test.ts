@@ -15,15 +15,15 @@ import { startSimulator, SUB, type SimHarness } from "../helpers/simulator.js";
  * hold (the target not yet offered in a region) is planned, and refused — retriably — at write time.
  */
 const IMAGE = (v: string) => `AKSUbuntu-2204gen2containerd-${v}`;
-const pool = (image: string, extra = "") =>
-  `[{ name: system, mode: System, count: 1, nodeImageVersion: ${IMAGE(image)}${extra} }]`;
+const pool = (image: string, k8s: string) =>
+  `[{ name: system, mode: System, count: 1, nodeImageVersion: ${IMAGE(image)}, orchestratorVersion: ${k8s} }]`;
 const cluster = (name: string, k8s: string, extra = "", location = "westeurope", image = "202611.03.0") => `
       - name: ${name}
         resourceGroup: rg
         location: ${location}
         kubernetesVersion: ${k8s}
         tags: { env: dev }
-        nodePools: ${pool(image)}${extra}`;
+        nodePools: ${pool(image, name === "pools-behind" ? "1.30.4" : k8s)}${extra}`;
 
 const FLEET = `apiVersion: ringmaster/v1
 kind: SimulatedAzure
@@ -40,6 +40,14 @@ subscriptions:
       cluster("channel", "1.30.4", "\n        autoUpgradeProfile: { upgradeChannel: patch }"),
       cluster("os-channel", "1.30.4", "\n        autoUpgradeProfile: { nodeOSUpgradeChannel: NodeImage }"),
       cluster("north", "1.30.4", "", "northeurope"),
+      cluster(
+        "same-channel",
+        "1.31.2",
+        "\n        autoUpgradeProfile: { upgradeChannel: patch }",
+        "westeurope",
+        "202611.17.0",
+      ),
+      cluster("pools-behind", "1.31.2"),
     ].join("")}
 releases:
   kubernetes:
@@ -126,6 +134,9 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       channel: "AutoUpgradeChannelConflict",
       "os-channel": "ok",
       north: "TargetNotAvailable",
+      // Already there wins over AKS's channel; a control plane on the target with a pool behind takes the write.
+      "same-channel": "AlreadyAtTarget",
+      "pools-behind": "ok",
     });
   });
 
@@ -139,6 +150,8 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       channel: "DeniedVersion",
       "os-channel": "DeniedVersion",
       north: "DeniedVersion",
+      "same-channel": "DeniedVersion",
+      "pools-behind": "DeniedVersion",
     });
   });
 
@@ -152,6 +165,8 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       channel: "ok",
       "os-channel": "AutoUpgradeChannelConflict",
       north: "ok",
+      "same-channel": "AlreadyAtTarget",
+      "pools-behind": "ok",
     });
   });
 
@@ -166,6 +181,8 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       channel: "HeldAtQualifiedImage",
       "os-channel": "AutoUpgradeChannelConflict",
       north: "ok",
+      "same-channel": "AlreadyAtTarget",
+      "pools-behind": "HeldAtQualifiedImage",
     });
   });
 });
