@@ -2,6 +2,7 @@ import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
 import type { ClusterInfo } from "../azure/aks.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
 import { imageFamily } from "../domain/inventory.js";
+import { nodeImageNewer } from "../domain/node-image-version.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WEEK_DAYS } from "../domain/window-spec.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -122,7 +123,7 @@ export async function findStaleNodeImages(
   const inventory = await loadInventory(deps, { withNodeImages: true });
   const stale = inventory.clusters.flatMap((c) =>
     c.nodePools
-      .filter((p) => p.latestNodeImageVersion && p.latestNodeImageVersion > p.nodeImageVersion)
+      .filter((p) => p.latestNodeImageVersion && nodeImageNewer(p.latestNodeImageVersion, p.nodeImageVersion))
       .map((p) => ({
         clusterId: c.id,
         pool: p.name,

@@ -1,8 +1,14 @@
 import type { ClusterInfo, OperationCheck, OperationHandle } from "../azure/aks.js";
 import { describeAzureError } from "../azure/errors.js";
-import { kubernetesChannelConflict, nodeOsChannelConflict } from "../domain/auto-upgrade.js";
-import { imageFamily } from "../domain/inventory.js";
-import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
+import { Code, isHoldCode } from "../domain/codes.js";
+import {
+  decideEligibility,
+  isStopped,
+  type EligibilityFacts,
+  type EligibilityPool,
+  type EligibilityTarget,
+} from "../domain/eligibility.js";
+import { nodeImageAtLeast } from "../domain/node-image-version.js";
 import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 import { checkWriteTime, type WriteGuard } from "./write-guard.js";
@@ -43,97 +49,63 @@ export type PreflightResult = Outcome<{
   skippedPools: { pool: string; reason: string }[];
 }>;
 
-const refuse = (code: string, message: string, retriable = false): PreflightResult => ({
+const refuse = (code: Code, message: string): PreflightResult => ({
   ok: false,
   code,
   message,
-  retriable,
+  retriable: isHoldCode(code),
 });
 
+/**
+ * Whether to touch the cluster now: a running operation holds it; otherwise the shared eligibility rule
+ * (domain/eligibility.ts, the planner's too) decides on the cluster as AKS reports it this moment.
+ */
 export async function preflight(deps: ActivityDeps, input: PreflightInput): Promise<PreflightResult> {
   const { aks } = deps.adapters();
   const c = await aks.getCluster(input.clusterId);
-  if (c.powerState.toLowerCase() === "stopped")
-    return refuse("ClusterStopped", `${c.name} is stopped; AKS upgrades only running clusters`);
-  if (BUSY_STATES.includes(c.provisioningState.toLowerCase())) {
+  const stopped = isStopped(c.powerState);
+  if (!stopped && BUSY_STATES.includes(c.provisioningState.toLowerCase()))
     return refuse(
-      "OperationInProgress",
+      Code.OperationInProgress,
       `${c.name} is ${c.provisioningState}: another operation is running`,
-      true,
     );
-  }
-  if (input.kind === "kubernetes") {
-    if (c.upgradeChannel.toLowerCase() !== "none") {
-      const available = (await aks.getUpgradeProfile(c.id)).upgrades
-        .map((v) => parseVersion(v))
-        .filter((v) => v !== undefined);
-      const conflict = kubernetesChannelConflict(
-        c.upgradeChannel,
-        mustParseVersion(c.currentKubernetesVersion),
-        available,
-      );
-      if (conflict)
-        return refuse("AutoUpgradeChannelConflict", `${c.name}: ${conflict}; whichever runs first wins.`);
-    }
-    const current = mustParseVersion(c.currentKubernetesVersion);
-    const target = mustParseVersion(input.target);
-    const poolsBehind = c.pools.filter((p) => p.currentOrchestratorVersion !== input.target);
-    const level = upgradeLevel(current, target);
-    if (level === "none" && poolsBehind.length === 0 && c.provisioningState === "Succeeded")
-      return refuse("AlreadyAtTarget", `${c.name} already runs ${input.target}`);
-    if (level === "downgrade")
-      return refuse(
-        "NewerThanTarget",
-        `${c.name} runs ${c.currentKubernetesVersion}, newer than ${input.target}`,
-      );
-    if (level === "skip")
-      return refuse(
-        "WouldSkipMinor",
-        `${c.name} runs ${c.currentKubernetesVersion}; ${input.target} would skip a minor (AKS upgrades one minor at a time)`,
-      );
-    if (level !== "none") {
-      const upgrades = (await aks.getUpgradeProfile(c.id)).upgrades;
-      if (!upgrades.includes(input.target))
-        return refuse(
-          "TargetNotAvailable",
-          `${input.target} is not (yet) an available upgrade for ${c.name} in ${c.location}`,
-          true,
-        );
-    }
-    return {
-      ok: true,
-      cluster: c,
-      pools: poolsBehind.map((p) => ({ pool: p.name, from: p.currentOrchestratorVersion, to: input.target })),
-      skippedPools: [],
-    };
-  }
-  const osConflict = nodeOsChannelConflict(c.nodeOSUpgradeChannel);
-  if (osConflict) return refuse("AutoUpgradeChannelConflict", `${c.name}: ${osConflict}.`);
-  const pools: PoolPlan[] = [];
-  const skippedPools: { pool: string; reason: string }[] = [];
+  const pools: EligibilityPool[] = [];
   for (const p of c.pools) {
-    const latest = (await aks.latestNodeImage(c.id, p.name)) ?? p.nodeImageVersion;
-    const pinned = input.pinnedImages[imageFamily(p.nodeImageVersion)];
-    const wanted = pinned ?? latest;
-    if (p.nodeImageVersion >= wanted) continue;
-    if (pinned && latest !== pinned) {
-      skippedPools.push({
-        pool: p.name,
-        reason:
-          latest > pinned
-            ? `${c.location} now offers ${latest}; this rollout stays on ${pinned}, the image an earlier ring qualified`
-            : `the qualified image ${pinned} is not yet released in ${c.location}`,
-      });
-      continue;
-    }
-    pools.push({ pool: p.name, from: p.nodeImageVersion, to: wanted });
+    // Node images: a pool whose region reports no newer image stays where it is.
+    const latest =
+      input.kind === "nodeImage" && !stopped
+        ? ((await aks.latestNodeImage(c.id, p.name)) ?? p.nodeImageVersion)
+        : undefined;
+    pools.push({
+      name: p.name,
+      orchestratorVersion: p.currentOrchestratorVersion,
+      nodeImageVersion: p.nodeImageVersion,
+      latestNodeImageVersion: latest,
+    });
   }
-  if (pools.length === 0 && skippedPools.length === 0)
-    return refuse("AlreadyAtTarget", `every pool of ${c.name} already runs its target image`);
-  // AKS installs only the newest image of a region; a pool whose region moved past the qualified image waits for the next refresh.
-  if (pools.length === 0)
-    return refuse("HeldAtQualifiedImage", skippedPools.map((s) => `${s.pool}: ${s.reason}`).join("; "));
-  return { ok: true, cluster: c, pools, skippedPools };
+  const facts: EligibilityFacts = {
+    location: c.location,
+    powerState: c.powerState,
+    provisioningState: c.provisioningState,
+    kubernetesVersion: c.currentKubernetesVersion,
+    upgradeChannel: c.upgradeChannel,
+    nodeOSUpgradeChannel: c.nodeOSUpgradeChannel,
+    pools,
+    availableVersions:
+      input.kind === "kubernetes" && !stopped ? (await aks.getUpgradeProfile(c.id)).upgrades : undefined,
+  };
+  const target: EligibilityTarget =
+    input.kind === "kubernetes"
+      ? { kind: "kubernetes", version: input.target }
+      : { kind: "nodeImage", pinned: input.pinnedImages };
+  const verdict = decideEligibility(facts, target, { deny: deps.policy().spec.versions.deny });
+  if (!verdict.ok) return refuse(verdict.code, `${c.name}: ${verdict.message}`);
+  return {
+    ok: true,
+    cluster: c,
+    pools: verdict.pools.map((p) => ({ ...p })),
+    skippedPools: verdict.heldPools.map((h) => ({ ...h })),
+  };
 }
 
 export interface StartInput {
@@ -173,7 +145,11 @@ export async function startUpgrade(
     if (input.kind === "nodeImage" && input.toImage) {
       // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
       const pool = (await aks.getCluster(input.clusterId)).pools.find((p) => p.name === input.pool);
-      if (pool && pool.nodeImageVersion >= input.toImage && pool.provisioningState === "Succeeded")
+      if (
+        pool &&
+        nodeImageAtLeast(pool.nodeImageVersion, input.toImage) &&
+        pool.provisioningState === "Succeeded"
+      )
         return {
           ok: true,
           handle: { kind: "watch", clusterId: input.clusterId, pool: pool.name, token: "" },
@@ -228,7 +204,9 @@ async function underWay(deps: ActivityDeps, input: StartInput): Promise<Operatio
   const ours =
     pool &&
     (poolState === "upgradingnodeimageversion" ||
-      (poolState === "succeeded" && !!input.toImage && pool.nodeImageVersion >= input.toImage));
+      (poolState === "succeeded" &&
+        !!input.toImage &&
+        nodeImageAtLeast(pool.nodeImageVersion, input.toImage)));
   return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
 }
 

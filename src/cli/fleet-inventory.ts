@@ -1,5 +1,6 @@
 import { clusterRef } from "../domain/cluster-ref.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
+import { nodeImageNewer } from "../domain/node-image-version.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WeekDaySchema } from "../domain/window-spec.js";
 import type { Fleet, FleetCluster } from "../simulator/fleet-schema.js";
 import { z } from "zod";
@@ -50,15 +51,15 @@ function toCluster(subscriptionId: string, c: FleetCluster, imagesReleased: stri
       const family = p.nodeImageVersion.slice(0, p.nodeImageVersion.lastIndexOf("-"));
       const newest = imagesReleased
         .filter((i) => i.startsWith(`${family}-`))
-        .sort()
-        .pop();
+        .reduce<string | undefined>((best, i) => (best && !nodeImageNewer(i, best) ? best : i), undefined);
       return {
         name: p.name,
         mode: p.mode,
         count: p.count,
         orchestratorVersion: p.orchestratorVersion ?? c.kubernetesVersion,
         nodeImageVersion: p.nodeImageVersion,
-        latestNodeImageVersion: newest && newest > p.nodeImageVersion ? newest : p.nodeImageVersion,
+        latestNodeImageVersion:
+          newest && nodeImageNewer(newest, p.nodeImageVersion) ? newest : p.nodeImageVersion,
       };
     }),
     windows: {

@@ -1,15 +1,16 @@
-import { kubernetesChannelConflict, nodeOsChannelConflict } from "./auto-upgrade.js";
-import { imageFamily, type InventoryCluster, type WindowSource } from "./inventory.js";
-import { SkipReason, skipped, type ClusterPlan, type PlanInput, type PlanTarget } from "./plan-types.js";
+import { Code, isSkip } from "./codes.js";
+import { decideEligibility, type EligibilityFacts } from "./eligibility.js";
+import { imageFamily, type Inventory, type InventoryCluster, type WindowSource } from "./inventory.js";
+import { skipped, type ClusterPlan, type PlanInput, type PlanTarget, type SkipReason } from "./plan-types.js";
 import type { Policy } from "./policy-schema.js";
 import type { EffectiveRing } from "./rings.js";
 import { kubernetesUpgradeMs, nodeImageUpgradeMs } from "./upgrade-estimate.js";
-import { mustParseVersion, parseVersion, upgradeLevel, versionMatches } from "./versions.js";
 
 /**
- * Whether a cluster of a ring takes the target at all, and if so what it needs to be scheduled: its
- * target, its expected duration and the window that governs it. Otherwise the skip code and reason.
- * Time is not considered here; ring-schedule.ts finds when.
+ * Whether a cluster of a ring takes the target at all (the shared rule of eligibility.ts, as the preflight
+ * decides it too), and if so what it needs to be scheduled: its target, its expected duration and the
+ * window that governs it. Otherwise the skip code and reason. Time is not considered here;
+ * ring-schedule.ts finds when.
  */
 const MINUTE = 60_000;
 
@@ -35,6 +36,25 @@ export function targetOf(cluster: InventoryCluster, target: PlanTarget): string 
   );
 }
 
+/** The planner's view of a cluster as the shared eligibility rule reads it (the preflight builds the same from AKS). */
+export function inventoryFacts(cluster: InventoryCluster, inventory: Inventory): EligibilityFacts {
+  return {
+    location: cluster.location,
+    powerState: cluster.powerState,
+    provisioningState: cluster.provisioningState,
+    kubernetesVersion: cluster.kubernetesVersion,
+    upgradeChannel: cluster.upgradeChannel,
+    nodeOSUpgradeChannel: cluster.nodeOSUpgradeChannel,
+    pools: cluster.nodePools.map((p) => ({
+      name: p.name,
+      orchestratorVersion: p.orchestratorVersion,
+      nodeImageVersion: p.nodeImageVersion,
+      latestNodeImageVersion: p.latestNodeImageVersion,
+    })),
+    availableVersions: inventory.availableVersions[cluster.location.toLowerCase()],
+  };
+}
+
 export function evaluateCluster(cluster: InventoryCluster, ring: EffectiveRing, input: PlanInput): Evaluated {
   const { policy, target } = input;
   const est = policy.spec.estimates;
@@ -46,50 +66,27 @@ export function evaluateCluster(cluster: InventoryCluster, ring: EffectiveRing, 
   ): Evaluated => ({
     skip: skipped(cluster, ring.name, to, minutes, code, reason),
   });
-  if ((cluster.powerState ?? "Running").toLowerCase() === "stopped")
-    return skip(SkipReason.stopped, "cluster is stopped; AKS upgrades only running clusters");
-
+  const verdict = decideEligibility(inventoryFacts(cluster, input.inventory), target, {
+    deny: policy.spec.versions.deny,
+  });
+  // A hold (the target not yet offered in the region) is planned: AKS releases region by region, and the
+  // preflight decides again right before writing.
+  if (!verdict.ok && isSkip(verdict.code)) return skip(verdict.code, verdict.message);
+  const to = targetOf(cluster, target);
   let durationMs: number;
-  let to: string;
-  if (target.kind === "kubernetes") {
-    to = target.version;
-    const current = mustParseVersion(cluster.kubernetesVersion);
-    const wanted = mustParseVersion(target.version);
-    const denied = policy.spec.versions.deny.find((d) => versionMatches(d, wanted));
-    if (denied) return skip(SkipReason.deniedVersion, `${to} is denied by spec.versions.deny ("${denied}")`);
-    const level = upgradeLevel(current, wanted);
-    if (level === "none") return skip(SkipReason.atTarget, `already on ${to}`);
-    if (level === "downgrade")
-      return skip(SkipReason.newerThanTarget, `on ${cluster.kubernetesVersion}, newer than ${to}`);
-    if (level === "skip") {
-      return skip(
-        SkipReason.wouldSkipMinor,
-        `on ${cluster.kubernetesVersion}; ${to} would skip a minor (AKS upgrades one minor at a time)`,
-      );
-    }
-    const available = (input.inventory.availableVersions[cluster.location.toLowerCase()] ?? [])
-      .map((v) => parseVersion(v))
-      .filter((v) => v !== undefined);
-    const conflict = kubernetesChannelConflict(cluster.upgradeChannel, current, available);
-    if (conflict) return skip(SkipReason.autoUpgradeConflict, conflict);
-    durationMs = kubernetesUpgradeMs(est, cluster);
-  } else {
-    to = targetOf(cluster, target);
-    const stale = cluster.nodePools.filter((p) => {
-      const wanted = target.pinned?.[imageFamily(p.nodeImageVersion)] ?? p.latestNodeImageVersion;
-      return wanted !== undefined && wanted > p.nodeImageVersion;
-    });
-    if (stale.length === 0)
-      return skip(SkipReason.atTarget, "every node pool already runs the target node image");
-    const osConflict = nodeOsChannelConflict(cluster.nodeOSUpgradeChannel);
-    if (osConflict) return skip(SkipReason.autoUpgradeConflict, osConflict);
-    durationMs = nodeImageUpgradeMs(est, stale);
+  if (target.kind === "kubernetes") durationMs = kubernetesUpgradeMs(est, cluster);
+  else {
+    const moved = new Set(verdict.ok ? verdict.pools.map((p) => p.pool) : []);
+    durationMs = nodeImageUpgradeMs(
+      est,
+      cluster.nodePools.filter((p) => moved.has(p.name)),
+    );
   }
 
   const { source, window } = chooseWindow(cluster, ring, input.policy, target.kind);
   if (!window && policy.spec.requireWindow) {
     return skip(
-      SkipReason.noWindow,
+      Code.NoWindow,
       "no maintenance window (cluster or ring) and spec.requireWindow is true",
       to,
       Math.round(durationMs / MINUTE),

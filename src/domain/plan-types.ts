@@ -1,3 +1,4 @@
+import type { PlanSkipCode } from "./codes.js";
 import { nodeCount, type Inventory, type InventoryCluster } from "./inventory.js";
 import type { Policy } from "./policy-schema.js";
 
@@ -18,19 +19,8 @@ export interface PlanInput {
   readonly horizonDays?: number;
 }
 
-export const SkipReason = {
-  noRing: "no-ring",
-  atTarget: "already-at-target",
-  newerThanTarget: "newer-than-target",
-  wouldSkipMinor: "would-skip-minor",
-  deniedVersion: "denied-version",
-  autoUpgradeConflict: "auto-upgrade-conflict",
-  noWindow: "no-window",
-  noWindowInHorizon: "no-window-in-horizon",
-  frozen: "frozen",
-  stopped: "stopped",
-} as const;
-export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
+/** The code a cluster's plan is skipped with (codes.ts: the one table of codes). */
+export type SkipReason = PlanSkipCode;
 
 export interface ClusterPlan {
   readonly clusterId: string;

@@ -1,7 +1,7 @@
 import { evaluateCluster, targetOf, type Candidate } from "./cluster-eligibility.js";
 import { freezeIntervals } from "./freezes.js";
+import { Code } from "./codes.js";
 import {
-  SkipReason,
   skipped,
   RingOverlapError,
   type ClusterPlan,
@@ -16,12 +16,12 @@ import type { Interval } from "./windows.js";
 export { chooseWindow } from "./cluster-eligibility.js";
 export {
   RingOverlapError,
-  SkipReason,
   type ClusterPlan,
   type Plan,
   type PlanInput,
   type PlanTarget,
   type RingPlan,
+  type SkipReason,
 } from "./plan-types.js";
 
 /**
@@ -85,7 +85,7 @@ export function planRollout(input: PlanInput): Plan {
         null,
         targetOf(cluster, target),
         0,
-        SkipReason.noRing,
+        Code.NoRing,
         "no ring of the policy selects this cluster",
       ),
     );

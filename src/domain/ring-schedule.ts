@@ -2,7 +2,8 @@ import type { FreezeInterval } from "./freezes.js";
 import { concurrencyBucket } from "./auto-upgrade.js";
 import type { Candidate } from "./cluster-eligibility.js";
 import { nodeCount } from "./inventory.js";
-import { SkipReason, skipped, type ClusterPlan } from "./plan-types.js";
+import { Code } from "./codes.js";
+import { skipped, type ClusterPlan } from "./plan-types.js";
 import type { EffectiveRing } from "./rings.js";
 import { windowIntervals } from "./window-source.js";
 import { nextFit, type Interval } from "./windows.js";
@@ -51,7 +52,7 @@ export function scheduleRing(
           ring.name,
           c.target,
           minutes,
-          frozenOut ? SkipReason.frozen : SkipReason.noWindowInHorizon,
+          frozenOut ? Code.Frozen : Code.NoWindowInHorizon,
           frozenOut
             ? `every window that fits a ${minutes}-minute upgrade before ${iso(horizonEnd).slice(0, 10)} falls in a freeze`
             : `no window fits a ${minutes}-minute upgrade before ${iso(horizonEnd).slice(0, 10)}`,
@@ -76,7 +77,7 @@ export function scheduleRing(
           ring.name,
           c.target,
           minutes,
-          SkipReason.noWindowInHorizon,
+          Code.NoWindowInHorizon,
           `no window before ${iso(horizonEnd).slice(0, 10)} with a free concurrency slot`,
         ),
         windowSource: c.windowSource,

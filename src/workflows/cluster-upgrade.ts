@@ -1,5 +1,6 @@
 import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
+import { Code, isSkipCode } from "../domain/codes.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import {
@@ -19,15 +20,6 @@ import {
  * A failure is retried within the same window while the retry still fits; what persists fails the cluster
  * with AKS's error code and message.
  */
-const SKIP_CODES = [
-  "AlreadyAtTarget",
-  "AutoUpgradeChannelConflict",
-  "ClusterStopped",
-  "WouldSkipMinor",
-  "NewerThanTarget",
-  "HeldAtQualifiedImage",
-];
-
 export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterResult, unknown> {
   const input = ctx.df.getInput<ClusterUpgradeInput>();
   let result: ClusterResult;
@@ -111,13 +103,14 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
         pinnedImages: input.pinnedImages,
       });
       let failure: { code: string; message: string; pool?: string } | undefined;
-      if (!pre.ok && pre.code === "AlreadyAtTarget" && retry) {
+      if (!pre.ok && pre.code === Code.AlreadyAtTarget && retry) {
         // What an earlier attempt reported failed got there after all (AKS finished it, or a person did).
         const verified = yield* verify(ctx, input, []);
         if (verified.ok) return ended({ status: "succeeded", images: verified.images });
         failure = verificationFailed(verified.message);
       } else if (!pre.ok) {
-        if (SKIP_CODES.includes(pre.code) && !retry)
+        // Which refusals skip the cluster is the code table's (domain/codes.ts).
+        if (isSkipCode(pre.code) && !retry)
           return { ...base, status: "skipped", code: pre.code, reason: pre.message, attempts, poolEvents };
         failure = { code: pre.code, message: pre.message };
         if (!pre.retriable) return failed(failure);

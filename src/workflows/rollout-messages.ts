@@ -1,4 +1,5 @@
 import type { PreparedRollout } from "../activities/prepare.js";
+import { Code } from "../domain/codes.js";
 import type { ClusterPlan } from "../domain/planner.js";
 import type { MessageInput } from "../notify/message.js";
 import type { ClusterResult, RolloutInput } from "./contracts.js";
@@ -51,7 +52,7 @@ export function skippedMessage(
   skipped: readonly ClusterPlan[],
   now: number,
 ): MessageInput {
-  const conflicts = skipped.filter((c) => c.reasonCode === "auto-upgrade-conflict");
+  const conflicts = skipped.filter((c) => c.reasonCode === Code.AutoUpgradeChannelConflict);
   return {
     kind: "conflict",
     key: `${id}:skipped`,

@@ -1,6 +1,7 @@
 import type * as df from "durable-functions";
 import type { PreparedRollout } from "../activities/prepare.js";
 import type { MessageInput } from "../notify/message.js";
+import { isQuietSkip } from "../domain/codes.js";
 import { imageFamily } from "../domain/inventory.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
 import {
@@ -29,8 +30,6 @@ import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-
  * for resume or cancel through the API; a completion digest ends it. A target every cluster already runs
  * ends at once, without email.
  */
-/** Skips nobody needs to hear about: the cluster is already there, past it, or in no ring at all. */
-const QUIET_SKIPS = new Set<string>(["already-at-target", "newer-than-target", "no-ring"]);
 
 export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const raw = ctx.df.getInput<RolloutInput | RolloutState>();
@@ -54,14 +53,14 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     }
     status = initialStatus(id, input, prepared);
     ctx.df.setCustomStatus(status);
-    if (prepared.plan.clusters.every((c) => c.status === "skipped" && QUIET_SKIPS.has(c.reasonCode ?? ""))) {
+    if (prepared.plan.clusters.every((c) => c.status === "skipped" && isQuietSkip(c.reasonCode ?? ""))) {
       status.phase = "nothing to do: every cluster runs the target";
       ctx.df.setCustomStatus(status);
       return { outcome: "completed", results: [] };
     }
     yield* notify(ctx, forecastMessage(id, input, prepared, nowMs(ctx)));
     const skipped = prepared.plan.clusters.filter(
-      (c) => c.status === "skipped" && !QUIET_SKIPS.has(c.reasonCode ?? ""),
+      (c) => c.status === "skipped" && !isQuietSkip(c.reasonCode ?? ""),
     );
     if (skipped.length) yield* notify(ctx, skippedMessage(id, input, skipped, nowMs(ctx)));
     if (prepared.settings.manageWindows)

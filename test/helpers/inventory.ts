@@ -10,7 +10,8 @@ export function cluster(name: string, overrides: Partial<InventoryCluster> = {})
       name: "system",
       mode: "System",
       count: 3,
-      orchestratorVersion: "1.30.4",
+      // Pools run the control plane's version unless a test says otherwise: "at target" means every pool too.
+      orchestratorVersion: overrides.kubernetesVersion ?? "1.30.4",
       nodeImageVersion: "AKSUbuntu-2204gen2containerd-202611.03.0",
       latestNodeImageVersion: "AKSUbuntu-2204gen2containerd-202611.17.0",
     },

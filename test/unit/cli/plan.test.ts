@@ -195,7 +195,7 @@ describe("Command: ringmaster plan", () => {
     const rings = all.filter((e) => e.tagName === "text" && attr(e, "class") === "ring").map(textOf);
     expect(rings).toEqual(["dev", "staging", "prod ⏸ approval"]);
     expect(all.filter((e) => e.tagName === "rect" && attr(e, "class") === "window")).toHaveLength(6);
-    expect(all.some((e) => e.tagName === "td" && textOf(e) === "auto-upgrade-conflict")).toBe(true);
+    expect(all.some((e) => e.tagName === "td" && textOf(e) === "AutoUpgradeChannelConflict")).toBe(true);
   });
 
   it("names a bad target, format or file", async () => {

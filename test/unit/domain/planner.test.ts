@@ -51,7 +51,7 @@ describe("Function: planRollout (example fleet)", () => {
     const dev = plan().clusters.find((c) => c.name === "aks-dev-neu-1")!;
     expect(dev).toMatchObject({
       status: "skipped",
-      reasonCode: "auto-upgrade-conflict",
+      reasonCode: "AutoUpgradeChannelConflict",
       reason: expect.stringContaining('channel "patch" is set (AKS would take it to 1.30.5 on its own)'),
     });
   });
@@ -72,9 +72,9 @@ describe("Function: planRollout (example fleet)", () => {
       now: at("2026-11-23T00:00:00Z"),
     });
     expect(p.clusters.map((c) => [c.name, c.reasonCode])).toEqual([
-      ["newer", "newer-than-target"],
-      ["old", "would-skip-minor"],
-      ["same", "already-at-target"],
+      ["newer", "NewerThanTarget"],
+      ["old", "WouldSkipMinor"],
+      ["same", "AlreadyAtTarget"],
     ]);
     const denied = planRollout({
       policy,
@@ -82,7 +82,7 @@ describe("Function: planRollout (example fleet)", () => {
       target: { kind: "kubernetes", version: "1.31.0" },
       now: at("2026-11-23T00:00:00Z"),
     });
-    expect(denied.clusters.every((c) => c.reasonCode === "denied-version")).toBe(true);
+    expect(denied.clusters.every((c) => c.reasonCode === "DeniedVersion")).toBe(true);
   });
 
   it("skips clusters without any window when requireWindow is true, and frozen or windowless horizons", () => {
@@ -97,7 +97,7 @@ describe("Function: planRollout (example fleet)", () => {
       target: { kind: "kubernetes", version: "1.30.5" },
       now: at("2026-11-23T00:00:00Z"),
     });
-    expect(p.clusters[0]).toMatchObject({ reasonCode: "no-window" });
+    expect(p.clusters[0]).toMatchObject({ reasonCode: "NoWindow" });
     const frozen = planRollout({
       policy,
       inventory,
@@ -105,7 +105,7 @@ describe("Function: planRollout (example fleet)", () => {
       now: at("2026-12-20T00:00:00Z"),
       horizonDays: 14,
     });
-    expect(frozen.clusters[0]).toMatchObject({ reasonCode: "frozen" });
+    expect(frozen.clusters[0]).toMatchObject({ reasonCode: "Frozen" });
     const tooShort = planRollout({
       policy,
       inventory,
@@ -113,7 +113,7 @@ describe("Function: planRollout (example fleet)", () => {
       now: at("2026-11-25T00:00:00Z"),
       horizonDays: 5,
     });
-    expect(tooShort.clusters[0]).toMatchObject({ reasonCode: "no-window-in-horizon" });
+    expect(tooShort.clusters[0]).toMatchObject({ reasonCode: "NoWindowInHorizon" });
   });
 
   it("uses the cluster's own window when manageWindows is false", () => {
@@ -156,8 +156,8 @@ describe("Function: planRollout (example fleet)", () => {
       target: "AKSUbuntu-2204gen2containerd-202611.17.0",
       durationMinutes: 8 * 5,
     });
-    expect(byName["aks-dev-neu-1"]).toMatchObject({ reasonCode: "auto-upgrade-conflict" });
-    expect(byName["aks-prod-eus-1"]).toMatchObject({ reasonCode: "already-at-target" });
+    expect(byName["aks-dev-neu-1"]).toMatchObject({ reasonCode: "AutoUpgradeChannelConflict" });
+    expect(byName["aks-prod-eus-1"]).toMatchObject({ reasonCode: "AlreadyAtTarget" });
   });
 
   it("is deterministic", () => {
