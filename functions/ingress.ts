@@ -2,7 +2,7 @@
 import { app, output } from "@azure/functions";
 import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../src/app/runtime-config.js";
-import { armFacts } from "../src/dispatch/arm-facts.js";
+import { armFacts } from "../src/app/arm-facts.js";
 import {
   eventGridHandler,
   eventHubHandler,

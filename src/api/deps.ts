@@ -2,9 +2,9 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../app/runtime-config.js";
 import type { Policy } from "../config/policy.js";
-import { armFacts } from "../dispatch/arm-facts.js";
+import { armFacts } from "../app/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
-import type { DurablePort } from "../dispatch/port.js";
+import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 
 /** An instance as the list shows it. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { clockSetting, virtualClock, type Clock } from "../devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../clock/clock.js";
 import { LocalHost } from "../devhost/host.js";
 import { silentLogger } from "../devhost/logger.js";
 import { loadPolicyFile, type Policy } from "../config/policy.js";

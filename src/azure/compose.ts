@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { Settings } from "../config/settings.js";
-import { clockFromSetting, type Clock } from "../devhost/clock.js";
+import { clockFromSetting, type Clock } from "../clock/clock.js";
 import { AksAdapter } from "./aks.js";
 import { ArmRestClient } from "./arm-rest.js";
 import { EventHubAuditSink, LogAuditSink, type AuditSink } from "./audit.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SettingsError } from "./errors.js";
 import { ncrontabProblem } from "./ncrontab.js";
-import { describeSettingValue } from "./redact.js";
+import { describeSettingValue } from "../shared/redact.js";
 
 /**
  * Every app setting Ringmaster reads, validated once at start-up. Each field documents what a valid value

@@ -1,5 +1,5 @@
 import type { Message } from "./message.js";
-import { safeSubject } from "./safe-text.js";
+import { safeSubject } from "../shared/safe-text.js";
 
 /**
  * Emails from messages: HTML (every value escaped) and plain text. One message gives its own subject; a

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, relative, resolve } from "node:path";
-import type { Clock } from "../devhost/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { EmailService } from "./acs-email.js";
 import { checkApiVersion } from "./api-versions.js";
 import { aksRoutes } from "./arm-aks.js";

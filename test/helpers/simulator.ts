@@ -1,5 +1,5 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { clockSetting, virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { composeAdapters, type Adapters } from "../../src/azure/compose.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
