@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { loadPolicyFile, type Policy } from "../config/policy.js";
-import { getSettings, type Settings } from "../config/settings.js";
+import { getSettings, publicBaseUrlOf, type Settings } from "../config/settings.js";
 import { composeAdapters, type Adapters } from "../azure/compose.js";
 
 export interface RuntimeConfig {
@@ -33,8 +33,5 @@ export function getAdapters(): Adapters {
 
 /** Base URL people use to act on emails and the API. */
 export function publicBaseUrl(): string {
-  return (
-    getRuntimeConfig().settings.RINGMASTER_PUBLIC_BASE_URL ??
-    `http://${process.env.WEBSITE_HOSTNAME ?? "localhost:7071"}`
-  );
+  return publicBaseUrlOf(getRuntimeConfig().settings);
 }

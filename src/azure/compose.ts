@@ -41,7 +41,7 @@ export function composeAdapters(
   log: (line: string) => void = (l) => console.log(l),
 ): Adapters {
   const simulated = settings.RINGMASTER_MODE === "simulator";
-  const clock = clockFromSetting(simulated ? process.env.RINGMASTER_CLOCK : undefined);
+  const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
   const credential: TokenCredential = simulated ? simulatorCredential() : new DefaultAzureCredential();
   const httpClient: HttpClient | undefined = simulated
     ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
