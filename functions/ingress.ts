@@ -18,7 +18,8 @@ const poisonOutput = output.storageQueue({
   connection: "AzureWebJobsStorage",
 });
 const deps: TriggerDeps = {
-  policies: () => getRuntimeConfig().policies,
+  // Dispatch decides for any list of policies (pure, by name); this app runs one.
+  policies: () => [getRuntimeConfig().policy],
   poisonOutput,
   verify: () => ({
     facts: armFacts(getAdapters(), getRuntimeConfig().settings.RINGMASTER_SUBSCRIPTION_IDS),

@@ -22,13 +22,14 @@ export interface ApiDeps {
   list(): Promise<readonly InstanceSummary[]>;
   /** ARM reads: whether a target is offered, whether a Fleet gate may be approved. */
   facts(): ArmFacts;
-  readonly policies: readonly Policy[];
+  /** The one policy this app runs: rollouts the API starts are named after it. */
+  readonly policy: Policy;
   readonly publicBaseUrl: string;
 }
 
 export function apiDeps(context: InvocationContext): ApiDeps {
   const client = df.getClient(context);
-  const { settings, policies } = getRuntimeConfig();
+  const { settings, policy } = getRuntimeConfig();
   return {
     port: durableClientPort(client),
     async list() {
@@ -41,7 +42,7 @@ export function apiDeps(context: InvocationContext): ApiDeps {
       }));
     },
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
-    policies,
+    policy,
     publicBaseUrl: publicBaseUrl(),
   };
 }

@@ -5,7 +5,8 @@ import { composeAdapters, type Adapters } from "../azure/compose.js";
 
 export interface RuntimeConfig {
   readonly settings: Settings;
-  readonly policies: readonly Policy[];
+  /** The one rollout policy this app runs (ONE_POLICY_PER_APP in config/policy.ts says why one). */
+  readonly policy: Policy;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -19,7 +20,7 @@ export function getRuntimeConfig(): RuntimeConfig {
   const settings = getSettings();
   const file = settings.RINGMASTER_POLICY_FILE;
   const policy = loadPolicyFile(isAbsolute(file) ? file : resolve(process.cwd(), file));
-  cached = { settings, policies: [policy] };
+  cached = { settings, policy };
   return cached;
 }
 
