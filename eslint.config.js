@@ -30,7 +30,10 @@ const nodeBuiltins = [
  * Arrows point one way (design.md, issue 10): each folder of src/ names the folders of ours it may import.
  * Anything else is a back-arrow and fails lint. `typeOnly` folders may be imported with `import type`
  * only (a workflow may name an activity's input type, never call it directly).
- * `shared` and `clock` are neutral leaves every layer may use; they import nothing of ours.
+ * `shared` and `clock` are neutral leaves every layer but domain may use; they import nothing of ours.
+ * Adapters (azure) depend inward on domain types (ClusterRef, versions); dispatch reaches Azure only through
+ * its `ArmFacts` port, bound to the adapters in src/app/arm-facts.ts. The API handlers use the app's runtime
+ * config (src/app) because they are entry points, called by functions/ with nothing else to hand.
  */
 const layers = {
   shared: { may: [] },
@@ -41,8 +44,8 @@ const layers = {
   events: { may: ["domain", "shared"] },
   notify: { may: ["domain", "config", "shared"] },
   azure: { may: ["clock", "config", "domain", "shared"] },
-  workflows: { may: ["domain", "contracts", "shared"], typeOnly: ["activities", "azure", "notify"] },
-  activities: { may: ["azure", "notify", "domain", "contracts", "config", "events", "shared", "clock"] },
+  workflows: { may: ["domain", "contracts", "shared"], typeOnly: ["activities", "notify"] },
+  activities: { may: ["azure", "notify", "domain", "contracts", "config", "shared", "clock"] },
   dispatch: { may: ["contracts", "domain", "events", "config", "shared"] },
   devhost: { may: ["clock", "shared"] },
   simulator: { may: ["clock", "shared"] },

@@ -147,7 +147,7 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.length > 0 ? issue.path.join(".") : "settings";
     const setting = typeof issue.path[0] === "string" ? issue.path[0] : "";
-    // Never the raw value: a connection string's key must not reach a log or a terminal (see redact.ts).
+    // Never the raw value: a connection string's key must not reach a log or a terminal (see shared/redact.ts).
     return `${name}: ${issue.message} (${describeSettingValue(setting, env[setting])})`;
   });
   throw new SettingsError(lines);
