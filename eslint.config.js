@@ -26,6 +26,87 @@ const nodeBuiltins = [
   "node:timers",
 ];
 
+/**
+ * Arrows point one way (design.md, issue 10): each folder of src/ names the folders of ours it may import.
+ * Anything else is a back-arrow and fails lint. `typeOnly` folders may be imported with `import type`
+ * only (a workflow may name an activity's input type, never call it directly).
+ * `shared` and `clock` are neutral leaves every layer but domain may use; they import nothing of ours.
+ * Adapters (azure) depend inward on domain types (ClusterRef, versions); dispatch reaches Azure only through
+ * its `ArmFacts` port, bound to the adapters in src/app/arm-facts.ts. The API handlers use the app's runtime
+ * config (src/app) because they are entry points, called by functions/ with nothing else to hand.
+ */
+const layers = {
+  shared: { may: [] },
+  clock: { may: [] },
+  domain: { may: [] },
+  contracts: { may: ["domain", "shared"] },
+  config: { may: ["domain", "shared"] },
+  events: { may: ["domain", "shared"] },
+  notify: { may: ["domain", "config", "shared"] },
+  azure: { may: ["clock", "config", "domain", "shared"] },
+  workflows: { may: ["domain", "contracts", "shared"], typeOnly: ["activities", "notify"] },
+  activities: { may: ["azure", "notify", "domain", "contracts", "config", "shared", "clock"] },
+  dispatch: { may: ["contracts", "domain", "events", "config", "shared"] },
+  devhost: { may: ["clock", "shared"] },
+  simulator: { may: ["clock", "shared"] },
+  api: {
+    may: ["activities", "app", "config", "contracts", "dispatch", "domain", "events", "notify", "shared"],
+  },
+};
+/** Folders that wire the others together (composition roots): they may import any layer but the local ones. */
+const roots = ["app", "cli"];
+/** Only these may start the local Functions host or the simulated Azure; no production module does. */
+const localOnly = ["devhost", "simulator"];
+const localComposition = ["src/cli/**/*.ts", "src/app/local-run.ts"];
+
+const allFolders = [...Object.keys(layers), ...roots];
+/** Matches a relative import that lands in one of `folders` of src/, from any depth below src/. */
+const into = (folders, prefix = "") => `^(\\.\\./)+${prefix}(${folders.join("|")})(/|$)`;
+const backArrow = (folder, others, allowTypeImports) => ({
+  regex: into(others),
+  allowTypeImports,
+  message: `Back-arrow: src/${folder} may not import this folder (see the layers table in eslint.config.js).`,
+});
+/** The no-restricted-imports patterns for files of one src/ folder. */
+function layerPatterns(folder) {
+  const { may, typeOnly = [] } = layers[folder];
+  const forbidden = allFolders.filter((f) => f !== folder && !may.includes(f) && !typeOnly.includes(f));
+  return [
+    backArrow(folder, forbidden, false),
+    ...(typeOnly.length ? [backArrow(folder, typeOnly, true)] : []),
+  ];
+}
+const localOnlyPattern = (prefix = "") => ({
+  regex: into(localOnly, prefix),
+  message:
+    "Production code may not import the local host or the simulator: only src/cli and src/app/local-run.ts.",
+});
+const restrict = (patterns, paths = []) => ["error", { paths, patterns }];
+// Exported for the workflows block below, which adds its own replay fence to the same rule.
+const workflowPatterns = layerPatterns("workflows");
+const boundaries = [
+  ...Object.keys(layers)
+    .filter((folder) => folder !== "workflows")
+    .map((folder) => ({
+      files: [`src/${folder}/**/*.ts`],
+      rules: { "no-restricted-imports": restrict(layerPatterns(folder)) },
+    })),
+  {
+    files: ["src/app/**/*.ts"],
+    ignores: localComposition,
+    rules: { "no-restricted-imports": restrict([localOnlyPattern(), backArrow("app", ["cli"], false)]) },
+  },
+  {
+    files: ["functions/**/*.ts"],
+    rules: {
+      "no-restricted-imports": restrict([
+        localOnlyPattern("src/"),
+        { regex: into(["cli"], "src/"), message: "The Functions app does not import the CLI." },
+      ]),
+    },
+  },
+];
+
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "bin/**", "test/bench/**/*.js", "test/fixtures/**"] },
   js.configs.recommended,
@@ -42,27 +123,22 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  ...boundaries,
   {
     // Durable orchestrators are replayed: no I/O, no clock, no randomness (research/style.md rule 5).
     files: ["src/workflows/**/*.ts"],
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: "Workflows are replayed: do I/O in an activity.",
-          })),
-          patterns: [
-            {
-              group: ["@azure/*", "../azure/*", "../notify/*", "../simulator/*", "../devhost/*"],
-              allowTypeImports: true,
-              message: "Workflows may not reach I/O: import types only, call an activity for the rest.",
-            },
-            { group: ["../activities/*"], allowTypeImports: true, message: "Import activity types only." },
-          ],
-        },
-      ],
+      "no-restricted-imports": restrict(
+        [
+          {
+            group: ["@azure/*"],
+            allowTypeImports: true,
+            message: "Workflows may not reach I/O: import types only, call an activity for the rest.",
+          },
+          ...workflowPatterns,
+        ],
+        nodeBuiltins.map((name) => ({ name, message: "Workflows are replayed: do I/O in an activity." })),
+      ),
       "no-restricted-globals": ["error", "setTimeout", "setInterval", "process", "fetch"],
       "no-restricted-properties": [
         "error",

@@ -2,7 +2,7 @@
 import { app, output } from "@azure/functions";
 import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../src/app/runtime-config.js";
-import { armFacts } from "../src/dispatch/arm-facts.js";
+import { armFacts } from "../src/app/arm-facts.js";
 import {
   eventGridHandler,
   eventHubHandler,
@@ -18,7 +18,8 @@ const poisonOutput = output.storageQueue({
   connection: "AzureWebJobsStorage",
 });
 const deps: TriggerDeps = {
-  policies: () => getRuntimeConfig().policies,
+  // Dispatch decides for any list of policies (pure, by name); this app runs one.
+  policies: () => [getRuntimeConfig().policy],
   poisonOutput,
   verify: () => ({
     facts: armFacts(getAdapters(), getRuntimeConfig().settings.RINGMASTER_SUBSCRIPTION_IDS),

@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
 import { WorkflowName, clusterInstanceId } from "../dispatch/instance-ids.js";
-import { isActive } from "../dispatch/port.js";
+import { isActive } from "../contracts/durable-port.js";
 import {
   RolloutEvents,
   type ClusterResult,

@@ -2,7 +2,7 @@ import type { InvocationContext } from "@azure/functions";
 import type { Adapters } from "../azure/compose.js";
 import type { Policy } from "../config/policy.js";
 import type { Settings } from "../config/settings.js";
-import type { InstancePort } from "../dispatch/port.js";
+import type { InstancePort } from "../contracts/durable-port.js";
 
 /** What activities need, injected by the composition root (functions/workflows.ts); built lazily, once. */
 export interface ActivityDeps {

@@ -1,12 +1,14 @@
 import type { Gate } from "../config/policy.js";
+import type { Settings } from "../config/settings.js";
 import type { PoolEvent } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
  * Health gates between rings, each evaluated with the evidence kept: provisioning state of every cluster
  * of the ring, NodePoolRolling* failures seen during the ring, Azure Monitor alerts fired on its clusters
- * within the lookback, and an HTTP probe. In simulator mode a probe of a non-loopback URL is answered by the
- * simulator, which stands in for the outside world (nothing leaves the machine).
+ * within the lookback, and an HTTP probe. In simulator mode a probe of a non-loopback URL goes to the relay
+ * that RINGMASTER_PROBE_RELAY names (the simulator, standing in for the outside world: nothing leaves the
+ * machine).
  */
 export interface GateResult {
   /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
@@ -117,18 +119,23 @@ function poolEventsGate(byCluster: Readonly<Record<string, readonly PoolEvent[]>
   };
 }
 
+/** Where a probe of `url` goes: through the configured relay unless it is a loopback URL (ours to reach). */
+export function probeTarget(settings: Settings, url: string): string {
+  const relay = settings.RINGMASTER_MODE === "simulator" ? settings.RINGMASTER_PROBE_RELAY : undefined;
+  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//i.test(url);
+  if (!relay || loopback) return url;
+  const target = new URL(relay);
+  target.searchParams.set("url", url);
+  return target.href;
+}
+
 async function probe(
   deps: ActivityDeps,
   url: string,
   expect: number,
   timeoutMs: number,
 ): Promise<{ passed: boolean; evidence: string[] }> {
-  const settings = deps.settings();
-  const loopback = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//i.test(url);
-  const target =
-    settings.RINGMASTER_MODE === "simulator" && !loopback
-      ? `${settings.RINGMASTER_ARM_ENDPOINT}/_sim/probe?url=${encodeURIComponent(url)}`
-      : url;
+  const target = probeTarget(deps.settings(), url);
   try {
     const res = await fetch(target, { signal: AbortSignal.timeout(timeoutMs) });
     return {

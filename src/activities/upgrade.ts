@@ -1,4 +1,4 @@
-import type { ClusterInfo, OperationCheck, OperationHandle } from "../azure/aks.js";
+import type { ClusterInfo } from "../azure/aks.js";
 import { describeAzureError } from "../azure/errors.js";
 import { Code, isHoldCode } from "../domain/codes.js";
 import {
@@ -11,6 +11,13 @@ import {
 import { nodeImageAtLeast } from "../domain/node-image-version.js";
 import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
 import type { ActivityDeps } from "./deps.js";
+import {
+  operationHandle,
+  operationRef,
+  operationStatus,
+  type OperationRef,
+  type OperationStatus,
+} from "./operation-ref.js";
 import { checkWriteTime, type WriteGuard } from "./write-guard.js";
 
 /**
@@ -130,7 +137,7 @@ export interface StartInput {
 export async function startUpgrade(
   deps: ActivityDeps,
   input: StartInput,
-): Promise<Outcome<{ handle: OperationHandle }>> {
+): Promise<Outcome<{ handle: OperationRef }>> {
   const { aks, clock } = deps.adapters();
   const verdict = checkWriteTime(input.guard, clock.now());
   if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
@@ -160,7 +167,7 @@ export async function startUpgrade(
       input.kind === "nodeImage"
         ? await aks.beginNodeImageUpgrade(input.clusterId, input.pool!, options)
         : await aks.beginClusterUpgrade(input.clusterId, input.target, options);
-    return { ok: true, handle };
+    return { ok: true, handle: operationRef(handle) };
   } catch (error) {
     if (late.signal.aborted) {
       // Aborted in flight, a request may still have reached AKS before the deadline: then it is ours.
@@ -190,7 +197,7 @@ export async function startUpgrade(
   }
 }
 
-async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationHandle | undefined> {
+async function underWay(deps: ActivityDeps, input: StartInput): Promise<OperationRef | undefined> {
   const c = await deps.adapters().aks.getCluster(input.clusterId);
   // Ours if it is running towards this target, or already finished there (it ended between the 409 and now).
   const state = c.provisioningState.toLowerCase();
@@ -210,8 +217,9 @@ async function underWay(deps: ActivityDeps, input: StartInput): Promise<Operatio
   return ours ? { kind: "watch", clusterId: c.id, pool: pool.name, token: "" } : undefined;
 }
 
-export function checkOperation(deps: ActivityDeps, handle: OperationHandle): Promise<OperationCheck> {
-  return deps.adapters().aks.checkOperation(handle);
+/** `ref` comes back from orchestration history: validated before it reaches the adapter. */
+export async function checkOperation(deps: ActivityDeps, ref: OperationRef): Promise<OperationStatus> {
+  return operationStatus(await deps.adapters().aks.checkOperation(operationHandle(ref)));
 }
 
 export function inspectCluster(deps: ActivityDeps, input: { clusterId: string }): Promise<ClusterInfo> {

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { fleetGateInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
-import { isActive } from "../dispatch/port.js";
+import { isActive } from "../contracts/durable-port.js";
 import { checkGate } from "../dispatch/verify.js";
 import { RolloutEvents } from "../workflows/contracts.js";
 import type { ApiDeps } from "./deps.js";

@@ -2,9 +2,9 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../app/runtime-config.js";
 import type { Policy } from "../config/policy.js";
-import { armFacts } from "../dispatch/arm-facts.js";
+import { armFacts } from "../app/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
-import type { DurablePort } from "../dispatch/port.js";
+import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 
 /** An instance as the list shows it. */
@@ -22,13 +22,14 @@ export interface ApiDeps {
   list(): Promise<readonly InstanceSummary[]>;
   /** ARM reads: whether a target is offered, whether a Fleet gate may be approved. */
   facts(): ArmFacts;
-  readonly policies: readonly Policy[];
+  /** The one policy this app runs: rollouts the API starts are named after it. */
+  readonly policy: Policy;
   readonly publicBaseUrl: string;
 }
 
 export function apiDeps(context: InvocationContext): ApiDeps {
   const client = df.getClient(context);
-  const { settings, policies } = getRuntimeConfig();
+  const { settings, policy } = getRuntimeConfig();
   return {
     port: durableClientPort(client),
     async list() {
@@ -41,7 +42,7 @@ export function apiDeps(context: InvocationContext): ApiDeps {
       }));
     },
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
-    policies,
+    policy,
     publicBaseUrl: publicBaseUrl(),
   };
 }

@@ -1,5 +1,5 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from "@azure/functions";
-import { safeLogField } from "../notify/safe-text.js";
+import { safeLogField } from "../shared/safe-text.js";
 import { apiDeps, type ApiDeps } from "./deps.js";
 
 /** How much of a backend's reason a 503 repeats: enough to act on, never a whole upstream body. */

@@ -123,7 +123,7 @@ export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
         error: `target: Kubernetes ${target} is not offered in any region of the managed clusters (${regions.map((r) => r.location).join(", ") || "none found"})`,
       });
   }
-  const policy = deps.policies[0]!.metadata.name;
+  const policy = deps.policy.metadata.name;
   const baseId = rolloutInstanceId(policy, kind, target);
   const plan = await planGeneration(deps.port, baseId, { by: "api" });
   if (!plan.start) return json(409, { error: `rollout ${plan.reason}`, id: plan.id });
@@ -160,7 +160,7 @@ export async function forecast(req: HttpRequest): Promise<HttpResponseInit> {
   const activities = createActivities(activityDeps);
   const inventory = await activities.loadInventory({ withNodeImages: target === "node-image" });
   const plan = planRollout({
-    policy: getRuntimeConfig().policies[0]!,
+    policy: getRuntimeConfig().policy,
     inventory,
     target: target === "node-image" ? { kind: "nodeImage" } : { kind: "kubernetes", version: target },
     now: getAdapters().clock.now(),

@@ -11,7 +11,7 @@ import { nodeImagePollInstanceId, WorkflowName } from "../dispatch/instance-ids.
  * a no-op); the window reconcile re-applies ring windows (DST changes, drift) when the policy manages them.
  */
 export async function nodeImagePoll(_timer: Timer, context: InvocationContext): Promise<void> {
-  const policy = getRuntimeConfig().policies[0]!;
+  const policy = getRuntimeConfig().policy;
   if (policy.spec.nodeImage?.enabled === false) return;
   const day = new Date(getAdapters().clock.now()).toISOString().slice(0, 10);
   const id = nodeImagePollInstanceId(policy.metadata.name, day);
@@ -25,7 +25,7 @@ export async function nodeImagePoll(_timer: Timer, context: InvocationContext): 
 }
 
 export async function windowReconcile(_timer: Timer, context: InvocationContext): Promise<void> {
-  if (!getRuntimeConfig().policies[0]!.spec.manageWindows) return;
+  if (!getRuntimeConfig().policy.spec.manageWindows) return;
   const activities = createActivities(activityDeps);
   const result = await activities.applyRingWindows({
     kinds: ["kubernetes", "nodeImage"],

@@ -6,7 +6,7 @@ import { getAdapters, getRuntimeConfig, publicBaseUrl } from "./runtime-config.j
 /** The production wiring of activity dependencies: settings, policy and adapters of this process. */
 export const activityDeps: ActivityDeps = {
   adapters: getAdapters,
-  policy: () => getRuntimeConfig().policies[0]!,
+  policy: () => getRuntimeConfig().policy,
   settings: () => getRuntimeConfig().settings,
   durable: (context) => durableClientPort(df.getClient(context)),
   publicBaseUrl,

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { clockSetting, virtualClock, type Clock } from "../devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../clock/clock.js";
 import { LocalHost } from "../devhost/host.js";
 import { silentLogger } from "../devhost/logger.js";
 import { loadPolicyFile, type Policy } from "../config/policy.js";
@@ -52,6 +52,8 @@ export function simulatedAppSettings(o: {
     RINGMASTER_ARM_ENDPOINT: o.sim.url,
     RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${o.sim.url}/;accesskey=${o.fleet.email.accessKey ?? DEFAULT_ACS_KEY}`,
     RINGMASTER_CLOCK: o.clock,
+    // The simulator answers probes of outside URLs (fleet file `probes`), so a run never leaves the machine.
+    RINGMASTER_PROBE_RELAY: `${o.sim.url}/_sim/probe`,
     RINGMASTER_NODE_IMAGE_SCHEDULE: o.policy.spec.nodeImage?.schedule ?? "0 0 5 * * Mon",
     RINGMASTER_RECONCILE_SCHEDULE: "0 15 */6 * * *",
     RINGMASTER_LRO_POLL_SECONDS: "30",
@@ -102,7 +104,6 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     await sim.stop();
     throw error;
   }
-  process.env.RINGMASTER_PUBLIC_BASE_URL ??= host.baseUrl;
   sim.world.events.retarget(`${host.baseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents`);
   sim.world.events.start();
   return {

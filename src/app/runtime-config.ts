@@ -1,11 +1,12 @@
 import { isAbsolute, resolve } from "node:path";
 import { loadPolicyFile, type Policy } from "../config/policy.js";
-import { getSettings, type Settings } from "../config/settings.js";
+import { getSettings, publicBaseUrlOf, type Settings } from "../config/settings.js";
 import { composeAdapters, type Adapters } from "../azure/compose.js";
 
 export interface RuntimeConfig {
   readonly settings: Settings;
-  readonly policies: readonly Policy[];
+  /** The one rollout policy this app runs (ONE_POLICY_PER_APP in config/policy.ts says why one). */
+  readonly policy: Policy;
 }
 
 let cached: RuntimeConfig | undefined;
@@ -19,7 +20,7 @@ export function getRuntimeConfig(): RuntimeConfig {
   const settings = getSettings();
   const file = settings.RINGMASTER_POLICY_FILE;
   const policy = loadPolicyFile(isAbsolute(file) ? file : resolve(process.cwd(), file));
-  cached = { settings, policies: [policy] };
+  cached = { settings, policy };
   return cached;
 }
 
@@ -33,8 +34,5 @@ export function getAdapters(): Adapters {
 
 /** Base URL people use to act on emails and the API. */
 export function publicBaseUrl(): string {
-  return (
-    getRuntimeConfig().settings.RINGMASTER_PUBLIC_BASE_URL ??
-    `http://${process.env.WEBSITE_HOSTNAME ?? "localhost:7071"}`
-  );
+  return publicBaseUrlOf(getRuntimeConfig().settings);
 }

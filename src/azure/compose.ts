@@ -5,7 +5,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
 import { DefaultAzureCredential } from "@azure/identity";
 import type { Settings } from "../config/settings.js";
-import { clockFromSetting, type Clock } from "../devhost/clock.js";
+import { clockFromSetting, type Clock } from "../clock/clock.js";
 import { AksAdapter } from "./aks.js";
 import { ArmRestClient } from "./arm-rest.js";
 import { EventHubAuditSink, LogAuditSink, type AuditSink } from "./audit.js";
@@ -41,7 +41,7 @@ export function composeAdapters(
   log: (line: string) => void = (l) => console.log(l),
 ): Adapters {
   const simulated = settings.RINGMASTER_MODE === "simulator";
-  const clock = clockFromSetting(simulated ? process.env.RINGMASTER_CLOCK : undefined);
+  const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
   const credential: TokenCredential = simulated ? simulatorCredential() : new DefaultAzureCredential();
   const httpClient: HttpClient | undefined = simulated
     ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)

@@ -1,4 +1,4 @@
-import type { Clock } from "../devhost/clock.js";
+import type { Clock } from "../clock/clock.js";
 
 /**
  * Ringmaster's own share of the ARM token buckets: every adapter call takes a token first, so a large

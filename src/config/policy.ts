@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { PolicySchema, type Policy } from "../domain/policy-schema.js";
 import { PolicyError } from "./errors.js";
@@ -59,9 +59,26 @@ export function parsePolicy(value: unknown, source = "policy"): Policy {
   return result.data;
 }
 
+/**
+ * One policy per app, explicitly: RINGMASTER_POLICY_FILE names one file, and activities, timers and the API
+ * act for the policy the app runs (the rollout ids name it). A second YAML document is refused here, with
+ * what to do instead, rather than silently ignored.
+ */
+export const ONE_POLICY_PER_APP =
+  "Ringmaster runs one rollout policy per app (rollout ids name it): keep one RolloutPolicy in this file, and deploy another app (its own RINGMASTER_POLICY_FILE and TASKHUB_NAME) for another policy";
+
 /** Parses policy YAML text; YAML syntax errors name the line. */
 export function parsePolicyYaml(text: string, source = "policy"): Policy {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { prettyErrors: true, uniqueKeys: true });
+  const all = Array.isArray(docs) ? docs : [];
+  if (all.length > 1) {
+    const line = text.slice(0, all[1]!.range[0]).split("\n").length;
+    throw new PolicyError(source, [
+      `line ${line}: a second YAML document starts here; ${ONE_POLICY_PER_APP}`,
+    ]);
+  }
+  const doc = all[0];
+  if (!doc) throw new PolicyError(source, ["the file is empty: expected one RolloutPolicy document"]);
   if (doc.errors.length > 0) {
     throw new PolicyError(
       source,

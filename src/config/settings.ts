@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SettingsError } from "./errors.js";
 import { ncrontabProblem } from "./ncrontab.js";
-import { describeSettingValue } from "./redact.js";
+import { describeSettingValue } from "../shared/redact.js";
 
 /**
  * Every app setting Ringmaster reads, validated once at start-up. Each field documents what a valid value
@@ -84,6 +84,16 @@ const baseSettings = z.object({
   RINGMASTER_RECONCILE_SCHEDULE: schedule("0 15 */6 * * *"),
   /** Base URL put in approval emails so a person can act on them. */
   RINGMASTER_PUBLIC_BASE_URL: optionalText.pipe(httpUrl("https://ringmaster.example.net").optional()),
+  /**
+   * `host[:port]` that App Service gives the Function App (the local host sets it the same way): where
+   * links point when RINGMASTER_PUBLIC_BASE_URL is unset.
+   */
+  WEBSITE_HOSTNAME: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "expected host[:port], e.g. ringmaster.azurewebsites.net")
+      .optional(),
+  ),
 });
 
 const simulatorSettings = baseSettings.extend({
@@ -101,6 +111,12 @@ const simulatorSettings = baseSettings.extend({
       error: 'expected "real" or "virtual;start=<ISO>;speed=<x>;realStart=<epoch ms>" (npm start sets it)',
     })
     .optional(),
+  /**
+   * Where HTTP health probes of non-loopback URLs are sent instead (`<relay>?url=<the probe's URL>`): the
+   * simulator's `/_sim/probe` stands in for the outside world, so nothing leaves the machine. Unset: probes
+   * go to their own URL.
+   */
+  RINGMASTER_PROBE_RELAY: optionalText.pipe(httpUrl("http://127.0.0.1:7080/_sim/probe").optional()),
 });
 
 const azureSettings = baseSettings.extend({
@@ -131,10 +147,15 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.length > 0 ? issue.path.join(".") : "settings";
     const setting = typeof issue.path[0] === "string" ? issue.path[0] : "";
-    // Never the raw value: a connection string's key must not reach a log or a terminal (see redact.ts).
+    // Never the raw value: a connection string's key must not reach a log or a terminal (see shared/redact.ts).
     return `${name}: ${issue.message} (${describeSettingValue(setting, env[setting])})`;
   });
   throw new SettingsError(lines);
+}
+
+/** Base URL people use to act on emails and the API: the configured one, else the app's own host name. */
+export function publicBaseUrlOf(settings: Settings): string {
+  return settings.RINGMASTER_PUBLIC_BASE_URL ?? `http://${settings.WEBSITE_HOSTNAME ?? "localhost:7071"}`;
 }
 
 let cached: Settings | undefined;

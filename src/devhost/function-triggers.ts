@@ -1,7 +1,7 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { resolveSettingRefs, type AppConfig } from "./app-config.js";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { BindingInfo, Registry, RetryOptions, TypedData } from "./core-api.js";
 import { clientBindingData } from "./durable/http-api.js";
 import { LocalHub, LocalHubTrigger, RealHubTrigger } from "./eventhubs.js";

@@ -9,7 +9,7 @@ import {
   resolveSettingRefs,
   type AppConfig,
 } from "./app-config.js";
-import { realClock, type Clock } from "./clock.js";
+import { realClock, type Clock } from "../clock/clock.js";
 import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { InstanceStore } from "./durable/store.js";

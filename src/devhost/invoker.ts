@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { BindingInfo, CoreInvocationContext, HookCallback, Registry, TypedData } from "./core-api.js";
 import type { HostLogger } from "./logger.js";
 import { decodeTypedData } from "./typed-data.js";

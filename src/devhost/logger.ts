@@ -1,4 +1,4 @@
-import { safeLogField } from "../notify/safe-text.js";
+import { safeLogField } from "../shared/safe-text.js";
 
 /**
  * The host's console output: one readable line per invocation, user logs indented under their function.

@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { Duration, RetryOptions } from "./core-api.js";
 import type { InvocationRequest, InvocationResult, Invoker } from "./invoker.js";
 

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Cron } from "croner";
-import type { Clock, TimerHandle } from "./clock.js";
+import type { Clock, TimerHandle } from "../clock/clock.js";
 
 /**
  * Timer triggers with NCRONTAB semantics: six fields, seconds first, UTC; day-of-month AND day-of-week

@@ -1,37 +1,11 @@
-/**
- * The slice of the Durable Functions client the dispatcher needs. Production wraps `df.getClient(ctx)`
- * (durable-port.ts); unit tests use an in-memory fake, so routing is tested without a host.
- */
-export interface DurablePort {
-  /** The instance's runtime status, or undefined when no instance has that id. */
-  status(instanceId: string): Promise<string | undefined>;
-  start(workflow: string, instanceId: string, input: unknown): Promise<void>;
-  /** Delivers an external event; false when no instance has that id (nothing owns it). */
-  raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
-  /** The instance with its input, output and custom status, or undefined when none has that id. */
-  describe(instanceId: string): Promise<InstanceView | undefined>;
-}
-
-/** Runtime statuses of an instance that still takes events (everything else has ended). */
-const ACTIVE_STATUSES = new Set(["Running", "Pending", "ContinuedAsNew", "Suspended"]);
-export const isActive = (runtimeStatus: string | undefined): boolean =>
-  runtimeStatus !== undefined && ACTIVE_STATUSES.has(runtimeStatus);
-
-/** An instance as activities that coordinate workflows see it. */
-export interface InstanceView {
-  readonly runtimeStatus: string;
-  readonly input: unknown;
-  readonly output: unknown;
-  /** The workflow's name (rollout, clusterUpgrade, …), when the backend reports it. */
-  readonly name?: string;
-  readonly customStatus?: unknown;
-  /** ISO time of the last change: for an ended instance, when it ended. */
-  readonly lastUpdatedTime?: string;
-  readonly createdTime?: string;
-}
-
-/** The durable client as activities use it (the same port the dispatcher uses). */
-export type InstancePort = DurablePort;
+// The durable client port is a contract shared with activities and the API; dispatch re-exports it so its
+// own modules keep one import for everything the dispatcher is given.
+export {
+  isActive,
+  type DurablePort,
+  type InstancePort,
+  type InstanceView,
+} from "../contracts/durable-port.js";
 
 export interface DispatchLogger {
   info(message: string): void;

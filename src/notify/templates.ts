@@ -1,6 +1,6 @@
 import type { Message } from "./message.js";
+import { safeSubject } from "../shared/safe-text.js";
 import { escapeHtml } from "./html-escape.js";
-import { safeSubject } from "./safe-text.js";
 
 /**
  * Emails from messages: HTML (every value escaped) and plain text. One message gives its own subject; a
@@ -33,7 +33,7 @@ export function renderEmail(messages: readonly Message[]): RenderedEmail {
   const first = ordered[0];
   if (!first) throw new Error("Notify: nothing to render");
   // A digest leads with its most pressing message, so the subject alone says what needs attention. Titles
-  // carry event fields (cluster names, versions), so the subject is made one safe line (safe-text.ts).
+  // carry event fields (cluster names, versions), so the subject is made one safe line (shared/safe-text.ts).
   const subject = safeSubject(
     ordered.length === 1
       ? `[Ringmaster] ${first.title}`

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock, TimerHandle } from "../devhost/clock.js";
+import type { Clock, TimerHandle } from "../clock/clock.js";
 import { clusterId, etag, keyOf, type SimCluster, type SimPool } from "./aks-state.js";
 import type { OperationRecord, Records } from "./records.js";
 

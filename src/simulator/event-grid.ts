@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../devhost/clock.js";
+import type { Clock } from "../clock/clock.js";
 import type { Records } from "./records.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, relative, resolve } from "node:path";
-import type { Clock } from "../devhost/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { EmailService } from "./acs-email.js";
 import { checkApiVersion } from "./api-versions.js";
 import { aksRoutes } from "./arm-aks.js";
@@ -291,6 +291,12 @@ export class Simulator {
         },
       };
     if (what === "outbox") return { status: 200, body: w.records.emails };
+    // The outside world's health endpoints (the app's RINGMASTER_PROBE_RELAY points here): the status the
+    // fleet file's `probes` gives the URL, else 200, so a probe gate never leaves the machine.
+    if (what === "probe") {
+      const url = req.query.get("url") ?? "";
+      return { status: w.fleet.probes.find((p) => p.url === url)?.status ?? 200 };
+    }
     if (what === "operations") return { status: 200, body: w.records.operations };
     if (what === "events")
       return { status: 200, body: { delivered: w.events.delivered, deadLettered: w.events.deadLettered } };
@@ -312,7 +318,7 @@ export class Simulator {
     return {
       status: 404,
       body: {
-        error: `unknown simulator record ${what}; try clock, audit, counters, outbox, operations, events, summary`,
+        error: `unknown simulator record ${what}; try clock, audit, counters, outbox, probe, operations, events, summary`,
       },
     };
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Clock } from "../devhost/clock.js";
+import type { Clock } from "../clock/clock.js";
 import { Operations } from "./aks-operations.js";
 import { clusterId, clustersFromFleet, keyOf, type SimCluster } from "./aks-state.js";
 import { EventGridDelivery } from "./event-grid.js";

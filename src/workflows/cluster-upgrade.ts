@@ -1,5 +1,5 @@
 import type * as df from "durable-functions";
-import type { OperationCheck, OperationHandle } from "../azure/aks.js";
+import type { OperationRef, OperationStatus } from "../activities/operation-ref.js";
 import { Code, isSkipCode } from "../domain/codes.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
@@ -207,10 +207,10 @@ function* verify(
 /** Follows a running operation: progress from NodePoolRolling* events, a poll when none arrives for a while. */
 function* follow(
   ctx: Ctx,
-  handle: OperationHandle,
+  handle: OperationRef,
   slowPollMs: number,
   poolEvents: PoolEvent[],
-): Generator<df.Task, OperationCheck, unknown> {
+): Generator<df.Task, OperationStatus, unknown> {
   for (;;) {
     const event = ctx.df.waitForExternalEvent(ExternalEvent.nodePoolRolling);
     const poll = ctx.df.createTimer(at(nowMs(ctx) + slowPollMs));

@@ -9,7 +9,7 @@ import {
   simulatorHttpClient,
 } from "../../dist/src/azure/simulator-transport.js";
 import { ThrottleBudget } from "../../dist/src/azure/throttle-budget.js";
-import { virtualClock } from "../../dist/src/devhost/clock.js";
+import { virtualClock } from "../../dist/src/clock/clock.js";
 import { parseFleetYaml } from "../../dist/src/simulator/load-fleet.js";
 import { Simulator } from "../../dist/src/simulator/server.js";
 import { row } from "./harness.js";

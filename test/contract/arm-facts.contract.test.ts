@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { armFacts } from "../../src/dispatch/arm-facts.js";
+import { armFacts } from "../../src/app/arm-facts.js";
 import { clusterIdOf, startSimulator, SUB, testFleetYaml, type SimHarness } from "../helpers/simulator.js";
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clockSetting } from "../../src/devhost/clock.js";
+import { clockSetting } from "../../src/clock/clock.js";
 import { json, startHost, waitForStatus, type HostProcess } from "../helpers/host-process.js";
 
 /**

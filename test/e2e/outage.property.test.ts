@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Clock } from "../../src/devhost/clock.js";
+import type { Clock } from "../../src/clock/clock.js";
 import { rollout, startStack } from "../helpers/stack.js";
 import { judge, type Violation } from "../helpers/window-oracle.js";
 import { generateScenario, type Scenario } from "./outage-scenarios.js";

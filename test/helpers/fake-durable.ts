@@ -1,4 +1,4 @@
-import type { DurablePort, InstanceView } from "../../src/dispatch/port.js";
+import type { DurablePort, InstanceView } from "../../src/contracts/durable-port.js";
 
 /** An in-memory durable backend for dispatch tests: records starts and raised events, can be told to fail. */
 export class FakeDurable implements DurablePort {

@@ -1,5 +1,5 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { clockSetting, virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { composeAdapters, type Adapters } from "../../src/azure/compose.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
@@ -95,9 +95,8 @@ export async function startSimulator(
       ...throttleRetryClientOptions({ retries: 6, backoffMs: 10, maxDelayMs: 1000 }),
     });
   const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5 });
-  const adapters = () => {
-    process.env.RINGMASTER_CLOCK = setting;
-    return composeAdapters(
+  const adapters = () =>
+    composeAdapters(
       parseSettings({
         RINGMASTER_MODE: "simulator",
         RINGMASTER_POLICY_FILE: "examples/policy.yaml",
@@ -105,9 +104,9 @@ export async function startSimulator(
         RINGMASTER_ARM_ENDPOINT: sim.url,
         RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
         RINGMASTER_LRO_POLL_SECONDS: "30",
+        RINGMASTER_CLOCK: setting,
       }),
       () => {},
     );
-  };
   return { sim, clock, clockSetting: setting, adapters, aks, client, stop: () => sim.stop() };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { simulatedAppSettings } from "../../src/app/local-run.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import { clockSetting, virtualClock, type Clock } from "../../src/devhost/clock.js";
+import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
 import { Simulator } from "../../src/simulator/server.js";

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it, type TestContext } from "vitest";
-import { realClock } from "../../src/devhost/clock.js";
+import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PolicyError } from "../../src/config/errors.js";
 import { loadPolicyFile } from "../../src/config/policy.js";
-import { realClock } from "../../src/devhost/clock.js";
+import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";

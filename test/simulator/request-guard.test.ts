@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { virtualClock } from "../../src/devhost/clock.js";
+import { virtualClock } from "../../src/clock/clock.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { Simulator } from "../../src/simulator/server.js";
 import { clusterIdOf, testFleetYaml } from "../helpers/simulator.js";

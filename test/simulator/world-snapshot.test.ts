@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { virtualClock } from "../../src/devhost/clock.js";
+import { virtualClock } from "../../src/clock/clock.js";
 import { etag } from "../../src/simulator/aks-state.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { restoreWorld, snapshotWorld, WorldSnapshotSchema } from "../../src/simulator/world-snapshot.js";

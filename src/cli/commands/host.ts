@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { clockFromSetting, virtualClock, type Clock } from "../../devhost/clock.js";
+import { clockFromSetting, virtualClock, type Clock } from "../../clock/clock.js";
 import { LocalHost } from "../../devhost/host.js";
 import { toIsoInstant } from "../../events/field-schemas.js";
 import type { CliIo } from "../main.js";

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { clockSetting, virtualClock } from "../../devhost/clock.js";
+import { clockSetting, virtualClock } from "../../clock/clock.js";
 import { loadFleetFile } from "../../simulator/load-fleet.js";
 import { Simulator } from "../../simulator/server.js";
 import { restoreWorld } from "../../simulator/world-snapshot.js";

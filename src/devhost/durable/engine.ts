@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import pLimit, { type LimitFunction } from "p-limit";
-import type { Clock } from "../clock.js";
+import type { Clock } from "../../clock/clock.js";
 import type { Registry } from "../core-api.js";
 import type { Invoker } from "../invoker.js";
 import type { HostLogger } from "../logger.js";

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from "../clock.js";
+import type { Clock, TimerHandle } from "../../clock/clock.js";
 
 /**
  * The durable timers each instance has armed on the host clock, so that a finished, restarted or purged

@@ -9,14 +9,14 @@ import { FakeDurable } from "../../helpers/fake-durable.js";
 /** Issue 9: the control API accepts only rollout ids that exist, valid bodies, and answers that answer something. */
 const ID = "rollout:contoso-platform:kubernetes:1.30.5";
 const CLUSTER = "cluster:11111111-1111-1111-1111-111111111111:rg-dev:aks-dev-weu-1";
-const policies = [loadPolicyFile("examples/policy.yaml")];
+const policy = loadPolicyFile("examples/policy.yaml");
 
 function deps(durable: FakeDurable, arm = new FakeArm([FIXTURE_SUB])): ApiDeps {
   return {
     port: durable,
     list: () => Promise.resolve([]),
     facts: () => arm,
-    policies,
+    policy,
     publicBaseUrl: "https://ringmaster.example.net",
   };
 }

@@ -7,7 +7,7 @@ import { fixtureArm } from "../../helpers/fake-arm.js";
 import { FakeDurable } from "../../helpers/fake-durable.js";
 
 /** Issue 9: `POST /api/rollouts` takes only a real target, and a target is never used up. */
-const policies = [loadPolicyFile("examples/policy.yaml")];
+const policy = loadPolicyFile("examples/policy.yaml");
 const BASE = "rollout:contoso-platform:kubernetes:1.18.19";
 
 function deps(durable = new FakeDurable()): ApiDeps {
@@ -15,7 +15,7 @@ function deps(durable = new FakeDurable()): ApiDeps {
     port: durable,
     list: () => Promise.resolve([]),
     facts: () => fixtureArm(),
-    policies,
+    policy,
     publicBaseUrl: "https://ringmaster.example.net/",
   };
 }

@@ -7,6 +7,7 @@ import { control } from "../../../src/api/control.js";
 import { guarded } from "../../../src/api/guarded.js";
 import type { ApiDeps } from "../../../src/api/deps.js";
 import { durableClientPort } from "../../../src/dispatch/durable-client-port.js";
+import { loadPolicyFile } from "../../../src/config/policy.js";
 import { clientBindingData } from "../../../src/devhost/durable/http-api.js";
 
 /**
@@ -64,7 +65,7 @@ describe("API: a storage failure of the durable backend is a 503, not 'no workfl
       facts: () => {
         throw new Error("not asked");
       },
-      policies: [],
+      policy: loadPolicyFile("examples/policy.yaml"),
       publicBaseUrl: base,
     });
     const res = await guarded((r, deps) => control(r, deps, "pause"), depsOf)(req, context);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SettingsError } from "../../../src/config/errors.js";
-import { describeSettingValue, redactSecrets } from "../../../src/config/redact.js";
+import { describeSettingValue, redactSecrets } from "../../../src/shared/redact.js";
 import { exportDefaults, parseSettings } from "../../../src/config/settings.js";
 
 const SIM = {

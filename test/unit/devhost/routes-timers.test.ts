@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTimeSpan, resolveSettingRefs } from "../../../src/devhost/app-config.js";
-import { virtualClock } from "../../../src/devhost/clock.js";
+import { virtualClock } from "../../../src/clock/clock.js";
 import { compileRoute } from "../../../src/devhost/routes.js";
 import {
   compileSchedule,

@@ -1,4 +1,4 @@
-import { redactSecrets } from "../config/redact.js";
+import { redactSecrets } from "./redact.js";
 
 /**
  * Text that came from outside (event fields, cluster names, error messages) on its way into an email

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { consoleLogger } from "../../../src/devhost/logger.js";
 import { MessageSchema } from "../../../src/notify/message.js";
-import { LOG_FIELD_MAX, SUBJECT_MAX, safeLogField, safeSubject } from "../../../src/notify/safe-text.js";
+import { LOG_FIELD_MAX, SUBJECT_MAX, safeLogField, safeSubject } from "../../../src/shared/safe-text.js";
 import { renderEmail } from "../../../src/notify/templates.js";
 
 // eslint-disable-next-line no-control-regex -- the test looks for control characters

@@ -1,9 +1,10 @@
 import type { Adapters } from "../azure/compose.js";
 import { describeAzureError } from "../azure/errors.js";
-import type { ArmFacts } from "./verify.js";
+import type { ArmFacts } from "../dispatch/verify.js";
 
 /**
- * Verification's ARM reads over the production adapters. One instance serves one batch: the versions a
+ * Verification's ARM reads over the production adapters: the binding of dispatch's `ArmFacts` port to the
+ * Azure adapters, kept in the composition root so dispatch depends on the port, never on an adapter. One instance serves one batch: the versions a
  * region offers are read once per subscription and region however many events name them (a release
  * reaches 40 clusters as 40 events). Only a 404 means "no such resource"; every other failure is thrown,
  * so the event fails transiently and is redelivered instead of being judged on a guess.
