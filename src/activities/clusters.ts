@@ -1,13 +1,10 @@
 import type { InvocationContext } from "@azure/functions";
-import { WorkflowName, clusterInstanceId } from "../dispatch/instance-ids.js";
+import { clusterInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../dispatch/port.js";
-import {
-  RolloutEvents,
-  type ClusterResult,
-  type ClusterResultEvent,
-  type ClusterUpgradeInput,
-  type ControlEvent,
-} from "../workflows/contracts.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import { RolloutEvents, type ClusterResultEvent, type ControlEvent } from "../contracts/events.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**

@@ -4,7 +4,7 @@ import { parseIsoDuration } from "../domain/durations.js";
 import { freezeIntervals } from "../domain/freezes.js";
 import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
-import type { ClusterUpgradeInput } from "../workflows/contracts.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
 

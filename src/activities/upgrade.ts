@@ -3,7 +3,8 @@ import { describeAzureError } from "../azure/errors.js";
 import { kubernetesChannelConflict, nodeOsChannelConflict } from "../domain/auto-upgrade.js";
 import { imageFamily } from "../domain/inventory.js";
 import { mustParseVersion, parseVersion, upgradeLevel } from "../domain/versions.js";
-import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
+import type { Outcome } from "../contracts/cluster-results.js";
+import { FailureCode } from "../contracts/failure-codes.js";
 import type { ActivityDeps } from "./deps.js";
 import { checkWriteTime, type WriteGuard } from "./write-guard.js";
 
@@ -161,7 +162,8 @@ export async function startUpgrade(
 ): Promise<Outcome<{ handle: OperationHandle }>> {
   const { aks, clock } = deps.adapters();
   const verdict = checkWriteTime(input.guard, clock.now());
-  if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
+  if (!verdict.ok)
+    return { ok: false, code: FailureCode.missedWindow, message: verdict.reason, retriable: false };
   // Retries inside the clients (5xx, throttling) must not carry the write past the moment it still fits.
   const late = new AbortController();
   const timer = setTimeout(
@@ -192,7 +194,7 @@ export async function startUpgrade(
       if (adopted) return { ok: true, handle: adopted };
       return {
         ok: false,
-        code: MISSED_WINDOW,
+        code: FailureCode.missedWindow,
         message: `the write was still being retried at ${new Date(clock.now()).toISOString()}, too late for the upgrade to fit the window (${describeAzureError(error).message})`,
         retriable: false,
       };

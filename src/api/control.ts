@@ -1,9 +1,10 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { fleetGateInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { fleetGateInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../dispatch/port.js";
 import { checkGate } from "../dispatch/verify.js";
-import { RolloutEvents } from "../workflows/contracts.js";
+import { RolloutEvents } from "../contracts/events.js";
 import type { ApiDeps } from "./deps.js";
 import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
 

@@ -5,9 +5,10 @@ import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { planRollout } from "../domain/planner.js";
 import { planGeneration } from "../dispatch/generations.js";
-import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { renderPlanHtml } from "../notify/plan-html.js";
-import { RolloutInputSchema } from "../workflows/contracts.js";
+import { RolloutInputSchema } from "../contracts/workflow-inputs.js";
 import type { ApiDeps } from "./deps.js";
 import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
 

@@ -1,13 +1,13 @@
 import type { Policy } from "../config/policy.js";
 import type { DomainEvent, EventOf } from "../events/domain-event.js";
-import { ExternalEvent } from "../workflows/contracts.js";
+import { ExternalEvent } from "../contracts/events.js";
 import {
   clusterInstanceId,
   endOfSupportInstanceId,
   fleetGateInstanceId,
   notifyInstanceId,
-  WorkflowName,
-} from "./instance-ids.js";
+} from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { decideNewVersion } from "./new-version.js";
 import type { Claim } from "./verify.js";
 

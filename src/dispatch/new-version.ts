@@ -10,7 +10,8 @@ import {
 } from "../domain/versions.js";
 import type { EventOf } from "../events/domain-event.js";
 import type { Decision, RolloutStartInput } from "./decide.js";
-import { rolloutInstanceId, WorkflowName } from "./instance-ids.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 
 /** What started a rollout: the event's key, the cluster it spoke for and its time. */
 export interface RolloutTrigger {

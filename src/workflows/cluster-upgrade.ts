@@ -2,13 +2,10 @@ import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
-import {
-  ExternalEvent,
-  MISSED_WINDOW,
-  type ClusterResult,
-  type ClusterUpgradeInput,
-  type PoolEvent,
-} from "./contracts.js";
+import type { ClusterResult, PoolEvent } from "../contracts/cluster-results.js";
+import { ExternalEvent } from "../contracts/events.js";
+import { FailureCode } from "../contracts/failure-codes.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 
 /**
  * One cluster's upgrade (instance id `cluster:<sub>:<rg>:<name>`, so NodePoolRolling* events find it),
@@ -135,7 +132,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
             ...(pool ? { toImage: pre.pools.find((p) => p.pool === pool)?.to } : {}),
             guard: writeGuard(input, window, remainingMs),
           });
-          if (!start.ok && start.code === MISSED_WINDOW) {
+          if (!start.ok && start.code === FailureCode.missedWindow) {
             missed = start.message;
             break;
           }

@@ -4,7 +4,8 @@ import type { WindowSource } from "../domain/inventory.js";
 import { windowIntervals } from "../domain/window-source.js";
 import { nextFit, type Interval } from "../domain/windows.js";
 import { at, iso, notify, nowMs, type Ctx } from "./call.js";
-import { ClusterEvents, ControlEventSchema, type ClusterUpgradeInput } from "./contracts.js";
+import { ClusterEvents, ControlEventSchema } from "../contracts/events.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 
 /**
  * A cluster workflow's windows: waiting for the next one where the upgrade fits, the guard every write

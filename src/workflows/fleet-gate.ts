@@ -1,6 +1,6 @@
 import type * as df from "durable-functions";
 import { activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { ApprovalEventSchema, ExternalEvent, RolloutEvents } from "./contracts.js";
+import { ApprovalEventSchema, ExternalEvent, RolloutEvents } from "../contracts/events.js";
 
 /**
  * A Fleet Manager update run reached an Approval gate: ask on-call (with the API call that approves), then

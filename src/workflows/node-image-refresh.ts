@@ -1,7 +1,8 @@
 import type * as df from "durable-functions";
-import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
-import type { RolloutInput } from "./contracts.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
 
 /**
  * Started by the node-image timer (AKS emits no event for new images): finds pools whose region offers a

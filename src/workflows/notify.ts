@@ -2,7 +2,7 @@ import type * as df from "durable-functions";
 import type { DigestInput } from "../activities/notify.js";
 import type { Message } from "../notify/message.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { ExternalEvent } from "./contracts.js";
+import { ExternalEvent } from "../contracts/events.js";
 
 /** A notice from an event (budget alert, AKS maintenance): goes into the digest like any other message. */
 export function* notifyWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {

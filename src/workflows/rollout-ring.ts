@@ -1,18 +1,17 @@
 import type * as df from "durable-functions";
 import type { LaunchOutcome } from "../activities/clusters.js";
 import type { PreparedRollout } from "../activities/prepare.js";
-import { clusterInstanceId } from "../dispatch/instance-ids.js";
+import { clusterInstanceId } from "../contracts/instance-ids.js";
 import { activityWithRetry, at, notify, nowMs, type Ctx } from "./call.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
 import {
   ClusterEvents,
   ControlEventSchema,
   RolloutEvents,
-  type ClusterResult,
   type ClusterResultEvent,
-  type ClusterUpgradeInput,
   type ControlEvent,
-  type RolloutInput,
-} from "./contracts.js";
+} from "../contracts/events.js";
+import type { ClusterUpgradeInput, RolloutInput } from "../contracts/workflow-inputs.js";
 import { failureMessage } from "./rollout-messages.js";
 import type { RingState, RolloutState, RolloutStatus } from "./rollout-status.js";
 

@@ -1,5 +1,6 @@
 import type { PreparedRollout } from "../activities/prepare.js";
-import type { ClusterResult, RolloutInput } from "./contracts.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
 
 /**
  * What the API and the terminal show of a rollout: its phase, each ring with its clusters, the pending

@@ -8,8 +8,8 @@ import {
   ControlEventSchema,
   RolloutEvents,
   type ApprovalEvent,
-  type RolloutInput,
-} from "./contracts.js";
+} from "../contracts/events.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
 import { runRing } from "./rollout-ring.js";
 import {
   approvalMessage,
