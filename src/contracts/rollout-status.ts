@@ -7,7 +7,7 @@ import { RolloutKindSchema } from "./workflow-inputs.js";
  * `ring`, the ring it is about) is the machine-readable part: readers branch on it. `phase` is the same
  * thing in words, for people; nobody parses it.
  */
-export const RolloutState = {
+export const RolloutStates = {
   planned: "planned",
   /** Every cluster already runs the target: ended without email. */
   nothingToDo: "nothing-to-do",
@@ -25,8 +25,10 @@ export const RolloutState = {
   rejected: "rejected",
   canceled: "canceled",
 } as const;
-export type RolloutState = (typeof RolloutState)[keyof typeof RolloutState];
-export const RolloutStateSchema = z.enum(Object.values(RolloutState) as [RolloutState, ...RolloutState[]]);
+export type RolloutStateName = (typeof RolloutStates)[keyof typeof RolloutStates];
+export const RolloutStateSchema = z.enum(
+  Object.values(RolloutStates) as [RolloutStateName, ...RolloutStateName[]],
+);
 
 export const RingStatusSchema = z.enum([
   "pending",
@@ -52,11 +54,14 @@ export const ClusterEntrySchema = z.object({
 });
 export type ClusterEntry = z.infer<typeof ClusterEntrySchema>;
 
+/** A health gate's verdict after a ring's soak, with its evidence (activities/gates.ts evaluates them). */
 export const GateResultSchema = z.object({
+  /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
   kind: z.string(),
+  /** The gate as configured, e.g. `azureMonitorAlerts(Sev0,Sev1, PT2H)`. */
   gate: z.string(),
   passed: z.boolean(),
-  evidence: z.array(z.string()),
+  evidence: z.array(z.string()).readonly(),
 });
 
 export const RingStateSchema = z.object({
@@ -148,7 +153,7 @@ export type ClusterStatusDetail = Partial<
 export interface RolloutDetail {
   id: string;
   runtimeStatus: string;
-  state: RolloutState | null;
+  state: RolloutStateName | null;
   ring: string | null;
   phase: string | null;
   createdTime: string | null;

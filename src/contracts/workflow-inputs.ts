@@ -94,6 +94,17 @@ export const NotifyInputSchema = z.object({
 export type NotifyInput = z.infer<typeof NotifyInputSchema>;
 
 /**
+ * One digest (team group and slot). Its messages were each validated with the notify module's MessageSchema
+ * when queued (activities/notify.ts, which also types them); here only what the digest itself relies on.
+ */
+export const DigestInputSchema = z.object({
+  teams: z.array(z.string()),
+  slotEnd: z.number(),
+  slotMs: z.number(),
+  messages: z.array(z.looseObject({ key: z.string() })),
+});
+
+/**
  * Validates an orchestrator's input. Pure and deterministic (safe on replay); a bad input throws, which fails
  * the orchestration with a message naming the workflow and each offending field.
  */

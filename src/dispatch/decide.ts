@@ -36,17 +36,6 @@ export type Decision =
   | { type: "log"; level: "info" | "warn"; message: string; eventKey: string }
   | { type: "poison"; event: EventOf<"Rejected"> };
 
-export { ExternalEvent };
-
-export interface RolloutStartInput extends Record<string, unknown> {
-  policy: string;
-  kind: "kubernetes";
-  level: "patch" | "minor";
-  target: string;
-  requiresApproval: boolean;
-  trigger: { eventKey: string; clusterId: string; time: string };
-}
-
 export interface Planned {
   readonly event: DomainEvent;
   readonly decisions: readonly Decision[];
