@@ -39,3 +39,20 @@ export type ControlEvent = z.infer<typeof ControlEventSchema>;
 /** What a cluster workflow tells the rollout that launched it when it ends. */
 export const ClusterResultEventSchema = z.object({ runId: z.string(), result: ClusterResultSchema });
 export type ClusterResultEvent = z.infer<typeof ClusterResultEventSchema>;
+
+/** Dispatch relays AKS's NodePoolRolling* events to the cluster's workflow as this (dispatch/decide.ts). */
+export const NodePoolRollingEventSchema = z.object({
+  phase: z.enum(["Started", "Succeeded", "Failed"]),
+  nodePoolName: z.string(),
+  time: z.string(),
+  eventKey: z.string(),
+});
+export type NodePoolRollingEvent = z.infer<typeof NodePoolRollingEventSchema>;
+
+/** A Fleet gate changed state (or was deleted): its fleet-gate workflow stands down unless it is still Pending. */
+export const GateUpdatedEventSchema = z.object({
+  state: z.string().nullable(),
+  time: z.string(),
+  eventKey: z.string(),
+});
+export type GateUpdatedEvent = z.infer<typeof GateUpdatedEventSchema>;

@@ -3,7 +3,7 @@ import type { OperationCheck, OperationHandle } from "../azure/aks.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import type { ClusterResult, PoolEvent } from "../contracts/cluster-results.js";
-import { ExternalEvent } from "../contracts/events.js";
+import { ExternalEvent, NodePoolRollingEventSchema } from "../contracts/events.js";
 import { FailureCode } from "../contracts/failure-codes.js";
 import type { ClusterStatusDetail, ClusterWorkflowStatus } from "../contracts/rollout-status.js";
 import {
@@ -227,7 +227,8 @@ function* follow(
     const winner = yield ctx.df.Task.any([event, poll]);
     if (winner === event) {
       poll.cancel();
-      const e = event.result as { phase?: string; nodePoolName?: string; time?: string } | undefined;
+      const parsed = NodePoolRollingEventSchema.safeParse(event.result);
+      const e = parsed.success ? parsed.data : undefined;
       poolEvents.push({
         pool: e?.nodePoolName ?? "",
         phase: e?.phase ?? "",

@@ -1,6 +1,11 @@
 import type * as df from "durable-functions";
 import { activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { ApprovalEventSchema, ExternalEvent, RolloutEvents } from "../contracts/events.js";
+import {
+  ApprovalEventSchema,
+  ExternalEvent,
+  GateUpdatedEventSchema,
+  RolloutEvents,
+} from "../contracts/events.js";
 import { FleetGateInputSchema, parseWorkflowInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 
@@ -42,7 +47,8 @@ export function* fleetGateWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknow
     if (winner !== remind) remind.cancel();
     if (winner === deleted) return { outcome: "deleted" };
     if (winner === updated) {
-      const state = (updated.result as { state?: string } | undefined)?.state;
+      const parsed = GateUpdatedEventSchema.safeParse(updated.result);
+      const state = parsed.success ? parsed.data.state : undefined;
       if (state && state !== "Pending") return { outcome: `completed elsewhere (${state})` };
       continue;
     }
