@@ -4,7 +4,7 @@ import * as df from "durable-functions";
 import { createActivities } from "../src/activities/index.js";
 import { activityDeps } from "../src/app/activity-deps.js";
 import { getRuntimeConfig } from "../src/app/runtime-config.js";
-import { WorkflowName } from "../src/dispatch/instance-ids.js";
+import { WorkflowName } from "../src/contracts/workflow-names.js";
 import { clusterUpgradeWorkflow } from "../src/workflows/cluster-upgrade.js";
 import { endOfSupportWorkflow } from "../src/workflows/end-of-support.js";
 import { fleetGateWorkflow } from "../src/workflows/fleet-gate.js";

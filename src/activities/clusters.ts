@@ -1,13 +1,11 @@
 import type { InvocationContext } from "@azure/functions";
-import { WorkflowName, clusterInstanceId } from "../dispatch/instance-ids.js";
+import { clusterInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../contracts/durable-port.js";
-import {
-  RolloutEvents,
-  type ClusterResult,
-  type ClusterResultEvent,
-  type ClusterUpgradeInput,
-  type ControlEvent,
-} from "../workflows/contracts.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import { FailureCode } from "../contracts/failure-codes.js";
+import { RolloutEvents, type ClusterResultEvent, type ControlEvent } from "../contracts/events.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -116,7 +114,7 @@ function finishedResult(cluster: ClusterUpgradeInput, runtimeStatus: string, out
     name: cluster.name,
     ring: cluster.ring,
     status: runtimeStatus === "Terminated" ? "canceled" : "failed",
-    code: "WorkflowFailed",
+    code: FailureCode.workflowFailed,
     reason,
     attempts: 0,
     poolEvents: [],

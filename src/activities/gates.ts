@@ -1,6 +1,6 @@
 import type { Gate } from "../config/policy.js";
 import type { Settings } from "../config/settings.js";
-import type { PoolEvent } from "../workflows/contracts.js";
+import type { PoolEvent } from "../contracts/cluster-results.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { InvocationContext } from "@azure/functions";
-import { digestInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { digestInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { DIGEST_DEFAULT } from "../domain/policy-schema.js";
 import { MessageSchema, type Message, type MessageInput } from "../notify/message.js";
 import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
 import { renderEmail } from "../notify/templates.js";
-import { ExternalEvent } from "../workflows/contracts.js";
+import { ExternalEvent } from "../contracts/events.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**

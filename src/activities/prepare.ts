@@ -3,7 +3,7 @@ import { concurrencyBucket } from "../domain/auto-upgrade.js";
 import { freezeIntervals } from "../domain/freezes.js";
 import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
-import type { ClusterUpgradeInput } from "../workflows/contracts.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
 

@@ -9,7 +9,8 @@ import {
   type EligibilityTarget,
 } from "../domain/eligibility.js";
 import { nodeImageAtLeast } from "../domain/node-image-version.js";
-import { MISSED_WINDOW, type Outcome } from "../workflows/contracts.js";
+import type { Outcome } from "../contracts/cluster-results.js";
+import { FailureCode } from "../contracts/failure-codes.js";
 import type { ActivityDeps } from "./deps.js";
 import {
   operationHandle,
@@ -140,7 +141,8 @@ export async function startUpgrade(
 ): Promise<Outcome<{ handle: OperationRef }>> {
   const { aks, clock } = deps.adapters();
   const verdict = checkWriteTime(input.guard, clock.now());
-  if (!verdict.ok) return { ok: false, code: MISSED_WINDOW, message: verdict.reason, retriable: false };
+  if (!verdict.ok)
+    return { ok: false, code: FailureCode.missedWindow, message: verdict.reason, retriable: false };
   // Retries inside the clients (5xx, throttling) must not carry the write past the moment it still fits.
   const late = new AbortController();
   const timer = setTimeout(
@@ -175,7 +177,7 @@ export async function startUpgrade(
       if (adopted) return { ok: true, handle: adopted };
       return {
         ok: false,
-        code: MISSED_WINDOW,
+        code: FailureCode.missedWindow,
         message: `the write was still being retried at ${new Date(clock.now()).toISOString()}, too late for the upgrade to fit the window (${describeAzureError(error).message})`,
         retriable: false,
       };

@@ -1,7 +1,7 @@
 import type { WindowSource } from "../domain/inventory.js";
 import { windowIntervals } from "../domain/window-source.js";
 import type { Interval } from "../domain/windows.js";
-import type { WindowSourceJson } from "../workflows/contracts.js";
+import type { WindowSourceJson } from "../contracts/workflow-inputs.js";
 
 /**
  * The last check before an upgrade writes: read at the moment of the write (the clock the adapters use,

@@ -1,9 +1,11 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { fleetGateInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { fleetGateInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../contracts/durable-port.js";
 import { checkGate } from "../dispatch/verify.js";
-import { RolloutEvents } from "../workflows/contracts.js";
+import { RolloutEvents } from "../contracts/events.js";
+import { RingStateSchema, RolloutStates, RolloutStatusSchema } from "../contracts/rollout-status.js";
 import type { ApiDeps } from "./deps.js";
 import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
 
@@ -12,12 +14,17 @@ import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, show
  * a rollout id (never a cluster workflow's), a body whose every field is valid (400 naming the field, not
  * a silent default), and an answer that answers something.
  */
-interface RolloutCustomStatus {
-  phase?: string;
-  approval?: { ring: string; result?: string };
-  answers?: Record<string, { approved: boolean; by: string }>;
-  rings?: { name: string; status: string }[];
-}
+/** What answering needs of the rollout's status (contracts/rollout-status.ts): its state, approval, answers, rings. */
+const AnswerView = RolloutStatusSchema.pick({
+  state: true,
+  ring: true,
+  phase: true,
+  approval: true,
+  answers: true,
+})
+  .partial()
+  .extend({ rings: z.array(RingStateSchema.pick({ name: true, status: true })).optional() });
+type RolloutCustomStatus = z.infer<typeof AnswerView>;
 
 const ApprovalBody = z
   .strictObject({
@@ -44,7 +51,15 @@ async function activeRollout(deps: ApiDeps, id: string): Promise<Found> {
       ok: false,
       response: json(409, { error: `${id} is ${view.runtimeStatus}; it takes no more events` }),
     };
-  return { ok: true, custom: view.customStatus ?? {} };
+  const custom = AnswerView.safeParse(view.customStatus ?? {});
+  if (!custom.success)
+    return {
+      ok: false,
+      response: json(500, {
+        error: `${id} has a status that does not match its contract: ${custom.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      }),
+    };
+  return { ok: true, custom: custom.data };
 }
 
 /**
@@ -80,7 +95,7 @@ export async function answerApproval(
     ring !== undefined &&
     ring !== pending &&
     (ringState?.status === "pending" ||
-      (custom.phase ?? "").startsWith(`approval for ${ring} will be requested`));
+      (custom.state === RolloutStates.approvalScheduled && custom.ring === ring));
   if (!answersPending && !answersAhead) {
     return json(409, {
       error: pending

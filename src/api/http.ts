@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { parseRolloutInstanceId } from "../dispatch/instance-ids.js";
+import { parseRolloutInstanceId } from "../contracts/instance-ids.js";
 
 /** What every API handler shares: JSON answers, bounded bodies, zod errors that name the field. */
 export const json = (status: number, body: unknown): HttpResponseInit => ({ status, jsonBody: body });

@@ -5,9 +5,17 @@ import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { planRollout } from "../domain/planner.js";
 import { planGeneration } from "../dispatch/generations.js";
-import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { renderPlanHtml } from "../notify/plan-html.js";
-import { RolloutInputSchema } from "../workflows/contracts.js";
+import {
+  ClusterWorkflowStatusSchema,
+  readRolloutStatus,
+  type ClusterWorkflowStatus,
+  type RolloutDetail,
+  type RolloutListItem,
+} from "../contracts/rollout-status.js";
+import { RolloutInputSchema } from "../contracts/workflow-inputs.js";
 import type { ApiDeps } from "./deps.js";
 import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
 
@@ -15,15 +23,6 @@ import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, show
  * The operations API's reads and starts: list rollouts, one rollout with its rings and clusters, start a
  * rollout by hand (a real target only), and a live forecast. Approvals and control are in control.ts.
  */
-interface RolloutCustomStatus {
-  phase?: string;
-  rings?: {
-    name: string;
-    status: string;
-    clusters: Record<string, { status: string; workflow?: string; live?: unknown }>;
-  }[];
-}
-
 interface Shown {
   instanceId: string;
   runtimeStatus: string;
@@ -33,22 +32,34 @@ interface Shown {
   output?: unknown;
 }
 
-function summary(s: Shown, full: boolean): Record<string, unknown> {
-  const custom = (s.customStatus ?? {}) as RolloutCustomStatus;
+/** The parts every view of a rollout has, from its status as the workflow keeps it (contracts/rollout-status.ts). */
+function head(s: Shown) {
+  const read = readRolloutStatus(s.customStatus);
+  const status = read.ok ? read.status : undefined;
   return {
-    id: s.instanceId,
-    runtimeStatus: s.runtimeStatus,
-    phase: custom.phase ?? null,
-    createdTime: s.createdTime ?? null,
-    lastUpdatedTime: s.lastUpdatedTime ?? null,
-    rings: full
-      ? (custom.rings ?? [])
-      : (custom.rings ?? []).map((r) => ({
-          name: r.name,
-          status: r.status,
-          clusters: Object.keys(r.clusters).length,
-        })),
-    ...(full ? { status: custom, output: s.output ?? null } : {}),
+    status,
+    head: {
+      id: s.instanceId,
+      runtimeStatus: s.runtimeStatus,
+      state: status?.state ?? null,
+      ring: status?.ring ?? null,
+      phase: status?.phase ?? null,
+      createdTime: s.createdTime ?? null,
+      lastUpdatedTime: s.lastUpdatedTime ?? null,
+      ...(read.ok ? {} : { statusError: `the rollout's status does not match its contract: ${read.error}` }),
+    },
+  };
+}
+
+function listItem(s: Shown): RolloutListItem {
+  const { status, head: h } = head(s);
+  return {
+    ...h,
+    rings: (status?.rings ?? []).map((r) => ({
+      name: r.name,
+      status: r.status,
+      clusters: Object.keys(r.clusters).length,
+    })),
   };
 }
 
@@ -56,7 +67,7 @@ export async function listRollouts(_req: HttpRequest, deps: ApiDeps): Promise<Ht
   const rollouts = (await deps.list())
     .filter((s) => s.instanceId.startsWith("rollout:"))
     .sort((a, b) => b.createdTime.localeCompare(a.createdTime));
-  return json(200, { rollouts: rollouts.map((s) => summary(s, false)) });
+  return json(200, { rollouts: rollouts.map(listItem) });
 }
 
 /** One rollout with its rings; clusters in flight carry their own workflow's phase (waiting for window, upgrading pool X). */
@@ -65,14 +76,24 @@ export async function getRollout(req: HttpRequest, deps: ApiDeps): Promise<HttpR
   if (!param.ok) return param.response;
   const view = await deps.port.describe(param.id);
   if (!view) return json(404, { error: `no rollout with id ${shown(param.id)}` });
-  const custom = (view.customStatus ?? {}) as RolloutCustomStatus;
-  for (const ring of custom.rings ?? []) {
-    for (const cluster of Object.values(ring.clusters)) {
-      if (!cluster.workflow || !["started", "waiting"].includes(cluster.status)) continue;
-      cluster.live = (await deps.port.describe(cluster.workflow))?.customStatus ?? null;
+  const { status, head: h } = head({ instanceId: param.id, ...view });
+  const rings: RolloutDetail["rings"] = [];
+  for (const ring of status?.rings ?? []) {
+    const clusters: RolloutDetail["rings"][number]["clusters"] = {};
+    for (const [name, cluster] of Object.entries(ring.clusters)) {
+      const inFlight = cluster.workflow && ["started", "waiting"].includes(cluster.status);
+      clusters[name] = inFlight ? { ...cluster, live: await liveStatus(deps, cluster.workflow!) } : cluster;
     }
+    rings.push({ ...ring, clusters });
   }
-  return json(200, summary({ instanceId: param.id, ...view }, true));
+  const detail: RolloutDetail = { ...h, rings, status: status ?? null, output: view.output ?? null };
+  return json(200, detail);
+}
+
+/** An in-flight cluster's own status (waiting for its window, upgrading pool X), or null before it has one. */
+async function liveStatus(deps: ApiDeps, workflow: string): Promise<ClusterWorkflowStatus | null> {
+  const parsed = ClusterWorkflowStatusSchema.safeParse((await deps.port.describe(workflow))?.customStatus);
+  return parsed.success ? parsed.data : null;
 }
 
 const VERSION = /^\d{1,3}\.\d{1,3}\.\d{1,5}$/;

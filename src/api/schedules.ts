@@ -4,7 +4,8 @@ import { createActivities } from "../activities/index.js";
 import { activityDeps } from "../app/activity-deps.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { durableClientPort } from "../dispatch/durable-client-port.js";
-import { nodeImagePollInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { nodeImagePollInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 
 /**
  * Timer handlers. The node-image poll starts one refresh per policy and day (the id makes a second firing

@@ -1,22 +1,16 @@
 import type { LocalRun } from "../app/local-run.js";
+import { ClusterWorkflowStatusSchema, readRolloutStatus } from "../contracts/rollout-status.js";
 
 /**
  * The terminal view of a local run: one line whenever a rollout changes phase or a cluster changes state
  * (from the app's durable API), and for every operation and email the simulator records — each stamped with
  * simulated time.
  */
-interface RolloutView {
+interface InstanceView {
   instanceId: string;
   runtimeStatus: string;
   output?: unknown;
-  customStatus?: {
-    phase?: string;
-    cluster?: string;
-    startAt?: string;
-    pool?: string;
-    retryAt?: string;
-    rings?: { name: string; status: string; clusters: Record<string, { status: string; reason?: string }> }[];
-  } | null;
+  customStatus?: unknown;
 }
 
 export class ProgressReporter {
@@ -32,13 +26,14 @@ export class ProgressReporter {
   async poll(): Promise<void> {
     const stamp = new Date(this.run.clock.now()).toISOString().slice(0, 16).replace("T", " ");
     const res = await fetch(`${this.run.host.baseUrl}/runtime/webhooks/durabletask/instances/`);
-    const instances = (await res.json()) as RolloutView[];
+    const instances = (await res.json()) as InstanceView[];
     // Each cluster workflow's own phase: waiting for its window (and when), preflight, upgrading a pool, retrying.
     for (const i of instances.filter(
       (x) => x.instanceId.startsWith("cluster:") && x.runtimeStatus === "Running",
     )) {
-      const c = i.customStatus;
-      if (!c?.phase || !c.cluster) continue;
+      const parsed = ClusterWorkflowStatusSchema.safeParse(i.customStatus);
+      if (!parsed.success) continue;
+      const c = parsed.data;
       const detail = c.startAt
         ? ` (starts ${c.startAt.slice(0, 16).replace("T", " ")})`
         : c.pool
@@ -49,13 +44,15 @@ export class ProgressReporter {
       this.note(i.instanceId, `${c.phase}${detail}`, (v) => `[${stamp}]   cluster ${c.cluster}: ${v}`);
     }
     for (const i of instances.filter((x) => x.instanceId.startsWith("rollout:"))) {
+      const read = readRolloutStatus(i.customStatus);
+      const status = read.ok ? read.status : undefined;
       const why = i.runtimeStatus === "Failed" ? ` — ${describeOutput(i.output)}` : "";
       this.note(
         `${i.instanceId}`,
-        `${i.runtimeStatus}: ${i.customStatus?.phase ?? ""}${why}`,
+        `${i.runtimeStatus}: ${status?.phase ?? ""}${why}`,
         (v) => `[${stamp}] ${i.instanceId.replace(/^rollout:[^:]+:/, "rollout ")} — ${v}`,
       );
-      for (const ring of i.customStatus?.rings ?? []) {
+      for (const ring of status?.rings ?? []) {
         for (const [name, c] of Object.entries(ring.clusters)) {
           this.note(
             `${i.instanceId}|${name}`,

@@ -1,13 +1,13 @@
 import type { Policy } from "../config/policy.js";
 import type { DomainEvent, EventOf } from "../events/domain-event.js";
-import { ExternalEvent } from "../workflows/contracts.js";
+import { ExternalEvent, type GateUpdatedEvent, type NodePoolRollingEvent } from "../contracts/events.js";
 import {
   clusterInstanceId,
   endOfSupportInstanceId,
   fleetGateInstanceId,
   notifyInstanceId,
-  WorkflowName,
-} from "./instance-ids.js";
+} from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { decideNewVersion } from "./new-version.js";
 import type { Claim } from "./verify.js";
 
@@ -36,16 +36,12 @@ export type Decision =
   | { type: "log"; level: "info" | "warn"; message: string; eventKey: string }
   | { type: "poison"; event: EventOf<"Rejected"> };
 
-export { ExternalEvent };
-
-export interface RolloutStartInput extends Record<string, unknown> {
-  policy: string;
-  kind: "kubernetes";
-  level: "patch" | "minor";
-  target: string;
-  requiresApproval: boolean;
-  trigger: { eventKey: string; clusterId: string; time: string };
-}
+/** What the cluster workflow hears of each NodePoolRolling* event. */
+const ROLLING_PHASE = {
+  NodePoolRollingStarted: "Started",
+  NodePoolRollingSucceeded: "Succeeded",
+  NodePoolRollingFailed: "Failed",
+} as const satisfies Record<string, NodePoolRollingEvent["phase"]>;
 
 export interface Planned {
   readonly event: DomainEvent;
@@ -107,11 +103,11 @@ export function decideOne(event: DomainEvent, policies: readonly Policy[]): Deci
     case "NodePoolRollingSucceeded":
     case "NodePoolRollingFailed":
       return raiseToCluster(event.clusterId, ExternalEvent.nodePoolRolling, event, {
-        phase: event.kind.slice("NodePoolRolling".length),
+        phase: ROLLING_PHASE[event.kind],
         nodePoolName: event.nodePoolName,
         time: event.time,
         eventKey: event.key,
-      });
+      } satisfies NodePoolRollingEvent);
     case "MonitorAlert":
       return [
         ...event.clusterIds.flatMap((clusterId) =>
@@ -265,7 +261,7 @@ function decideFleetGate(event: EventOf<"FleetGate">): Decision[] {
       type: "raise",
       instanceId,
       eventName,
-      data: { state: event.state ?? null, time: event.time, eventKey: event.key },
+      data: { state: event.state ?? null, time: event.time, eventKey: event.key } satisfies GateUpdatedEvent,
       because: `Fleet gate ${event.gateName} ${event.action.toLowerCase()}`,
       claim: {
         kind: "fleetGateState",

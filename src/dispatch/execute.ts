@@ -2,7 +2,7 @@ import type { Policy } from "../config/policy.js";
 import { instanceIdProblem } from "../shared/instance-id.js";
 import type { Decision } from "./decide.js";
 import { planGeneration } from "./generations.js";
-import { WorkflowName } from "./instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
 import { verifyDecision, type VerifyContext } from "./verify.js";
 

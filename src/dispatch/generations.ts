@@ -1,3 +1,4 @@
+import { generationId } from "../contracts/instance-ids.js";
 import { isActive, type DurablePort, type InstanceView } from "./port.js";
 
 /**
@@ -15,10 +16,6 @@ import { isActive, type DurablePort, type InstanceView } from "./port.js";
  *   event twice still starts one rollout.
  */
 export const MAX_GENERATIONS = 200;
-
-export function generationId(baseId: string, generation: number): string {
-  return generation <= 1 ? baseId : `${baseId}:g${generation}`;
-}
 
 export interface Generation {
   readonly generation: number;

@@ -9,8 +9,10 @@ import {
   type KubeVersion,
 } from "../domain/versions.js";
 import type { EventOf } from "../events/domain-event.js";
-import type { Decision, RolloutStartInput } from "./decide.js";
-import { rolloutInstanceId, WorkflowName } from "./instance-ids.js";
+import type { Decision } from "./decide.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
 
 /** What started a rollout: the event's key, the cluster it spoke for and its time. */
 export interface RolloutTrigger {
@@ -82,7 +84,7 @@ export function rolloutTarget(
     return log(`policy ${name}: ${target} is not in spec.versions.allow; no rollout`);
   if (mode === "never")
     return log(`policy ${name}: ${level} upgrades are set to never; ${target} not rolled out`);
-  const input: RolloutStartInput = {
+  const input: RolloutInput = {
     policy: name,
     kind: "kubernetes",
     level,

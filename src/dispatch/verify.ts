@@ -2,7 +2,7 @@ import type { Policy } from "../config/policy.js";
 import { parseClusterId } from "../domain/cluster-ref.js";
 import { compareVersions, minorDistance, parseVersion, sameMinor } from "../domain/versions.js";
 import type { Decision } from "./decide.js";
-import { fleetGateInstanceId } from "./instance-ids.js";
+import { fleetGateInstanceId } from "../contracts/instance-ids.js";
 import { rolloutTarget, type RolloutTrigger } from "./new-version.js";
 
 /**

@@ -3,13 +3,16 @@ import type { OperationRef, OperationStatus } from "../activities/operation-ref.
 import { Code, isSkipCode } from "../domain/codes.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
+import type { ClusterResult, PoolEvent } from "../contracts/cluster-results.js";
+import { ExternalEvent, NodePoolRollingEventSchema } from "../contracts/events.js";
+import { FailureCode } from "../contracts/failure-codes.js";
+import type { ClusterStatusDetail, ClusterWorkflowStatus } from "../contracts/rollout-status.js";
 import {
-  ExternalEvent,
-  MISSED_WINDOW,
-  type ClusterResult,
+  ClusterUpgradeInputSchema,
+  parseWorkflowInput,
   type ClusterUpgradeInput,
-  type PoolEvent,
-} from "./contracts.js";
+} from "../contracts/workflow-inputs.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 
 /**
  * One cluster's upgrade (instance id `cluster:<sub>:<rg>:<name>`, so NodePoolRolling* events find it),
@@ -21,7 +24,7 @@ import {
  * with AKS's error code and message.
  */
 export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterResult, unknown> {
-  const input = ctx.df.getInput<ClusterUpgradeInput>();
+  const input = parseWorkflowInput(WorkflowName.clusterUpgrade, ClusterUpgradeInputSchema, ctx.df.getInput());
   let result: ClusterResult;
   try {
     result = yield* upgrade(ctx, input);
@@ -33,7 +36,7 @@ export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterRes
       name: input.name,
       ring: input.ring,
       status: "failed",
-      code: "WorkflowFailed",
+      code: FailureCode.workflowFailed,
       reason: message,
       attempts: 0,
       poolEvents: [],
@@ -50,21 +53,21 @@ export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterRes
 function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, ClusterResult, unknown> {
   const poolEvents: PoolEvent[] = [];
   const base = { clusterId: input.clusterId, name: input.name, ring: input.ring };
-  const status = (phase: string, extra: Record<string, unknown> = {}) =>
+  const status = (phase: ClusterWorkflowStatus["phase"], extra: ClusterStatusDetail = {}) =>
     ctx.df.setCustomStatus({
       phase,
       cluster: input.name,
       ring: input.ring,
       rollout: input.rolloutId,
       ...extra,
-    });
+    } satisfies ClusterWorkflowStatus);
 
   let attempts = 0;
   // When the cluster was first reached in a window; forgotten after a missed window if nothing was written.
   let started: string | undefined;
   let wrote = false;
   // Shown while waiting again after a missed window, so the rollout's status says why.
-  let missedNote: Record<string, unknown> = {};
+  let missedNote: ClusterStatusDetail = {};
   // The failure an earlier attempt saw: a later verification that fails names it (the true cause).
   let lastFailure: { code: string; message: string } | undefined;
   const ended = (result: Pick<ClusterResult, "status"> & Partial<ClusterResult>): ClusterResult => ({
@@ -78,7 +81,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
   const failed = (f: { code: string; message: string; pool?: string }) =>
     ended({ status: "failed", ...f, reason: f.message });
   const verificationFailed = (message: string) => ({
-    code: "VerificationFailed",
+    code: FailureCode.verificationFailed,
     message: lastFailure
       ? `${message}; the attempt before failed with ${lastFailure.code}: ${lastFailure.message}`
       : message,
@@ -87,7 +90,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
   for (;;) {
     const waited = yield* waitForWindow(ctx, input, status, missedNote);
     if ("outcome" in waited) {
-      const note = typeof missedNote.missedWindow === "string" ? ` (${missedNote.missedWindow})` : "";
+      const note = missedNote.missedWindow ? ` (${missedNote.missedWindow})` : "";
       return ended({ status: waited.outcome, reason: `${waited.reason}${note}` });
     }
     let window = waited;
@@ -128,7 +131,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
             ...(pool ? { toImage: pre.pools.find((p) => p.pool === pool)?.to } : {}),
             guard: writeGuard(input, window, remainingMs),
           });
-          if (!start.ok && start.code === MISSED_WINDOW) {
+          if (!start.ok && start.code === FailureCode.missedWindow) {
             missed = start.message;
             break;
           }
@@ -217,7 +220,8 @@ function* follow(
     const winner = yield ctx.df.Task.any([event, poll]);
     if (winner === event) {
       poll.cancel();
-      const e = event.result as { phase?: string; nodePoolName?: string; time?: string } | undefined;
+      const parsed = NodePoolRollingEventSchema.safeParse(event.result);
+      const e = parsed.success ? parsed.data : undefined;
       poolEvents.push({
         pool: e?.nodePoolName ?? "",
         phase: e?.phase ?? "",

@@ -4,7 +4,9 @@ import type { WindowSource } from "../domain/inventory.js";
 import { windowIntervals } from "../domain/window-source.js";
 import { nextFit, type Interval } from "../domain/windows.js";
 import { at, iso, notify, nowMs, type Ctx } from "./call.js";
-import { ClusterEvents, ControlEventSchema, type ClusterUpgradeInput } from "./contracts.js";
+import { ClusterEvents, ControlEventSchema } from "../contracts/events.js";
+import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
+import { ClusterPhase, type ClusterStatusDetail } from "../contracts/rollout-status.js";
 
 /**
  * A cluster workflow's windows: waiting for the next one where the upgrade fits, the guard every write
@@ -18,7 +20,7 @@ export interface ChosenWindow {
   readonly at: number;
 }
 
-export type StatusFn = (phase: string, extra?: Record<string, unknown>) => void;
+export type StatusFn = (phase: ClusterPhase, extra?: ClusterStatusDetail) => void;
 
 /** What a write needs to check the window itself; `remainingMs` is what is left of the predicted duration. */
 export function writeGuard(
@@ -48,7 +50,7 @@ export function* waitForWindow(
   ctx: Ctx,
   input: ClusterUpgradeInput,
   status: StatusFn,
-  extra: Record<string, unknown> = {},
+  extra: ClusterStatusDetail = {},
 ): Generator<df.Task, ChosenWindow | { outcome: "skipped" | "canceled"; reason: string }, unknown> {
   let paused = false;
   for (;;) {
@@ -61,13 +63,13 @@ export function* waitForWindow(
       };
     if (window && window.at <= nowMs(ctx)) return window;
     if (window)
-      status("waiting for window", {
+      status(ClusterPhase.waitingForWindow, {
         windowStart: iso(window.start),
         windowEnd: iso(window.end),
         startAt: iso(window.at),
         ...extra,
       });
-    else status("paused by the rollout", extra);
+    else status(ClusterPhase.paused, extra);
     const hold = ctx.df.waitForExternalEvent(ClusterEvents.hold);
     const timer = window ? ctx.df.createTimer(at(window.at)) : undefined;
     const winner = yield ctx.df.Task.any(timer ? [hold, timer] : [hold]);
@@ -99,7 +101,7 @@ export function* reportMissedWindow(
   input: ClusterUpgradeInput,
   missed: Interval,
   reason: string,
-): Generator<df.Task, Record<string, unknown>, unknown> {
+): Generator<df.Task, ClusterStatusDetail, unknown> {
   const next = nextWindow(input, Math.max(nowMs(ctx), input.notBefore));
   const then = next
     ? `next window ${span(next)}${next.at > next.start ? ` (starting ${iso(next.at).slice(11, 16)}Z)` : ""}`

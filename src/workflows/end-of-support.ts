@@ -1,20 +1,14 @@
 import type * as df from "durable-functions";
+import { EndOfSupportInputSchema, parseWorkflowInput } from "../contracts/workflow-inputs.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
 
 /**
  * AKS says a cluster's version is about to leave support (or has): tell on-call now, urgently, with what to
  * do; once support has ended, tag the cluster so inventories and dashboards show it.
  */
-export interface EndOfSupportInput {
-  readonly policy: string;
-  readonly clusterId: string;
-  readonly kubernetesVersion: string;
-  readonly stage: "ending" | "ended";
-  readonly eventKey: string;
-}
-
 export function* endOfSupportWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const input = ctx.df.getInput<EndOfSupportInput>();
+  const input = parseWorkflowInput(WorkflowName.endOfSupport, EndOfSupportInputSchema, ctx.df.getInput());
   const name = input.clusterId.split("/").pop() ?? input.clusterId;
   const [major, minor] = input.kubernetesVersion.split(".").map(Number) as [number, number];
   const next = `${major}.${minor + 1}`;

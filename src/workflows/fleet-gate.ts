@@ -1,29 +1,23 @@
 import type * as df from "durable-functions";
 import { activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { ApprovalEventSchema, ExternalEvent, RolloutEvents } from "./contracts.js";
+import {
+  ApprovalEventSchema,
+  ExternalEvent,
+  GateUpdatedEventSchema,
+  RolloutEvents,
+} from "../contracts/events.js";
+import { FleetGateInputSchema, parseWorkflowInput } from "../contracts/workflow-inputs.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 
 /**
  * A Fleet Manager update run reached an Approval gate: ask on-call (with the API call that approves), then
  * approve the gate through Fleet's API when they say so, or stand down when the gate is completed or deleted
  * elsewhere. Unlike Fleet's own gates, the question expires: after 48 hours on-call hears it again.
  */
-export interface FleetGateInput {
-  readonly gateId: string;
-  readonly fleetId: string;
-  readonly displayName: string | null;
-  readonly updateRunName: string | null;
-  readonly stage: string | null;
-  readonly group: string | null;
-  readonly timing: string | null;
-  readonly eventKey: string;
-  /** Absolute link that approves this gate's instance (set by dispatch from Fleet's record of the gate). */
-  readonly approveUrl?: string;
-}
-
 const REMIND_MS = 48 * 3_600_000;
 
 export function* fleetGateWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const input = ctx.df.getInput<FleetGateInput>();
+  const input = parseWorkflowInput(WorkflowName.fleetGate, FleetGateInputSchema, ctx.df.getInput());
   const gateName = input.gateId.split("/").pop() ?? input.gateId;
   for (let round = 0; round < 5; round++) {
     yield* activityWithRetry(ctx, "queueNotification", {
@@ -53,7 +47,8 @@ export function* fleetGateWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknow
     if (winner !== remind) remind.cancel();
     if (winner === deleted) return { outcome: "deleted" };
     if (winner === updated) {
-      const state = (updated.result as { state?: string } | undefined)?.state;
+      const parsed = GateUpdatedEventSchema.safeParse(updated.result);
+      const state = parsed.success ? parsed.data.state : undefined;
       if (state && state !== "Pending") return { outcome: `completed elsewhere (${state})` };
       continue;
     }

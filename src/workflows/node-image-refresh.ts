@@ -1,14 +1,23 @@
 import type * as df from "durable-functions";
-import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
+import { rolloutInstanceId } from "../contracts/instance-ids.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
-import type { RolloutInput } from "./contracts.js";
+import {
+  NodeImageRefreshInputSchema,
+  parseWorkflowInput,
+  type RolloutInput,
+} from "../contracts/workflow-inputs.js";
 
 /**
  * Started by the node-image timer (AKS emits no event for new images): finds pools whose region offers a
  * newer image and, if any, runs a node-image rollout through the same ring machinery, named by the day.
  */
 export function* nodeImageRefreshWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const { policy } = ctx.df.getInput<{ policy: string }>();
+  const { policy } = parseWorkflowInput(
+    WorkflowName.nodeImageRefresh,
+    NodeImageRefreshInputSchema,
+    ctx.df.getInput(),
+  );
   const found = yield* activityWithRetry(ctx, "findStaleNodeImages", undefined);
   if (found.stale.length === 0) return { stale: 0 };
   const label = iso(nowMs(ctx)).slice(0, 10);

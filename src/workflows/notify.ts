@@ -2,15 +2,13 @@ import type * as df from "durable-functions";
 import type { DigestInput } from "../activities/notify.js";
 import type { Message } from "../notify/message.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { ExternalEvent } from "./contracts.js";
+import { ExternalEvent } from "../contracts/events.js";
+import { DigestInputSchema, NotifyInputSchema, parseWorkflowInput } from "../contracts/workflow-inputs.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 
 /** A notice from an event (budget alert, AKS maintenance): goes into the digest like any other message. */
 export function* notifyWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const input = ctx.df.getInput<{
-    category: "budget" | "aksMaintenance";
-    summary: string;
-    event: { key: string; time: string } & Record<string, unknown>;
-  }>();
+  const input = parseWorkflowInput(WorkflowName.notify, NotifyInputSchema, ctx.df.getInput());
   const e = input.event;
   yield* activityWithRetry(ctx, "queueNotification", {
     kind: input.category,
@@ -40,6 +38,7 @@ const LATE_MS = 15 * 60_000;
  */
 export function* digestWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const input = ctx.df.getInput<DigestInput>();
+  parseWorkflowInput(WorkflowName.digest, DigestInputSchema, input);
   const inbox = new Inbox(ctx);
   let batch = yield* inbox.collect(input.slotEnd, input.messages);
   const sent = yield* activity(ctx, "sendDigest", {

@@ -2,8 +2,9 @@ import type { PreparedRollout } from "../activities/prepare.js";
 import { Code } from "../domain/codes.js";
 import type { ClusterPlan } from "../domain/planner.js";
 import type { MessageInput } from "../notify/message.js";
-import type { ClusterResult, RolloutInput } from "./contracts.js";
-import type { RolloutStatus } from "./rollout-status.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
+import type { RolloutStatus } from "../contracts/rollout-status.js";
 
 /** The emails a rollout sends, as messages (pure: built in the orchestrator from recorded data). */
 const when = (iso?: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");

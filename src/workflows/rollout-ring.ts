@@ -1,20 +1,21 @@
 import type * as df from "durable-functions";
 import type { LaunchOutcome } from "../activities/clusters.js";
 import type { PreparedRollout } from "../activities/prepare.js";
-import { clusterInstanceId } from "../dispatch/instance-ids.js";
+import { clusterInstanceId } from "../contracts/instance-ids.js";
 import { activityWithRetry, at, notify, nowMs, type Ctx } from "./call.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import { FailureCode } from "../contracts/failure-codes.js";
 import {
   ClusterEvents,
+  ClusterResultEventSchema,
   ControlEventSchema,
   RolloutEvents,
-  type ClusterResult,
-  type ClusterResultEvent,
-  type ClusterUpgradeInput,
   type ControlEvent,
-  type RolloutInput,
-} from "./contracts.js";
+} from "../contracts/events.js";
+import type { ClusterUpgradeInput, RolloutInput } from "../contracts/workflow-inputs.js";
 import { failureMessage } from "./rollout-messages.js";
-import type { RingState, RolloutState, RolloutStatus } from "./rollout-status.js";
+import type { RingState, RolloutStatus } from "../contracts/rollout-status.js";
+import { enter, type RolloutState } from "./rollout-status.js";
 
 /** How often the rollout re-asks about clusters held by another rollout, or whose report may have been lost. */
 const RECHECK_MS = 60 * 60_000;
@@ -72,7 +73,7 @@ export function* runRing(
             name: c.name,
             ring: c.ring,
             status: "skipped",
-            code: "ClusterBusy",
+            code: FailureCode.clusterBusy,
             reason: `${outcome.busyWith} held the cluster past this plan's horizon`,
             attempts: 0,
             poolEvents: [],
@@ -127,9 +128,10 @@ export function* runRing(
     if (winner !== recheck) recheck.cancel();
 
     if (winner === report) {
-      const event = report.result as ClusterResultEvent | undefined;
-      // Late or duplicate reports (an earlier run, a cluster already settled by a recheck) change nothing.
-      if (event?.runId && event.result && inFlight.get(event.result.clusterId)?.runId === event.runId)
+      const parsed = ClusterResultEventSchema.safeParse(report.result);
+      // Malformed, late or duplicate reports (an earlier run, a cluster already settled by a recheck) change nothing.
+      const event = parsed.success ? parsed.data : undefined;
+      if (event?.runId && inFlight.get(event.result.clusterId)?.runId === event.runId)
         yield* settle(event.result);
     } else if (winner === control) {
       const parsed = ControlEventSchema.safeParse(control.result);
@@ -152,11 +154,9 @@ export function* runRing(
           show(c, { status: "canceled" });
         }
       }
-      status.phase = canceled
-        ? "canceling"
-        : paused
-          ? `paused in ring ${settings.name}`
-          : `ring ${settings.name}`;
+      if (canceled) enter(status, "canceling", "canceling");
+      else if (paused) enter(status, "paused", `paused in ring ${settings.name}`, settings.name);
+      else enter(status, "running", `ring ${settings.name}`, settings.name);
       yield* signal(parsed.data);
     } else {
       // Hourly: in-flight clusters are re-asked in case a report was lost; held ones get another try.

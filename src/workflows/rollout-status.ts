@@ -1,51 +1,19 @@
 import type { PreparedRollout } from "../activities/prepare.js";
-import type { ClusterResult, RolloutInput } from "./contracts.js";
+import type { ClusterResult } from "../contracts/cluster-results.js";
+import type { RolloutStateName, RolloutStatus } from "../contracts/rollout-status.js";
+import type { RolloutInput } from "../contracts/workflow-inputs.js";
 
 /**
- * What the API and the terminal show of a rollout: its phase, each ring with its clusters, the pending
- * approval or halt. Kept in the orchestration's custom status (small: names, states, short reasons).
+ * The rollout's custom status (its shape: contracts/rollout-status.ts): what the API and the terminal show,
+ * its state, each ring with its clusters, the pending approval or halt. Small: names, states, short reasons.
  */
-export interface RingState {
-  name: string;
-  status:
-    | "pending"
-    | "running"
-    | "succeeded"
-    | "halted"
-    | "resumed"
-    | "rejected"
-    | "canceled"
-    | "skipped"
-    | "completed";
-  /** By cluster name; `workflow` is the cluster workflow's instance id while it is in flight. */
-  clusters: Record<
-    string,
-    { status: string; reason?: string; code?: string; predictedStart?: string; workflow?: string }
-  >;
-  soakUntil?: string;
-  gates?: readonly { kind: string; gate: string; passed: boolean; evidence: readonly string[] }[];
-}
-
-export interface RolloutStatus {
-  rollout: string;
-  policy: string;
-  kind: string;
-  target: string;
-  phase: string;
-  rings: RingState[];
-  approval?: { ring: string; requestedAt: string; deadline: string; onTimeout: string; result?: string };
-  halted?: { since: string; reason: string } | undefined;
-  /** Answers given in advance, by ring, until that ring asks. */
-  answers?: Record<string, { approved: boolean; by: string }>;
-  pinnedImages?: Record<string, string>;
-}
-
 export function initialStatus(id: string, input: RolloutInput, prepared: PreparedRollout): RolloutStatus {
   return {
     rollout: id,
     policy: input.policy,
     kind: input.kind,
     target: input.target,
+    state: "planned",
     phase: "planned",
     rings: prepared.plan.rings.map((r) => ({
       name: r.name,
@@ -56,12 +24,26 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
           .map((c) => [
             c.name,
             c.status === "scheduled"
-              ? { status: "scheduled", ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}) }
-              : { status: "skipped", reason: c.reason ?? "", code: c.reasonCode ?? "" },
+              ? {
+                  status: "scheduled" as const,
+                  ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}),
+                }
+              : { status: "skipped" as const, reason: c.reason ?? "", code: c.reasonCode ?? "" },
           ]),
       ),
     })),
   };
+}
+
+/**
+ * Moves the rollout to `state` (about `ring`, when it is about one), with `phase` saying the same in words.
+ * The caller still publishes the status (setCustomStatus) when it is ready.
+ */
+export function enter(status: RolloutStatus, state: RolloutStateName, phase: string, ring?: string): void {
+  status.state = state;
+  status.phase = phase;
+  if (ring === undefined) delete status.ring;
+  else status.ring = ring;
 }
 
 /** What one execution of the rollout hands the next (continueAsNew): one ring per execution keeps histories short. */

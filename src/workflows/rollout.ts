@@ -9,8 +9,10 @@ import {
   ControlEventSchema,
   RolloutEvents,
   type ApprovalEvent,
-  type RolloutInput,
-} from "./contracts.js";
+} from "../contracts/events.js";
+import type { RolloutStatus } from "../contracts/rollout-status.js";
+import { parseWorkflowInput, RolloutInputSchema, type RolloutInput } from "../contracts/workflow-inputs.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import { runRing } from "./rollout-ring.js";
 import {
   approvalMessage,
@@ -20,7 +22,7 @@ import {
   preparationFailedMessage,
   skippedMessage,
 } from "./rollout-messages.js";
-import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-status.js";
+import { enter, initialStatus, type RolloutState } from "./rollout-status.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -32,9 +34,7 @@ import { initialStatus, type RolloutState, type RolloutStatus } from "./rollout-
  */
 
 export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
-  const raw = ctx.df.getInput<RolloutInput | RolloutState>();
-  const state: RolloutState =
-    "ringIndex" in raw ? raw : { input: raw, ringIndex: 0, pinnedImages: {}, results: [] };
+  const state = startingState(ctx.df.getInput<unknown>());
   const id = ctx.df.instanceId;
   const { input } = state;
 
@@ -54,7 +54,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     status = initialStatus(id, input, prepared);
     ctx.df.setCustomStatus(status);
     if (prepared.plan.clusters.every((c) => c.status === "skipped" && isQuietSkip(c.reasonCode ?? ""))) {
-      status.phase = "nothing to do: every cluster runs the target";
+      enter(status, "nothing-to-do", "nothing to do: every cluster runs the target");
       ctx.df.setCustomStatus(status);
       return { outcome: "completed", results: [] };
     }
@@ -78,7 +78,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
 
   const ringStatus = status.rings[state.ringIndex]!;
   ringStatus.status = "running";
-  status.phase = `ring ${settings.name}`;
+  enter(status, "running", `ring ${settings.name}`, settings.name);
   ctx.df.setCustomStatus(status);
 
   if (settings.approvalRequired && ring.clusters.length > 0) {
@@ -111,6 +111,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     halt(
       ctx,
       status,
+      settings.name,
       settings.notify,
       haltMessage(
         id,
@@ -141,7 +142,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   const last = state.ringIndex === prepared.rings.length - 1;
   if (!last && results.some((r) => r.status === "succeeded")) {
     const soakUntil = nowMs(ctx) + settings.soakMs;
-    status.phase = `soaking ${settings.name} until ${iso(soakUntil)}`;
+    enter(status, "soaking", `soaking ${settings.name} until ${iso(soakUntil)}`, settings.name);
     ringStatus.soakUntil = iso(soakUntil);
     ctx.df.setCustomStatus(status);
     yield ctx.df.createTimer(at(soakUntil));
@@ -170,6 +171,19 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
 }
 
 /**
+ * The first execution gets a `RolloutInput` from its starter (validated here: a bad one fails the rollout
+ * naming the field); later ones get what the previous execution carried over, whose input is checked too.
+ */
+function startingState(raw: unknown): RolloutState {
+  if (typeof raw === "object" && raw !== null && "ringIndex" in raw) {
+    const carried = raw as RolloutState;
+    return { ...carried, input: parseWorkflowInput(WorkflowName.rollout, RolloutInputSchema, carried.input) };
+  }
+  const input = parseWorkflowInput(WorkflowName.rollout, RolloutInputSchema, raw);
+  return { input, ringIndex: 0, pinnedImages: {}, results: [] };
+}
+
+/**
  * Preparation failed after its retries (Azure unreachable or throttling beyond the adapters' retries): the
  * rollout ends `failed` with the cause in its status and output, and on-call gets an email naming it.
  */
@@ -190,10 +204,11 @@ function* preparationFailed(
     policy: input.policy,
     kind: input.kind,
     target: input.target,
+    state: "failed",
     phase: `failed: ${reason}`,
     rings: [],
     failure: { since: iso(nowMs(ctx)), reason },
-  });
+  } satisfies RolloutStatus);
   yield* notify(ctx, preparationFailedMessage(ctx.df.instanceId, input, cause, nowMs(ctx)));
   return { outcome: "failed", reason, results: [] };
 }
@@ -216,7 +231,7 @@ function* approval(
 ): Generator<df.Task, Answer, unknown> {
   const requestAt = Math.max(nowMs(ctx), plannedStart - timeoutMs);
   if (requestAt > nowMs(ctx)) {
-    status.phase = `approval for ${ring} will be requested at ${iso(requestAt)}`;
+    enter(status, "approval-scheduled", `approval for ${ring} will be requested at ${iso(requestAt)}`, ring);
     ctx.df.setCustomStatus(status);
     const waited = yield* waitUntil(ctx, status, ring, requestAt);
     if (waited === "canceled") return "canceled";
@@ -234,7 +249,7 @@ function* approval(
   }
   const deadline = nowMs(ctx) + timeoutMs;
   status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
-  status.phase = `waiting for approval of ${ring}`;
+  enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
   ctx.df.setCustomStatus(status);
   const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
   yield* notify(
@@ -301,10 +316,11 @@ function* waitUntil(
 function* halt(
   ctx: Ctx,
   status: RolloutStatus,
+  ring: string,
   teams: readonly string[],
   message: MessageInput,
 ): Generator<df.Task, "resume" | "cancel", unknown> {
-  status.phase = `halted: ${message.summary}`;
+  enter(status, "halted", `halted: ${message.summary}`, ring);
   status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
   ctx.df.setCustomStatus(status);
   yield* notify(ctx, { ...message, teams: [...teams] });
@@ -323,7 +339,7 @@ function* finish(
   outcome: "completed" | "rejected" | "canceled",
 ): Generator<df.Task, unknown, unknown> {
   const status = state.status!;
-  status.phase = outcome;
+  enter(status, outcome, outcome);
   for (const r of status.rings)
     if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
   ctx.df.setCustomStatus(status);

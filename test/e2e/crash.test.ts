@@ -31,7 +31,8 @@ describe("e2e: duplicates, a kill -9 mid-rollout and late events start nothing t
       ID,
       (r) =>
         r.rings.find((x) => x.name === "dev")?.status === "succeeded" &&
-        (r.phase ?? "").startsWith("soaking dev"),
+        r.state === "soaking" &&
+        r.ring === "dev",
       "dev done",
       90_000,
     );
@@ -49,7 +50,7 @@ describe("e2e: duplicates, a kill -9 mid-rollout and late events start nothing t
     await rolloutReaches(
       stack,
       ID,
-      (r) => r.phase === "waiting for approval of prod",
+      (r) => r.state === "waiting-approval" && r.ring === "prod",
       "waiting for prod approval",
       90_000,
     );

@@ -26,7 +26,7 @@ describe("e2e: a failure exhausts the budget, the rollout halts, then resumes", 
       }),
       policyYaml: policyYaml(),
     });
-    halted = await rolloutReaches(stack, ID, (r) => (r.phase ?? "").startsWith("halted"), "halted", 90_000);
+    halted = await rolloutReaches(stack, ID, (r) => r.state === "halted", "halted", 90_000);
     // Nothing moves while halted: no staging operation two simulated hours later.
     const haltedAt = Date.parse(stack.now());
     await stack.until("two simulated hours", () =>
@@ -39,7 +39,7 @@ describe("e2e: a failure exhausts the budget, the rollout halts, then resumes", 
     await rolloutReaches(
       stack,
       ID,
-      (r) => r.phase === "waiting for approval of prod",
+      (r) => r.state === "waiting-approval" && r.ring === "prod",
       "waiting for prod approval",
       90_000,
     );

@@ -44,7 +44,7 @@ describe("e2e: a node-image refresh pins later rings to the image an earlier rin
     view = await rolloutReaches(
       stack,
       id,
-      (r) => r.phase === "waiting for approval of prod",
+      (r) => r.state === "waiting-approval" && r.ring === "prod",
       "staging done",
       90_000,
     );
@@ -75,7 +75,7 @@ describe("e2e: a node-image refresh pins later rings to the image an earlier rin
   });
 
   it("pins staging to what dev qualified", () => {
-    expect(view.status.pinnedImages).toEqual({ [FAMILY]: IMAGE_1 });
+    expect(view.status?.pinnedImages).toEqual({ [FAMILY]: IMAGE_1 });
     expect(images("stg-2")).toEqual([IMAGE_1]);
     expect(
       stack

@@ -49,7 +49,7 @@ async function runScenario(s: Scenario): Promise<Run> {
     await stack
       .until("the first ring to start", async () => {
         const r = await rollout(stack, s.rolloutId).catch(() => undefined);
-        return r && r.phase !== "planned" && r.phase !== null ? r : undefined;
+        return r && r.state !== "planned" && r.state !== null ? r : undefined;
       })
       .then((r) => log.push(`rollout in phase "${r.phase}" at ${stack.now()}`))
       .catch(() => log.push(`rollout not started by ${stack.now()}`));

@@ -33,18 +33,15 @@ describe("e2e: the host is down across dev's window", () => {
       policyYaml: policyYaml(),
     });
     // The rollout is under way and dev's clusters wait for the 02:00 window; then the host dies.
-    await rolloutReaches(stack, ID, (r) => r.phase === "ring dev", "ring dev", 60_000);
+    await rolloutReaches(stack, ID, (r) => r.state === "running" && r.ring === "dev", "ring dev", 60_000);
     expect(stack.clock.now()).toBeLessThan(DEV_OPENS);
     await stack.crashAndRestart(() => stack.clock.now() > DEV_CLOSES + 30 * 60_000);
     // Back after the window closed: the late timers must not write; the clusters wait for the next window.
     missedNote = await stack.until(
       "dev-1 to report its missed window",
       async () => {
-        const r = await stack.api<{
-          rings: { name: string; clusters: Record<string, { live?: unknown }> }[];
-        }>(`/api/rollouts/${encodeURIComponent(ID)}`);
-        const live = r.body?.rings?.find((x) => x.name === "dev")?.clusters["dev-1"]?.live as
-          { missedWindow?: string } | undefined;
+        const r = await stack.api<RolloutView>(`/api/rollouts/${encodeURIComponent(ID)}`);
+        const live = r.body?.rings?.find((x) => x.name === "dev")?.clusters["dev-1"]?.live;
         return live?.missedWindow;
       },
       60_000,

@@ -42,11 +42,11 @@ describe("e2e: a patch rollout across rings", () => {
     const waiting = await rolloutReaches(
       stack,
       PATCH,
-      (r) => r.phase === "waiting for approval of prod",
+      (r) => r.state === "waiting-approval" && r.ring === "prod",
       "waiting for prod approval",
       90_000,
     );
-    expect(waiting.status.approval?.ring).toBe("prod");
+    expect(waiting.status?.approval?.ring).toBe("prod");
     const early = await stack.api(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=staging`, {
       method: "POST",
     });
@@ -157,7 +157,7 @@ describe("e2e: a patch rollout across rings", () => {
     const minor = await rollout(stack, MINOR);
     expect(minor?.runtimeStatus).toBe("Completed");
     expect(minor?.output).toMatchObject({ outcome: "rejected" });
-    expect(minor?.status.approval?.result).toBe("timed out: reject");
+    expect(minor?.status?.approval?.result).toBe("timed out: reject");
     expect(stack.operations().some((o) => o.target.startsWith("1.31"))).toBe(false);
   });
 

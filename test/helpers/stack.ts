@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { simulatedAppSettings } from "../../src/app/local-run.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
+import type { RolloutDetail } from "../../src/contracts/rollout-status.js";
 import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
@@ -95,32 +96,15 @@ export async function startStack(o: {
   return stack;
 }
 
-/** The rollout's status through the app's API (the app's view: phases, gates' evidence). */
-export interface RolloutView {
-  id: string;
-  runtimeStatus: string;
-  phase: string | null;
-  rings: {
-    name: string;
-    status: string;
-    clusters: Record<string, { status: string; reason?: string; code?: string }>;
-    gates?: { kind: string; gate: string; passed: boolean; evidence: string[] }[];
-    soakUntil?: string;
-  }[];
-  status: {
-    approval?: { ring: string; result?: string; deadline: string };
-    halted?: { reason: string };
-    pinnedImages?: Record<string, string>;
-  };
-  output: unknown;
-}
+/** The rollout's status through the app's API (the app's view: state, phases, gates' evidence). */
+export type RolloutView = RolloutDetail;
 
 export async function rollout(stack: Stack, id: string): Promise<RolloutView | undefined> {
   const r = await stack.api<RolloutView>(`/api/rollouts/${encodeURIComponent(id)}`);
   return r.status === 200 ? r.body : undefined;
 }
 
-/** Waits until the rollout's phase (or runtime status) matches. */
+/** Waits until the rollout's state (or runtime status) matches. */
 export async function rolloutReaches(
   stack: Stack,
   id: string,

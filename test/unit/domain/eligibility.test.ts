@@ -5,7 +5,7 @@ import { Code, Codes, isCode, isHoldCode, isQuietSkip, isSkipCode } from "../../
 import { decideEligibility, type EligibilityFacts } from "../../../src/domain/eligibility.js";
 import { planRollout } from "../../../src/domain/planner.js";
 import { mustParseVersion, upgradeLevel } from "../../../src/domain/versions.js";
-import { MISSED_WINDOW } from "../../../src/workflows/contracts.js";
+import { FailureCode } from "../../../src/contracts/failure-codes.js";
 import { cluster } from "../../helpers/inventory.js";
 
 const IMG = (v: string) => `AKSUbuntu-2204gen2containerd-${v}`;
@@ -36,8 +36,8 @@ describe("Table: one code table", () => {
   });
 
   it("holds the workflows' write-time code, and knows AKS's codes are not ours", () => {
-    expect(isCode(MISSED_WINDOW)).toBe(true);
-    expect(isHoldCode(MISSED_WINDOW)).toBe(true);
+    expect(isCode(FailureCode.missedWindow)).toBe(true);
+    expect(isHoldCode(FailureCode.missedWindow)).toBe(true);
     expect(isSkipCode("OperationNotAllowed")).toBe(false);
     expect(isSkipCode(Code.HeldAtQualifiedImage)).toBe(true);
     expect(isHoldCode(Code.TargetNotAvailable)).toBe(true);

@@ -1,4 +1,5 @@
 import { parseClusterId } from "../domain/cluster-ref.js";
+import type { RolloutKind } from "./workflow-inputs.js";
 
 /**
  * Durable instance ids are derived from business keys, never random, so every trigger is idempotent:
@@ -8,25 +9,20 @@ import { parseClusterId } from "../domain/cluster-ref.js";
 const UNSAFE = /[/\\#?%\s]+/g;
 const safe = (part: string) => part.replace(UNSAFE, "_");
 
-export const WorkflowName = {
-  rollout: "rollout",
-  clusterUpgrade: "clusterUpgrade",
-  nodeImageRefresh: "nodeImageRefresh",
-  endOfSupport: "endOfSupport",
-  fleetGate: "fleetGate",
-  notify: "notify",
-  digest: "digest",
-} as const;
-export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];
-
-export type RolloutKind = "kubernetes" | "nodeImage";
-
 export function rolloutInstanceId(policy: string, kind: RolloutKind, target: string): string {
   return `rollout:${safe(policy)}:${kind}:${safe(target)}`;
 }
 
 /**
- * A rollout id as `rolloutInstanceId` and its generations (`…:g<n>`, generations.ts) make them, or undefined
+ * Rollouts of one (policy, kind, target) run in generations (dispatch/generations.ts decides when the next
+ * may start): the first keeps the base id, later ones add `:g<n>`.
+ */
+export function generationId(baseId: string, generation: number): string {
+  return generation <= 1 ? baseId : `${baseId}:g${generation}`;
+}
+
+/**
+ * A rollout id as `rolloutInstanceId` and its generations (`…:g<n>`, `generationId`) make them, or undefined
  * for anything else: other workflows' ids, and ids with characters no rollout id has (`%`, `/`, `?`, …).
  */
 const ROLLOUT_ID =

@@ -1,12 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { generationId } from "../../../src/dispatch/generations.js";
 import {
   clusterInstanceId,
+  generationId,
   fleetGateInstanceId,
   parseRolloutInstanceId,
   rolloutInstanceId,
-} from "../../../src/dispatch/instance-ids.js";
+} from "../../../src/contracts/instance-ids.js";
 
 /** Ids travel raw into the durable backend's URLs: nothing in them may be decoded again or split a path. */
 describe("Instance ids", () => {

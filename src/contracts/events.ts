@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { ClusterResultSchema } from "./cluster-results.js";
+
+/**
+ * External events: their names, one source for senders (API, dispatcher, activities) and receivers
+ * (workflows), and the payloads receivers validate (an event may come from outside, so it is parsed, never cast).
+ */
+export const RolloutEvents = {
+  approval: "Approval",
+  control: "Control",
+  clusterResult: "ClusterResult",
+} as const;
+/** Sent by a rollout to its cluster workflows: pause, resume or cancel what has not started upgrading. */
+export const ClusterEvents = { hold: "Hold" } as const;
+export const ExternalEvent = {
+  nodePoolRolling: "NodePoolRolling",
+  monitorAlert: "MonitorAlert",
+  gateUpdated: "GateUpdated",
+  gateDeleted: "GateDeleted",
+  notification: "Notification",
+} as const;
+
+export const ApprovalEventSchema = z.object({
+  approved: z.boolean(),
+  by: z.string().default("api"),
+  ring: z.string().optional(),
+  comment: z.string().optional(),
+  /** An answer in advance stands unless a later one explicitly replaces it (the API sends this). */
+  replace: z.boolean().optional(),
+});
+export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
+
+export const ControlEventSchema = z.object({
+  action: z.enum(["pause", "resume", "cancel"]),
+  by: z.string().default("api"),
+});
+export type ControlEvent = z.infer<typeof ControlEventSchema>;
+
+/** What a cluster workflow tells the rollout that launched it when it ends. */
+export const ClusterResultEventSchema = z.object({ runId: z.string(), result: ClusterResultSchema });
+export type ClusterResultEvent = z.infer<typeof ClusterResultEventSchema>;
+
+/** Dispatch relays AKS's NodePoolRolling* events to the cluster's workflow as this (dispatch/decide.ts). */
+export const NodePoolRollingEventSchema = z.object({
+  phase: z.enum(["Started", "Succeeded", "Failed"]),
+  nodePoolName: z.string(),
+  time: z.string(),
+  eventKey: z.string(),
+});
+export type NodePoolRollingEvent = z.infer<typeof NodePoolRollingEventSchema>;
+
+/** A Fleet gate changed state (or was deleted): its fleet-gate workflow stands down unless it is still Pending. */
+export const GateUpdatedEventSchema = z.object({
+  state: z.string().nullable(),
+  time: z.string(),
+  eventKey: z.string(),
+});
+export type GateUpdatedEvent = z.infer<typeof GateUpdatedEventSchema>;

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import { RolloutKindSchema } from "./workflow-inputs.js";
+
+/**
+ * The status projections: what a rollout (and each cluster workflow) keeps in its orchestration's custom
+ * status, and what the API, the terminal progress view and the tests read. Declared once, here. `state` (with
+ * `ring`, the ring it is about) is the machine-readable part: readers branch on it. `phase` is the same
+ * thing in words, for people; nobody parses it.
+ */
+export const RolloutStates = {
+  planned: "planned",
+  /** Every cluster already runs the target: ended without email. */
+  nothingToDo: "nothing-to-do",
+  /** Preparation failed after its retries (see `failure`). */
+  failed: "failed",
+  /** An approval for `ring` will be requested later (answers in advance are welcome). */
+  approvalScheduled: "approval-scheduled",
+  waitingApproval: "waiting-approval",
+  running: "running",
+  paused: "paused",
+  canceling: "canceling",
+  soaking: "soaking",
+  halted: "halted",
+  completed: "completed",
+  rejected: "rejected",
+  canceled: "canceled",
+} as const;
+export type RolloutStateName = (typeof RolloutStates)[keyof typeof RolloutStates];
+export const RolloutStateSchema = z.enum(
+  Object.values(RolloutStates) as [RolloutStateName, ...RolloutStateName[]],
+);
+
+export const RingStatusSchema = z.enum([
+  "pending",
+  "running",
+  "succeeded",
+  "halted",
+  "resumed",
+  "rejected",
+  "canceled",
+  "skipped",
+  "completed",
+]);
+export type RingStatus = z.infer<typeof RingStatusSchema>;
+
+/** A cluster as its rollout shows it: planned (scheduled/skipped), in flight (started/waiting), or its result. */
+export const ClusterEntrySchema = z.object({
+  status: z.enum(["scheduled", "skipped", "started", "waiting", "succeeded", "failed", "canceled"]),
+  reason: z.string().optional(),
+  code: z.string().optional(),
+  predictedStart: z.string().optional(),
+  /** The cluster workflow's instance id while it is in flight. */
+  workflow: z.string().optional(),
+});
+export type ClusterEntry = z.infer<typeof ClusterEntrySchema>;
+
+/** A health gate's verdict after a ring's soak, with its evidence (activities/gates.ts evaluates them). */
+export const GateResultSchema = z.object({
+  /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
+  kind: z.string(),
+  /** The gate as configured, e.g. `azureMonitorAlerts(Sev0,Sev1, PT2H)`. */
+  gate: z.string(),
+  passed: z.boolean(),
+  evidence: z.array(z.string()).readonly(),
+});
+
+export const RingStateSchema = z.object({
+  name: z.string(),
+  status: RingStatusSchema,
+  /** By cluster name. */
+  clusters: z.record(z.string(), ClusterEntrySchema),
+  soakUntil: z.string().optional(),
+  gates: z.array(GateResultSchema).optional(),
+});
+export type RingState = z.infer<typeof RingStateSchema>;
+
+export const RolloutStatusSchema = z.object({
+  rollout: z.string(),
+  policy: z.string(),
+  kind: RolloutKindSchema,
+  target: z.string(),
+  state: RolloutStateSchema,
+  /** The ring `state` is about (for the rollout-wide approval: "rollout"); absent when it is about none. */
+  ring: z.string().optional(),
+  /** `state` in words, for people. */
+  phase: z.string(),
+  rings: z.array(RingStateSchema),
+  approval: z
+    .object({
+      ring: z.string(),
+      requestedAt: z.string(),
+      deadline: z.string(),
+      onTimeout: z.enum(["approve", "reject"]),
+      result: z.string().optional(),
+    })
+    .optional(),
+  halted: z.object({ since: z.string(), reason: z.string() }).optional(),
+  /** Answers given in advance, by ring, until that ring asks. */
+  answers: z.record(z.string(), z.object({ approved: z.boolean(), by: z.string() })).optional(),
+  pinnedImages: z.record(z.string(), z.string()).optional(),
+  /** Why preparation failed (state `failed`). */
+  failure: z.object({ since: z.string(), reason: z.string() }).optional(),
+});
+export type RolloutStatus = z.infer<typeof RolloutStatusSchema>;
+
+/** A rollout's custom status as read back from the durable store: undefined when it has none yet. */
+export function readRolloutStatus(
+  raw: unknown,
+): { ok: true; status: RolloutStatus | undefined } | { ok: false; error: string } {
+  if (raw === null || raw === undefined) return { ok: true, status: undefined };
+  const parsed = RolloutStatusSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, status: parsed.data };
+  return {
+    ok: false,
+    error: parsed.error.issues.map((i) => `${i.path.join(".") || "(status)"}: ${i.message}`).join("; "),
+  };
+}
+
+/** What a cluster workflow is doing, in its own custom status. */
+export const ClusterPhase = {
+  waitingForWindow: "waiting for window",
+  paused: "paused by the rollout",
+  preflight: "preflight",
+  upgrading: "upgrading",
+  retrying: "retrying",
+} as const;
+export type ClusterPhase = (typeof ClusterPhase)[keyof typeof ClusterPhase];
+
+export const ClusterWorkflowStatusSchema = z.object({
+  phase: z.enum(Object.values(ClusterPhase) as [ClusterPhase, ...ClusterPhase[]]),
+  cluster: z.string(),
+  ring: z.string(),
+  rollout: z.string(),
+  attempt: z.number().optional(),
+  pool: z.string().optional(),
+  since: z.string().optional(),
+  lastError: z.string().optional(),
+  retryAt: z.string().optional(),
+  windowStart: z.string().optional(),
+  windowEnd: z.string().optional(),
+  /** When the upgrade is to start. */
+  startAt: z.string().optional(),
+  /** Why the last window was missed (nothing was written), shown while waiting for the next. */
+  missedWindow: z.string().optional(),
+});
+export type ClusterWorkflowStatus = z.infer<typeof ClusterWorkflowStatusSchema>;
+/** The fields beside the phase a cluster workflow sets as it goes. */
+export type ClusterStatusDetail = Partial<
+  Omit<ClusterWorkflowStatus, "phase" | "cluster" | "ring" | "rollout">
+>;
+
+/** A rollout as `GET /api/rollouts/{id}` answers: the status, with each in-flight cluster's own status (`live`). */
+export interface RolloutDetail {
+  id: string;
+  runtimeStatus: string;
+  state: RolloutStateName | null;
+  ring: string | null;
+  phase: string | null;
+  createdTime: string | null;
+  lastUpdatedTime: string | null;
+  rings: (Omit<RingState, "clusters"> & {
+    clusters: Record<string, ClusterEntry & { live?: ClusterWorkflowStatus | null }>;
+  })[];
+  status: RolloutStatus | null;
+  /** Set when the stored status does not match `RolloutStatusSchema` (named fields). */
+  statusError?: string;
+  output: unknown;
+}
+
+/** A rollout as `GET /api/rollouts` lists it: rings with their cluster counts. */
+export type RolloutListItem = Omit<RolloutDetail, "rings" | "status" | "output"> & {
+  rings: { name: string; status: RingStatus; clusters: number }[];
+};

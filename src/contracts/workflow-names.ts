@@ -1,0 +1,14 @@
+/**
+ * The registered name of every orchestrator: the composition root registers them under these names and
+ * every starter (dispatch, API, activities, other workflows) starts them by these names.
+ */
+export const WorkflowName = {
+  rollout: "rollout",
+  clusterUpgrade: "clusterUpgrade",
+  nodeImageRefresh: "nodeImageRefresh",
+  endOfSupport: "endOfSupport",
+  fleetGate: "fleetGate",
+  notify: "notify",
+  digest: "digest",
+} as const;
+export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];
