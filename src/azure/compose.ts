@@ -44,7 +44,12 @@ export function composeAdapters(
   const httpClient: HttpClient | undefined = simulated
     ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
     : undefined;
-  const arm = simulated ? { endpoint: SIMULATED_ARM_HOST, httpClient: httpClient! } : {};
+  const armEndpoint = settings.RINGMASTER_ARM_ENDPOINT;
+  const arm = simulated
+    ? { endpoint: SIMULATED_ARM_HOST, httpClient: httpClient! }
+    : armEndpoint
+      ? { endpoint: armEndpoint }
+      : {};
   // The poll interval is simulated time: 30 s of a 3600x clock is about 8 real milliseconds.
   const pollIntervalMs = Math.max(1, (settings.RINGMASTER_LRO_POLL_SECONDS * 1000) / clock.speed);
   const budget = new ThrottleBudget(clock);
