@@ -1,6 +1,5 @@
 // Inbound events: Event Grid trigger, Event Hub trigger and a webhook, all feeding one dispatcher.
 import { app, output } from "@azure/functions";
-import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../src/app/runtime-config.js";
 import { armFacts } from "../src/app/arm-facts.js";
 import {
@@ -9,6 +8,8 @@ import {
   webhookHandler,
   type TriggerDeps,
 } from "../src/dispatch/triggers.js";
+// Not `df.input.durableClient()`: loading durable-functions here would double this file's cold start.
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
 // Validate settings and policy while the host loads this file: a bad value stops start-up, by name.
 getRuntimeConfig();
@@ -28,7 +29,7 @@ const deps: TriggerDeps = {
 };
 
 app.eventGrid("aksEvents", {
-  extraInputs: [df.input.durableClient()],
+  extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
   handler: eventGridHandler(deps),
 });
@@ -44,7 +45,7 @@ app.eventHub("ingressHub", {
     minimumInterval: { seconds: 5 },
     maximumInterval: { minutes: 5 },
   },
-  extraInputs: [df.input.durableClient()],
+  extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
   handler: eventHubHandler(deps),
 });
@@ -53,7 +54,7 @@ app.http("eventsWebhook", {
   route: "events",
   methods: ["POST", "OPTIONS"],
   authLevel: "function",
-  extraInputs: [df.input.durableClient()],
+  extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
   handler: webhookHandler(deps),
 });

@@ -1,8 +1,7 @@
-import type { ContainerServiceClient } from "@azure/arm-containerservice";
-import {
-  restorePoller,
-  type ManagedCluster,
-  type MaintenanceConfiguration,
+import type {
+  ContainerServiceClient,
+  ManagedCluster,
+  MaintenanceConfiguration,
 } from "@azure/arm-containerservice";
 import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
 import { toClusterInfo } from "./aks-cluster-info.js";
@@ -61,7 +60,8 @@ export interface OperationCheck {
 
 export interface AksAdapterOptions {
   /** One client per subscription (25.x binds the subscription at construction). */
-  readonly client: (subscriptionId: string) => ContainerServiceClient;
+  /** May be async: the composition root loads the SDK on first use (cold start, compose.ts). */
+  readonly client: (subscriptionId: string) => ContainerServiceClient | Promise<ContainerServiceClient>;
   readonly budget: ThrottleBudget;
   /** Real milliseconds between LRO polls when waiting to completion (30 s in production). */
   readonly pollIntervalMs: number;
@@ -74,7 +74,7 @@ export class AksAdapter {
     await this.o.budget.acquire(subscriptionId, "*", "read");
     return naming(`managedClusters.list in subscription ${subscriptionId}`, async () => {
       const out: ClusterInfo[] = [];
-      for await (const mc of this.o.client(subscriptionId).managedClusters.list())
+      for await (const mc of (await this.o.client(subscriptionId)).managedClusters.list())
         out.push(toClusterInfo(mc));
       return out;
     });
@@ -83,14 +83,19 @@ export class AksAdapter {
   async getCluster(clusterId: string): Promise<ClusterInfo> {
     const ref = this.ref(clusterId);
     return this.call(ref, "read", async () =>
-      toClusterInfo(await this.o.client(ref.subscriptionId).managedClusters.get(ref.resourceGroup, ref.name)),
+      toClusterInfo(
+        await (await this.o.client(ref.subscriptionId)).managedClusters.get(ref.resourceGroup, ref.name),
+      ),
     );
   }
 
   async getUpgradeProfile(clusterId: string): Promise<{ controlPlane: string; upgrades: string[] }> {
     const ref = this.ref(clusterId);
-    const p = await this.call(ref, "read", () =>
-      this.o.client(ref.subscriptionId).managedClusters.getUpgradeProfile(ref.resourceGroup, ref.name),
+    const p = await this.call(ref, "read", async () =>
+      (await this.o.client(ref.subscriptionId)).managedClusters.getUpgradeProfile(
+        ref.resourceGroup,
+        ref.name,
+      ),
     );
     return {
       controlPlane: p.controlPlaneProfile.kubernetesVersion,
@@ -103,8 +108,8 @@ export class AksAdapter {
 
   async listKubernetesVersions(subscriptionId: string, location: string): Promise<string[]> {
     await this.o.budget.acquire(subscriptionId, location, "read");
-    const result = await naming(`managedClusters.listKubernetesVersions in ${location}`, () =>
-      this.o.client(subscriptionId).managedClusters.listKubernetesVersions(location),
+    const result = await naming(`managedClusters.listKubernetesVersions in ${location}`, async () =>
+      (await this.o.client(subscriptionId)).managedClusters.listKubernetesVersions(location),
     );
     return (result.values ?? [])
       .filter((v) => !v.isPreview)
@@ -113,8 +118,12 @@ export class AksAdapter {
 
   async latestNodeImage(clusterId: string, pool: string): Promise<string | undefined> {
     const ref = this.ref(clusterId);
-    const p = await this.call(ref, "read", () =>
-      this.o.client(ref.subscriptionId).agentPools.getUpgradeProfile(ref.resourceGroup, ref.name, pool),
+    const p = await this.call(ref, "read", async () =>
+      (await this.o.client(ref.subscriptionId)).agentPools.getUpgradeProfile(
+        ref.resourceGroup,
+        ref.name,
+        pool,
+      ),
     );
     return p.latestNodeImageVersion;
   }
@@ -134,7 +143,7 @@ export class AksAdapter {
     } = {},
   ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
-    const client = this.o.client(ref.subscriptionId);
+    const client = await this.o.client(ref.subscriptionId);
     const current = await this.call(ref, "read", () =>
       client.managedClusters.get(ref.resourceGroup, ref.name),
     );
@@ -174,7 +183,7 @@ export class AksAdapter {
 
   async beginPoolUpgrade(clusterId: string, pool: string, target: string): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
-    const client = this.o.client(ref.subscriptionId);
+    const client = await this.o.client(ref.subscriptionId);
     const current = await this.call(ref, "read", () =>
       client.agentPools.get(ref.resourceGroup, ref.name, pool),
     );
@@ -198,7 +207,7 @@ export class AksAdapter {
     options: { abortSignal?: AbortSignal } = {},
   ): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
-    const client = this.o.client(ref.subscriptionId);
+    const client = await this.o.client(ref.subscriptionId);
     const token = await this.call(ref, "write", async () => {
       const poller = client.agentPools.upgradeNodeImageVersion(ref.resourceGroup, ref.name, pool, {
         updateIntervalInMs: this.o.pollIntervalMs,
@@ -214,13 +223,15 @@ export class AksAdapter {
   async checkOperation(handle: OperationHandle): Promise<OperationCheck> {
     if (handle.kind === "watch") return this.watchProvisioning(handle);
     const ref = this.ref(handle.clusterId);
-    const client = this.o.client(ref.subscriptionId);
+    const client = await this.o.client(ref.subscriptionId);
     const source =
       handle.kind === "cluster"
         ? client.managedClusters.createOrUpdate
         : handle.kind === "pool"
           ? client.agentPools.createOrUpdate
           : client.agentPools.upgradeNodeImageVersion;
+    // The client exists, so its package is loaded: this import is a lookup, not a load.
+    const { restorePoller } = await import("@azure/arm-containerservice");
     const poller = restorePoller(client, handle.token, source as Parameters<typeof restorePoller>[2]);
     try {
       await this.call(ref, "read", () => poller.poll());
@@ -279,16 +290,20 @@ export class AksAdapter {
 
   async abort(clusterId: string): Promise<void> {
     const ref = this.ref(clusterId);
-    await this.call(ref, "write", () =>
-      this.o.client(ref.subscriptionId).managedClusters.abortLatestOperation(ref.resourceGroup, ref.name, {
-        updateIntervalInMs: this.o.pollIntervalMs,
-      }),
+    await this.call(ref, "write", async () =>
+      (await this.o.client(ref.subscriptionId)).managedClusters.abortLatestOperation(
+        ref.resourceGroup,
+        ref.name,
+        {
+          updateIntervalInMs: this.o.pollIntervalMs,
+        },
+      ),
     );
   }
 
   async updateTags(clusterId: string, tags: Record<string, string>): Promise<void> {
     const ref = this.ref(clusterId);
-    const client = this.o.client(ref.subscriptionId);
+    const client = await this.o.client(ref.subscriptionId);
     const current = await this.call(ref, "read", () =>
       client.managedClusters.get(ref.resourceGroup, ref.name),
     );
@@ -308,8 +323,12 @@ export class AksAdapter {
   ): Promise<MaintenanceConfiguration | undefined> {
     const ref = this.ref(clusterId);
     try {
-      return await this.call(ref, "read", () =>
-        this.o.client(ref.subscriptionId).maintenanceConfigurations.get(ref.resourceGroup, ref.name, name),
+      return await this.call(ref, "read", async () =>
+        (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.get(
+          ref.resourceGroup,
+          ref.name,
+          name,
+        ),
       );
     } catch (error) {
       if (describeAzureError(error).status === 404) return undefined;
@@ -322,9 +341,9 @@ export class AksAdapter {
     await this.o.budget.acquire(ref.subscriptionId, "*", "read");
     return naming(`maintenanceConfigurations.listByManagedCluster of ${ref.name}`, async () => {
       const out: MaintenanceConfiguration[] = [];
-      for await (const m of this.o
-        .client(ref.subscriptionId)
-        .maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
+      for await (const m of (
+        await this.o.client(ref.subscriptionId)
+      ).maintenanceConfigurations.listByManagedCluster(ref.resourceGroup, ref.name))
         out.push(m);
       return out;
     });
@@ -336,17 +355,24 @@ export class AksAdapter {
     config: MaintenanceConfiguration,
   ): Promise<MaintenanceConfiguration> {
     const ref = this.ref(clusterId);
-    return this.call(ref, "write", () =>
-      this.o
-        .client(ref.subscriptionId)
-        .maintenanceConfigurations.createOrUpdate(ref.resourceGroup, ref.name, name, config),
+    return this.call(ref, "write", async () =>
+      (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.createOrUpdate(
+        ref.resourceGroup,
+        ref.name,
+        name,
+        config,
+      ),
     );
   }
 
   async deleteMaintenanceConfiguration(clusterId: string, name: string): Promise<void> {
     const ref = this.ref(clusterId);
-    await this.call(ref, "write", () =>
-      this.o.client(ref.subscriptionId).maintenanceConfigurations.delete(ref.resourceGroup, ref.name, name),
+    await this.call(ref, "write", async () =>
+      (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.delete(
+        ref.resourceGroup,
+        ref.name,
+        name,
+      ),
     );
   }
 

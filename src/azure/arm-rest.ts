@@ -1,11 +1,6 @@
-import { ServiceClient, type ServiceClientOptions } from "@azure/core-client";
+import type { ServiceClient, ServiceClientOptions } from "@azure/core-client";
 import type { TokenCredential } from "@azure/core-auth";
-import {
-  createHttpHeaders,
-  createPipelineRequest,
-  RestError,
-  type HttpClient,
-} from "@azure/core-rest-pipeline";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 
 /**
  * ARM over plain REST with `@azure/core-client`, for the APIs without a usable SDK here: Microsoft.Maintenance
@@ -22,18 +17,27 @@ export interface ArmRestOptions {
 }
 
 export class ArmRestClient {
-  private readonly client: ServiceClient;
+  // Built on the first call: `@azure/core-client` and its pipeline load then, not at cold start.
+  private client: Promise<ServiceClient> | undefined;
   private readonly endpoint: string;
 
-  constructor(options: ArmRestOptions) {
+  constructor(private readonly options: ArmRestOptions) {
     this.endpoint = (options.endpoint ?? "https://management.azure.com").replace(/\/$/, "");
-    this.client = new ServiceClient({
-      endpoint: this.endpoint,
-      credential: options.credential,
-      credentialScopes: ["https://management.azure.com/.default"],
-      ...(options.httpClient ? { httpClient: options.httpClient } : {}),
-      ...(options.additionalPolicies ? { additionalPolicies: options.additionalPolicies } : {}),
-    });
+  }
+
+  private serviceClient(): Promise<ServiceClient> {
+    const o = this.options;
+    this.client ??= import("@azure/core-client").then(
+      ({ ServiceClient }) =>
+        new ServiceClient({
+          endpoint: this.endpoint,
+          credential: o.credential,
+          credentialScopes: ["https://management.azure.com/.default"],
+          ...(o.httpClient ? { httpClient: o.httpClient } : {}),
+          ...(o.additionalPolicies ? { additionalPolicies: o.additionalPolicies } : {}),
+        }),
+    );
+    return this.client;
   }
 
   get<T>(path: string, apiVersion: string, query: Record<string, string> = {}): Promise<T> {
@@ -63,6 +67,8 @@ export class ArmRestClient {
     body?: unknown,
     query: Record<string, string> = {},
   ): Promise<T> {
+    const client = await this.serviceClient();
+    const { createHttpHeaders, createPipelineRequest, RestError } = await import("@azure/core-rest-pipeline");
     const url = new URL(`${this.endpoint}${path}`);
     url.searchParams.set("api-version", apiVersion);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
@@ -72,7 +78,7 @@ export class ArmRestClient {
       headers: createHttpHeaders(body === undefined ? {} : { "content-type": "application/json" }),
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const response = await this.client.sendRequest(request);
+    const response = await client.sendRequest(request);
     const text = response.bodyAsText ?? "";
     const parsed: unknown = text ? JSON.parse(text) : undefined;
     if (response.status >= 400) {

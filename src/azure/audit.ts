@@ -1,4 +1,4 @@
-import { EventHubProducerClient } from "@azure/event-hubs";
+import type { EventHubProducerClient } from "@azure/event-hubs";
 import type { TokenCredential } from "@azure/core-auth";
 
 /**
@@ -31,34 +31,41 @@ function cloudEvent(e: AuditEvent, id: string) {
 }
 
 export class EventHubAuditSink implements AuditSink {
-  private readonly producer: EventHubProducerClient;
+  // Connected on the first publish: loading `@azure/event-hubs` costs cold start (see compose.ts).
+  private producer: Promise<EventHubProducerClient> | undefined;
 
   constructor(
-    connection:
+    private readonly connection:
       | { connectionString: string; eventHubName: string }
       | { namespace: string; eventHubName: string; credential: TokenCredential },
-  ) {
-    this.producer =
-      "connectionString" in connection
-        ? new EventHubProducerClient(connection.connectionString, connection.eventHubName)
-        : new EventHubProducerClient(connection.namespace, connection.eventHubName, connection.credential);
+  ) {}
+
+  private client(): Promise<EventHubProducerClient> {
+    const c = this.connection;
+    this.producer ??= import("@azure/event-hubs").then(({ EventHubProducerClient }) =>
+      "connectionString" in c
+        ? new EventHubProducerClient(c.connectionString, c.eventHubName)
+        : new EventHubProducerClient(c.namespace, c.eventHubName, c.credential),
+    );
+    return this.producer;
   }
 
   async publish(events: readonly AuditEvent[]): Promise<void> {
-    let batch = await this.producer.createBatch();
+    const producer = await this.client();
+    let batch = await producer.createBatch();
     for (const [i, e] of events.entries()) {
       const body = cloudEvent(e, `${e.subject}:${e.type}:${e.time}:${i}`);
       if (batch.tryAdd({ body, contentType: "application/cloudevents+json" })) continue;
-      await this.producer.sendBatch(batch);
-      batch = await this.producer.createBatch();
+      await producer.sendBatch(batch);
+      batch = await producer.createBatch();
       if (!batch.tryAdd({ body, contentType: "application/cloudevents+json" }))
         throw new Error(`Audit: event ${e.type} for ${e.subject} is larger than an Event Hub batch`);
     }
-    if (batch.count > 0) await this.producer.sendBatch(batch);
+    if (batch.count > 0) await producer.sendBatch(batch);
   }
 
-  close(): Promise<void> {
-    return this.producer.close();
+  async close(): Promise<void> {
+    if (this.producer) await (await this.producer).close();
   }
 }
 

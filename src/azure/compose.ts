@@ -1,9 +1,5 @@
-import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { ContainerServiceFleetClient } from "@azure/arm-containerservicefleet";
-import { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient } from "@azure/core-rest-pipeline";
-import { DefaultAzureCredential } from "@azure/identity";
 import type { Settings } from "../config/settings.js";
 import { clockFromSetting, type Clock } from "../clock/clock.js";
 import { AksAdapter } from "./aks.js";
@@ -12,6 +8,7 @@ import { EventHubAuditSink, LogAuditSink, type AuditSink } from "./audit.js";
 import { EmailAdapter } from "./email.js";
 import { FleetAdapter } from "./fleet.js";
 import { AlertsAdapter, CostAdapter, ResourceGraphAdapter } from "./insights.js";
+import { lazyDefaultCredential, once, perKey } from "./lazy-sdk.js";
 import { MaintenanceAdapter } from "./maintenance.js";
 import { SIMULATED_ARM_HOST, simulatorCredential, simulatorHttpClient } from "./simulator-transport.js";
 import { throttleRetryClientOptions } from "./retry.js";
@@ -20,7 +17,8 @@ import { ThrottleBudget } from "./throttle-budget.js";
 /**
  * The one place that builds Azure clients: for real Azure (DefaultAzureCredential, which uses the Function
  * App's managed identity, or AZURE_CLIENT_ID for a user-assigned one) or for the simulator (its endpoint,
- * a static token, HMAC email), from settings alone. Everything else receives adapters.
+ * a static token, HMAC email), from settings alone. Everything else receives adapters. No SDK is loaded
+ * here: each client's package is imported when the client is first needed (lazy-sdk.ts, cold start).
  */
 export interface Adapters {
   readonly clock: Clock;
@@ -42,11 +40,16 @@ export function composeAdapters(
 ): Adapters {
   const simulated = settings.RINGMASTER_MODE === "simulator";
   const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
-  const credential: TokenCredential = simulated ? simulatorCredential() : new DefaultAzureCredential();
+  const credential: TokenCredential = simulated ? simulatorCredential() : lazyDefaultCredential();
   const httpClient: HttpClient | undefined = simulated
     ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
     : undefined;
-  const arm = simulated ? { endpoint: SIMULATED_ARM_HOST, httpClient: httpClient! } : {};
+  const armEndpoint = settings.RINGMASTER_ARM_ENDPOINT;
+  const arm = simulated
+    ? { endpoint: SIMULATED_ARM_HOST, httpClient: httpClient! }
+    : armEndpoint
+      ? { endpoint: armEndpoint }
+      : {};
   // The poll interval is simulated time: 30 s of a 3600x clock is about 8 real milliseconds.
   const pollIntervalMs = Math.max(1, (settings.RINGMASTER_LRO_POLL_SECONDS * 1000) / clock.speed);
   const budget = new ThrottleBudget(clock);
@@ -63,8 +66,25 @@ export function composeAdapters(
     ...(simulated ? { retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 } } : {}),
     credentials: { scopes: ["https://management.azure.com/.default"] },
   };
-  const aksClients = new Map<string, ContainerServiceClient>();
-  const fleetClients = new Map<string, ContainerServiceFleetClient>();
+  const aksClient = perKey(
+    async (sub) =>
+      new (await import("@azure/arm-containerservice")).ContainerServiceClient(
+        credential,
+        sub,
+        clientOptions,
+      ),
+  );
+  const fleetClient = perKey(
+    async (sub) =>
+      new (await import("@azure/arm-containerservicefleet")).ContainerServiceFleetClient(
+        credential,
+        sub,
+        clientOptions,
+      ),
+  );
+  const graphClient = once(
+    async () => new (await import("@azure/arm-resourcegraph")).ResourceGraphClient(credential, clientOptions),
+  );
   const rest = new ArmRestClient({ credential, ...arm, ...throttleRetry });
   const email = simulated
     ? new EmailAdapter(
@@ -85,21 +105,13 @@ export function composeAdapters(
     clock,
     pollIntervalMs,
     aks: new AksAdapter({
-      client: (sub) =>
-        aksClients.get(sub) ??
-        aksClients.set(sub, new ContainerServiceClient(credential, sub, clientOptions)).get(sub)!,
+      client: aksClient,
       budget,
       pollIntervalMs,
     }),
-    fleet: new FleetAdapter(
-      (sub) =>
-        fleetClients.get(sub) ??
-        fleetClients.set(sub, new ContainerServiceFleetClient(credential, sub, clientOptions)).get(sub)!,
-      rest,
-      pollIntervalMs,
-    ),
+    fleet: new FleetAdapter(fleetClient, rest, pollIntervalMs),
     maintenance: new MaintenanceAdapter(rest),
-    graph: new ResourceGraphAdapter(new ResourceGraphClient(credential, clientOptions)),
+    graph: new ResourceGraphAdapter(graphClient),
     cost: new CostAdapter(rest),
     alerts: new AlertsAdapter(rest),
     email,

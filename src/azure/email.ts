@@ -1,4 +1,4 @@
-import { EmailClient, type EmailMessage } from "@azure/communication-email";
+import type { EmailClient, EmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/core-auth";
 
 /**
@@ -22,19 +22,26 @@ export type EmailConnection =
   | { readonly endpoint: string; readonly credential: TokenCredential };
 
 export class EmailAdapter {
-  private readonly client: EmailClient;
+  // Built on the first send: loading `@azure/communication-email` costs cold start on paths that never mail.
+  private client: Promise<EmailClient> | undefined;
 
   constructor(
-    connection: EmailConnection,
+    private readonly connection: EmailConnection,
     private readonly pollIntervalMs: number,
-  ) {
-    this.client =
-      "connectionString" in connection
-        ? new EmailClient(connection.connectionString, {
-            allowInsecureConnection: connection.allowInsecure,
+  ) {}
+
+  private emailClient(): Promise<EmailClient> {
+    this.client ??= import("@azure/communication-email").then(({ EmailClient }) =>
+      "connectionString" in this.connection
+        ? new EmailClient(this.connection.connectionString, {
+            allowInsecureConnection: this.connection.allowInsecure,
             retryOptions: { maxRetries: 5 },
           })
-        : new EmailClient(connection.endpoint, connection.credential, { retryOptions: { maxRetries: 5 } });
+        : new EmailClient(this.connection.endpoint, this.connection.credential, {
+            retryOptions: { maxRetries: 5 },
+          }),
+    );
+    return this.client;
   }
 
   async send(email: OutgoingEmail): Promise<{ id: string; status: string }> {
@@ -46,7 +53,9 @@ export class EmailAdapter {
         ...(email.cc?.length ? { cc: email.cc.map((address) => ({ address })) } : {}),
       },
     };
-    const poller = await this.client.beginSend(message, {
+    const poller = await (
+      await this.emailClient()
+    ).beginSend(message, {
       operationId: email.operationId,
       updateIntervalInMs: this.pollIntervalMs,
     });

@@ -1,4 +1,13 @@
-import { isRestError, RestError } from "@azure/core-rest-pipeline";
+import type { RestError } from "@azure/core-rest-pipeline";
+
+/**
+ * The SDK's own test (`isRestError`): a RestError, or any Error named so (the class may come from another
+ * copy of the package). Written here so reading an error does not load `@azure/core-rest-pipeline` (about
+ * 100 ms) on the webhook path, which may never call Azure (see the cold-start bench).
+ */
+export function isRestError(error: unknown): error is RestError {
+  return error instanceof Error && error.name === "RestError";
+}
 
 /**
  * Azure failures as plain data that survives the activity boundary (an Error's class does not): the
@@ -45,6 +54,8 @@ export async function naming<T>(operation: string, fn: () => Promise<T>): Promis
       f.status === 429 ? "ARM kept answering 429 (throttled) after every retry" : `${f.code}: ${f.message}`;
     const text = `${operation} failed: ${why}`;
     if (!isRestError(error)) throw new Error(text, { cause: error });
+    // A RestError was thrown, so the pipeline module is already loaded: this import costs nothing.
+    const { RestError } = await import("@azure/core-rest-pipeline");
     const named = new RestError(text, {
       ...(error.code ? { code: error.code } : {}),
       ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),

@@ -1,5 +1,4 @@
-import type { ContainerServiceFleetClient } from "@azure/arm-containerservicefleet";
-import { type UpdateRun } from "@azure/arm-containerservicefleet";
+import type { ContainerServiceFleetClient, UpdateRun } from "@azure/arm-containerservicefleet";
 import type { ArmRestClient } from "./arm-rest.js";
 
 /**
@@ -43,7 +42,10 @@ export interface GateInfo {
 
 export class FleetAdapter {
   constructor(
-    private readonly client: (subscriptionId: string) => ContainerServiceFleetClient,
+    /** May be async: the composition root loads the SDK on first use (cold start, compose.ts). */
+    private readonly client: (
+      subscriptionId: string,
+    ) => ContainerServiceFleetClient | Promise<ContainerServiceFleetClient>,
     private readonly rest: ArmRestClient,
     private readonly pollIntervalMs: number,
   ) {}
@@ -54,7 +56,10 @@ export class FleetAdapter {
 
   async members(f: FleetRef): Promise<{ name: string; clusterResourceId: string; group?: string }[]> {
     const out: { name: string; clusterResourceId: string; group?: string }[] = [];
-    for await (const m of this.client(f.subscriptionId).fleetMembers.listByFleet(f.resourceGroup, f.name)) {
+    for await (const m of (await this.client(f.subscriptionId)).fleetMembers.listByFleet(
+      f.resourceGroup,
+      f.name,
+    )) {
       out.push({
         name: m.name ?? "",
         clusterResourceId: m.properties?.clusterResourceId ?? "",
@@ -87,25 +92,33 @@ export class FleetAdapter {
       return;
     }
     const run: UpdateRun = { properties: { strategy, managedClusterUpdate } };
-    await this.client(f.subscriptionId).updateRuns.createOrUpdate(f.resourceGroup, f.name, name, run, {
+    await (
+      await this.client(f.subscriptionId)
+    ).updateRuns.createOrUpdate(f.resourceGroup, f.name, name, run, {
       updateIntervalInMs: this.pollIntervalMs,
     });
   }
 
   async start(f: FleetRef, name: string): Promise<void> {
-    await this.client(f.subscriptionId).updateRuns.start(f.resourceGroup, f.name, name, {
+    await (
+      await this.client(f.subscriptionId)
+    ).updateRuns.start(f.resourceGroup, f.name, name, {
       updateIntervalInMs: this.pollIntervalMs,
     });
   }
 
   async stop(f: FleetRef, name: string): Promise<void> {
-    await this.client(f.subscriptionId).updateRuns.stop(f.resourceGroup, f.name, name, {
+    await (
+      await this.client(f.subscriptionId)
+    ).updateRuns.stop(f.resourceGroup, f.name, name, {
       updateIntervalInMs: this.pollIntervalMs,
     });
   }
 
   async skipMember(f: FleetRef, name: string, member: string): Promise<void> {
-    await this.client(f.subscriptionId).updateRuns.skip(
+    await (
+      await this.client(f.subscriptionId)
+    ).updateRuns.skip(
       f.resourceGroup,
       f.name,
       name,
@@ -115,7 +128,7 @@ export class FleetAdapter {
   }
 
   async run(f: FleetRef, name: string): Promise<RunSummary> {
-    const run = await this.client(f.subscriptionId).updateRuns.get(f.resourceGroup, f.name, name);
+    const run = await (await this.client(f.subscriptionId)).updateRuns.get(f.resourceGroup, f.name, name);
     const status = run.properties?.status;
     return {
       name,

@@ -20,13 +20,16 @@ export const MANAGED_CLUSTERS_QUERY =
   "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name, subscriptionId, resourceGroup, location, tags, properties";
 
 export class ResourceGraphAdapter {
-  constructor(private readonly client: ResourceGraphClient) {}
+  /** The client may be built on first use: the composition root loads the SDK then (cold start, compose.ts). */
+  constructor(private readonly client: () => ResourceGraphClient | Promise<ResourceGraphClient>) {}
 
   async managedClusters(subscriptions: readonly string[]): Promise<GraphCluster[]> {
     const out: GraphCluster[] = [];
     let skipToken: string | undefined;
     do {
-      const page = await this.client.resources({
+      const page = await (
+        await this.client()
+      ).resources({
         query: MANAGED_CLUSTERS_QUERY,
         subscriptions: [...subscriptions],
         options: { top: 1000, ...(skipToken ? { skipToken } : {}), resultFormat: "objectArray" },

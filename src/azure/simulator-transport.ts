@@ -1,4 +1,4 @@
-import { createDefaultHttpClient, type HttpClient } from "@azure/core-rest-pipeline";
+import type { HttpClient } from "@azure/core-rest-pipeline";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 
 /**
@@ -10,7 +10,8 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
 export const SIMULATED_ARM_HOST = "https://management.simulator.local";
 
 export function simulatorHttpClient(simulatorUrl: string): HttpClient {
-  const inner = createDefaultHttpClient();
+  // Created on the first request, so composing adapters loads no SDK (cold start, compose.ts).
+  let inner: HttpClient | undefined;
   const target = simulatorUrl.replace(/\/$/, "");
   return {
     async sendRequest(request) {
@@ -18,6 +19,7 @@ export function simulatorHttpClient(simulatorUrl: string): HttpClient {
       request.url = original.replace(SIMULATED_ARM_HOST, target);
       request.allowInsecureConnection = true;
       try {
+        inner ??= (await import("@azure/core-rest-pipeline")).createDefaultHttpClient();
         return await inner.sendRequest(request);
       } finally {
         request.url = original;

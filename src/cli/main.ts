@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { registerEventsCommand } from "./commands/events.js";
 import { registerHostCommand } from "./commands/host.js";
+import { registerPackageCommand } from "./commands/package.js";
 import { registerPlanCommand } from "./commands/plan.js";
 import { registerPolicyCommand } from "./commands/policy.js";
 import { registerSimulateCommand } from "./commands/simulate.js";
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   registerHostCommand(program, io, setExit);
   registerSimulateCommand(program, io, setExit);
   registerStartCommand(program, io, setExit);
+  registerPackageCommand(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

@@ -123,6 +123,18 @@ const azureSettings = baseSettings.extend({
   RINGMASTER_MODE: z.literal("azure"),
   /** Communication Services endpoint; authenticated with the app's managed identity. */
   RINGMASTER_ACS_ENDPOINT: httpUrl("https://contoso-mail.europe.communication.azure.com"),
+  /**
+   * Resource Manager endpoint; unset means Azure public cloud. For a sovereign cloud, or the simulator over
+   * TLS (test/e2e/package.test.ts). https only: the SDKs send bearer tokens over TLS alone.
+   */
+  RINGMASTER_ARM_ENDPOINT: optionalText.pipe(
+    z
+      .url({
+        protocol: /^https$/,
+        error: "expected an https URL such as https://management.usgovcloudapi.net",
+      })
+      .optional(),
+  ),
   // Production polling faster than every 30 s burns the AKS operation-status bucket (200 burst, 2/s per subscription).
   RINGMASTER_LRO_POLL_SECONDS: z.coerce
     .number({ error: "expected a whole number of seconds, e.g. 30" })

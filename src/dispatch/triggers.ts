@@ -1,11 +1,10 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext, StorageQueueOutput } from "@azure/functions";
-import * as df from "durable-functions";
 import type { Policy } from "../config/policy.js";
 import type { DomainEvent } from "../events/domain-event.js";
 import { normalizeBatch, normalizeBody, normalizeText } from "../events/normalize.js";
 import { parseJsonWithin } from "../shared/json-limits.js";
-import { durableClientPort } from "./durable-client-port.js";
 import { ingest, shouldRetry, type IngestReport } from "./ingest.js";
+import { lazyDurablePort } from "./lazy-durable.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
 import type { VerifyContext } from "./verify.js";
 import { answerAbuseProtection, tooLarge, validationCode } from "./webhook.js";
@@ -24,7 +23,7 @@ export interface TriggerDeps {
 }
 
 const portOf = (deps: TriggerDeps, context: InvocationContext) =>
-  deps.port ? deps.port(context) : durableClientPort(df.getClient(context));
+  deps.port ? deps.port(context) : lazyDurablePort(context);
 
 function loggerOf(context: InvocationContext): DispatchLogger {
   return {

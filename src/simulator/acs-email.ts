@@ -1,11 +1,14 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Reply, SimRequest } from "./http-kit.js";
+import type { ManagedIdentityEndpoint } from "./managed-identity.js";
 import type { World } from "./world.js";
 
 /**
  * Azure Communication Services Email, simulated: `POST /emails:send` verified with the HMAC-SHA256 scheme
  * the SDK signs with (research/aks-apis.md §7), the send quotas (30/min and 100/h on a custom domain,
  * answered with 429 + Retry-After), a long-running operation to poll, and an outbox of every message.
+ * Azure mode authenticates with Entra ID instead: a bearer token for https://communication.azure.com from
+ * the managed-identity endpoint, as ACS accepts from a managed identity holding a role on the resource.
  */
 export const DEFAULT_ACS_KEY = Buffer.from("ringmaster-simulator-key").toString("base64");
 
@@ -19,7 +22,10 @@ export class EmailService {
   private readonly sent: number[] = [];
   private readonly operations = new Map<string, string>();
 
-  constructor(private readonly world: World) {}
+  constructor(
+    private readonly world: World,
+    private readonly identity?: ManagedIdentityEndpoint,
+  ) {}
 
   private get key(): Buffer {
     return Buffer.from(this.world.fleet.email.accessKey ?? DEFAULT_ACS_KEY, "base64");
@@ -28,6 +34,11 @@ export class EmailService {
   /** Checks the request's HMAC signature exactly as ACS does; undefined when valid, else why not. */
   verify(req: SimRequest): string | undefined {
     const auth = req.headers.authorization ?? "";
+    if (/^Bearer /i.test(auth) && this.identity) {
+      if (!this.identity.describe(auth))
+        return "the bearer token was not issued by the managed-identity endpoint";
+      return this.identity.wrongAudience(auth, "https://communication.azure.com");
+    }
     const m = /^HMAC-SHA256 SignedHeaders=([^&]+)&Signature=(.+)$/.exec(auth);
     if (!m) return "Authorization: expected HMAC-SHA256 SignedHeaders=…&Signature=…";
     const date = req.headers["x-ms-date"] ?? req.headers.date;

@@ -1,6 +1,6 @@
 import type { SimCluster } from "./aks-state.js";
 import type { SimOperation } from "./aks-operations.js";
-import { SIM_ARM_BASE, type Reply, type Route, type SimRequest } from "./http-kit.js";
+import { armBase, type Reply, type Route, type SimRequest } from "./http-kit.js";
 
 /** What the Microsoft.ContainerService route files share: how a route is declared and a cluster found. */
 export type RouteOf = (
@@ -18,7 +18,7 @@ export const apiVersion = (req: SimRequest) => req.query.get("api-version") ?? "
 
 /** The LRO headers of an AKS write: where to poll the operation's status and its result. */
 export const asyncHeaders: AsyncHeaders = (c, op, req) => {
-  const base = `${SIM_ARM_BASE}/subscriptions/${c.subscriptionId}/providers/Microsoft.ContainerService/locations/${c.location}`;
+  const base = `${armBase(req)}/subscriptions/${c.subscriptionId}/providers/Microsoft.ContainerService/locations/${c.location}`;
   return {
     "Azure-AsyncOperation": `${base}/operations/${op.id}?api-version=${apiVersion(req)}`,
     Location: `${base}/operationresults/${op.id}?api-version=${apiVersion(req)}`,

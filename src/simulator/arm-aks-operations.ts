@@ -1,4 +1,4 @@
-import { armError, ok, SIM_ARM_BASE, type Route } from "./http-kit.js";
+import { armError, ok, armBase, type Route } from "./http-kit.js";
 import type { RouteOf } from "./arm-aks-kit.js";
 import type { World } from "./world.js";
 
@@ -31,7 +31,7 @@ export function operationRoutes(world: World, route: RouteOf): Route[] {
         if (!op) return armError(404, "NotFound", `Operation ${req.params.op} was not found.`);
         world.records.countCluster(op.cluster.name, "polls");
         if (op.status === "InProgress")
-          return { status: 202, headers: { Location: `${SIM_ARM_BASE}${req.path}?${req.query.toString()}` } };
+          return { status: 202, headers: { Location: `${armBase(req)}${req.path}?${req.query.toString()}` } };
         if (op.status === "Failed" || op.status === "Canceled")
           return armError(
             400,

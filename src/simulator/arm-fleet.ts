@@ -1,4 +1,4 @@
-import { armError, ok, pathPattern, SIM_ARM_BASE, type Route, type SimRequest } from "./http-kit.js";
+import { armError, ok, pathPattern, armBase, type Route, type SimRequest } from "./http-kit.js";
 import type { SimFleet } from "./fleet-manager.js";
 import type { World } from "./world.js";
 
@@ -43,7 +43,7 @@ export function fleetRoutes(world: World): Route[] {
   const lro = (f: SimFleet, req: SimRequest) => {
     const version = req.query.get("api-version") ?? "2025-03-01";
     return {
-      "Azure-AsyncOperation": `${SIM_ARM_BASE}${fm.completedOperation(f)}?api-version=${version}`,
+      "Azure-AsyncOperation": `${armBase(req)}${fm.completedOperation(f)}?api-version=${version}`,
       "Retry-After": "1",
     };
   };

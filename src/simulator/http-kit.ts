@@ -22,6 +22,13 @@ export interface Reply {
 /** Poll and result URLs ARM hands out. The adapters map this https host to the simulator, as the SDKs' bearer policy refuses http. */
 export const SIM_ARM_BASE = "https://management.simulator.local";
 
+/**
+ * The host ARM names in poll URLs: the simulator's own address when the client reached it over https (azure
+ * mode, no rewriting transport, as ARM hands out its own host), else the fake https host the adapters map.
+ */
+export const armBase = (req: SimRequest): string =>
+  req.origin.startsWith("https://") ? req.origin : SIM_ARM_BASE;
+
 export function armError(
   status: number,
   code: string,

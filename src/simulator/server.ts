@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Clock } from "../clock/clock.js";
@@ -10,6 +11,7 @@ import { insightRoutes } from "./arm-insights.js";
 import { maintenanceRoutes } from "./arm-maintenance.js";
 import type { Fleet } from "./fleet-schema.js";
 import { armError, type Reply, type Route, type SimRequest } from "./http-kit.js";
+import { IDENTITY_PATH, ManagedIdentityEndpoint } from "./managed-identity.js";
 import { LIMITS } from "./throttle.js";
 import { World } from "./world.js";
 
@@ -28,12 +30,19 @@ export interface SimulatorOptions {
   readonly stateDir?: string;
   /** Runs on the built world before its schedule starts: how a saved state is restored (world-snapshot.ts). */
   readonly prepare?: (world: World) => void;
+  /**
+   * Serve HTTPS with this key and certificate (PEM). Azure mode talks to the simulator as to Azure: over
+   * TLS, with bearer tokens from the managed-identity endpoint, and no transport rewriting (README, Packaging).
+   */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 export class Simulator {
   readonly world: World;
   private readonly routes: Route[];
   private readonly email: EmailService;
+  /** The App Service managed-identity endpoint at `${url}/msi/token` (managed-identity.ts). */
+  readonly identity: ManagedIdentityEndpoint;
   private server: Server | undefined;
   private readonly stateDir: string;
   url = "";
@@ -46,7 +55,8 @@ export class Simulator {
       ...maintenanceRoutes(this.world),
       ...insightRoutes(this.world),
     ];
-    this.email = new EmailService(this.world);
+    this.identity = new ManagedIdentityEndpoint(this.world.records);
+    this.email = new EmailService(this.world, this.identity);
     this.stateDir = resolve(options.stateDir ?? process.cwd());
   }
 
@@ -54,19 +64,18 @@ export class Simulator {
     const sim = new Simulator(options);
     options.prepare?.(sim.world);
     // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
-    sim.server = createServer(
-      (req, res) =>
-        void sim.handle(req, res).catch(() => {
-          if (!res.headersSent)
-            write(res, armError(400, "InvalidRequestContent", "The request was not received."));
-          else res.end();
-        }),
-    );
+    const listener = (req: IncomingMessage, res: ServerResponse) =>
+      void sim.handle(req, res).catch(() => {
+        if (!res.headersSent)
+          write(res, armError(400, "InvalidRequestContent", "The request was not received."));
+        else res.end();
+      });
+    sim.server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
     await new Promise<void>((ok, fail) => {
       sim.server!.once("error", fail);
       sim.server!.listen(options.port ?? 0, "127.0.0.1", ok);
     });
-    sim.url = `http://127.0.0.1:${(sim.server.address() as AddressInfo).port}`;
+    sim.url = `${options.tls ? "https" : "http"}://127.0.0.1:${(sim.server.address() as AddressInfo).port}`;
     sim.world.start();
     return sim;
   }
@@ -133,7 +142,7 @@ export class Simulator {
       headers,
       rawBody,
       body,
-      origin: `http://${headers.host ?? "127.0.0.1"}`,
+      origin: `${this.options.tls ? "https" : "http"}://${headers.host ?? "127.0.0.1"}`,
     };
     try {
       write(res, await this.dispatch(base));
@@ -148,6 +157,7 @@ export class Simulator {
   private dispatch(req: Omit<SimRequest, "params">): Reply | Promise<Reply> {
     const lower = req.path.toLowerCase();
     if (lower.startsWith("/_sim/")) return this.admin(req);
+    if (lower === IDENTITY_PATH) return this.identity.token({ ...req, params: {} });
     if (lower === "/emails:send" && req.method === "POST")
       return this.gate({ ...req, params: {} }, "emails.send", () => this.email.send({ ...req, params: {} }));
     const emailOp = /^\/emails\/operations\/([^/]+)$/i.exec(req.path);
@@ -170,6 +180,13 @@ export class Simulator {
         );
         return { ...reply, headers: { ...reply.headers, "WWW-Authenticate": BEARER_CHALLENGE } };
       }
+      const wrongAudience = this.identity.wrongAudience(req.headers.authorization, ARM_AUDIENCE);
+      if (wrongAudience)
+        return armError(
+          401,
+          "InvalidAuthenticationTokenAudience",
+          `The access token has been obtained for the wrong audience or resource: ${wrongAudience}.`,
+        );
       return this.gate(full, route.api, () => route.handler(full), route);
     }
     const badVersion = checkApiVersion(req.path, req.query, "westeurope");
@@ -198,7 +215,18 @@ export class Simulator {
     w.records.count(`api:${api}`);
     if (req.params.cluster) w.records.countCluster(req.params.cluster, kind === "read" ? "reads" : "writes");
     // The audit keeps each request with the status it got, so a refused write is told from an accepted one.
-    const audit = w.records.log("request", `${req.method} ${api}`, { path: req.path });
+    // `credential` says where the bearer token came from: this simulator's managed-identity endpoint (azure
+    // mode) or anything else (simulator mode's static token; ACS's HMAC has no bearer at all).
+    const issued = this.identity.describe(req.headers.authorization);
+    const audit = w.records.log("request", `${req.method} ${api}`, {
+      path: req.path,
+      credential: issued
+        ? "managed-identity"
+        : /^Bearer /i.test(req.headers.authorization ?? "")
+          ? "static-bearer"
+          : "none",
+      ...(issued?.clientId ? { clientId: issued.clientId } : {}),
+    });
     const reply = this.gated(req, api, handler, route);
     const note = (r: Reply) => {
       audit.detail!.status = r.status;
@@ -328,6 +356,8 @@ export class Simulator {
  * The challenge ARM sends with a 401 (as the azure-sdk-for-go ARM bearer policy tests record it): the SDKs'
  * bearer policies parse it for CAE claims, so a 401 without it is not what a client meets in Azure.
  */
+const ARM_AUDIENCE = "https://management.azure.com";
+
 const BEARER_CHALLENGE =
   'Bearer authorization_uri="https://login.windows.net/", error="invalid_token", error_description="The authentication failed because of missing \'Authorization\' header."';
 

@@ -68,9 +68,30 @@ describe("Function: parseSettings", () => {
       parseSettings({
         ...SIM,
         RINGMASTER_MODE: "azure",
+        RINGMASTER_ARM_ENDPOINT: undefined,
         RINGMASTER_ACS_ENDPOINT: "https://x.communication.azure.com",
       }).RINGMASTER_MODE,
     ).toBe("azure");
+  });
+
+  it("takes an https ARM endpoint override in azure mode (sovereign clouds) and refuses plain http", () => {
+    const azure = {
+      ...SIM,
+      RINGMASTER_MODE: "azure",
+      RINGMASTER_ACS_ENDPOINT: "https://x.communication.azure.com",
+    };
+    expect(
+      parseSettings({ ...azure, RINGMASTER_ARM_ENDPOINT: undefined }).RINGMASTER_ARM_ENDPOINT,
+    ).toBeUndefined();
+    expect(parseSettings({ ...azure, RINGMASTER_ARM_ENDPOINT: "" }).RINGMASTER_ARM_ENDPOINT).toBeUndefined();
+    expect(
+      parseSettings({ ...azure, RINGMASTER_ARM_ENDPOINT: "https://management.usgovcloudapi.net" })
+        .RINGMASTER_ARM_ENDPOINT,
+    ).toBe("https://management.usgovcloudapi.net");
+    const [line] = problems({ ...azure, RINGMASTER_ARM_ENDPOINT: "http://127.0.0.1:7080" });
+    expect(line).toMatch(
+      /^RINGMASTER_ARM_ENDPOINT: expected an https URL such as https:\/\/management\.usgovcloudapi\.net/,
+    );
   });
 
   it("treats empty optional connection settings as absent", () => {

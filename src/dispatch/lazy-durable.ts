@@ -1,0 +1,26 @@
+import { input, type FunctionInput, type InvocationContext } from "@azure/functions";
+import { durableClientPort } from "./durable-client-port.js";
+import type { InstancePort } from "./port.js";
+
+/**
+ * The ingress triggers without `durable-functions` at load time. Its index pulls in the durable HTTP client
+ * (axios, validator, lodash: 170–400 ms here), which the webhook and Event Hub path needs only once an event
+ * is actually dispatched. `df.input.durableClient()` is exactly this generic binding (durable-functions
+ * 3.x lib/src/input.js); `df.getClient` finds it by that type.
+ */
+export function durableClientInput(): FunctionInput {
+  return input.generic({ type: "durableClient" });
+}
+
+/** The invocation's durable client as the dispatcher's port, with the library loaded on the first call. */
+export function lazyDurablePort(context: InvocationContext): InstancePort {
+  let port: Promise<InstancePort> | undefined;
+  const real = () =>
+    (port ??= import("durable-functions").then((df) => durableClientPort(df.getClient(context))));
+  return {
+    status: async (id) => (await real()).status(id),
+    start: async (workflow, id, value) => (await real()).start(workflow, id, value),
+    raise: async (id, name, data) => (await real()).raise(id, name, data),
+    describe: async (id) => (await real()).describe(id),
+  };
+}
