@@ -3,7 +3,8 @@ import { launchClusters, reportClusterResult, signalClusters } from "./clusters.
 import type { ActivityDeps } from "./deps.js";
 import { evaluateGates } from "./gates.js";
 import { findStaleNodeImages, loadInventory } from "./inventory.js";
-import { approveFleetGate, publishAudit, tagCluster } from "./misc.js";
+import { publishAudit } from "./audit.js";
+import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
@@ -37,7 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     sendDigest: (input: Parameters<typeof sendDigest>[1]) => sendDigest(deps, input),
     tagCluster: (input: Parameters<typeof tagCluster>[1]) => tagCluster(deps, input),
     approveFleetGate: (input: Parameters<typeof approveFleetGate>[1]) => approveFleetGate(deps, input),
-    publishAudit: (input: Parameters<typeof publishAudit>[1]) => publishAudit(deps, input),
+    publishAudit: (input: Parameters<typeof publishAudit>[0], context: InvocationContext) =>
+      publishAudit(input, context),
   };
 }
 

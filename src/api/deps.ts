@@ -6,6 +6,7 @@ import { armFacts } from "../dispatch/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
 import type { DurablePort } from "../dispatch/port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
+import type { ActorPolicy } from "./http.js";
 
 /** An instance as the list shows it. */
 export interface InstanceSummary {
@@ -24,6 +25,8 @@ export interface ApiDeps {
   facts(): ArmFacts;
   readonly policies: readonly Policy[];
   readonly publicBaseUrl: string;
+  /** How callers are identified (http.ts resolveActor); absent means the local rules. */
+  readonly actorPolicy?: ActorPolicy;
 }
 
 export function apiDeps(context: InvocationContext): ApiDeps {
@@ -43,5 +46,10 @@ export function apiDeps(context: InvocationContext): ApiDeps {
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
     policies,
     publicBaseUrl: publicBaseUrl(),
+    actorPolicy: {
+      mode: settings.RINGMASTER_MODE,
+      // Set by App Service when its authentication is on; only then are the principal headers its own.
+      easyAuth: (process.env.WEBSITE_AUTH_ENABLED ?? "").toLowerCase() === "true",
+    },
   };
 }

@@ -123,6 +123,8 @@ export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
         error: `target: Kubernetes ${target} is not offered in any region of the managed clusters (${regions.map((r) => r.location).join(", ") || "none found"})`,
       });
   }
+  const actor = resolveActor(req, body.data.by, deps.actorPolicy);
+  if (!actor.ok) return actor.response;
   const policy = deps.policies[0]!.metadata.name;
   const baseId = rolloutInstanceId(policy, kind, target);
   const plan = await planGeneration(deps.port, baseId, { by: "api" });
@@ -135,7 +137,7 @@ export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
     generation: plan.generation,
     trigger: {
       source: "api",
-      by: resolveActor(req, body.data.by),
+      by: actor.actor.name,
       ...(plan.previous ? { previous: plan.previous } : {}),
     },
   });

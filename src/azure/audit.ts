@@ -1,77 +1,93 @@
-import { EventHubProducerClient } from "@azure/event-hubs";
-import type { TokenCredential } from "@azure/core-auth";
+import { createHash } from "node:crypto";
+import { output } from "@azure/functions";
+import { z } from "zod";
 
 /**
- * Lifecycle audit as CloudEvents 1.0 (`com.ringmaster.*` types) to an Event Hub when one is configured, in
- * batches that respect the hub's size limit; otherwise as structured log lines.
+ * The audit trail: one CloudEvent 1.0 per lifecycle transition of a rollout, sent through an Event Hub
+ * output binding (the Functions host owns the connection and its identity) when the audit connection is
+ * configured, else written as one structured log line each. Workflows describe the transition
+ * (src/workflows/audit.ts); the `publishAudit` activity turns it into the event and does the I/O.
  */
-export interface AuditEvent {
-  readonly type: string;
-  readonly subject: string;
+export const AUDIT_TRANSITIONS = [
+  "rollout.started",
+  "ring.started",
+  "cluster.started",
+  "cluster.succeeded",
+  "cluster.failed",
+  "rollout.halted",
+  "approval.approved",
+  "approval.rejected",
+  "rollout.resumed",
+  "rollout.canceled",
+  "rollout.completed",
+] as const;
+export type AuditTransition = (typeof AUDIT_TRANSITIONS)[number];
+
+/** What a workflow records: the instance is the source, the cluster (if any) the subject, its clock the time. */
+export const AuditRecordSchema = z.strictObject({
+  transition: z.enum(AUDIT_TRANSITIONS),
+  /** The rollout's instance id. */
+  rollout: z.string().min(1),
+  /** The cluster's ARM id, for cluster transitions. */
+  cluster: z.string().min(1).optional(),
+  /** The orchestration's `currentUtcDateTime`, ISO. */
+  time: z.iso.datetime(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type AuditRecord = z.input<typeof AuditRecordSchema>;
+
+export interface AuditCloudEvent {
+  readonly specversion: "1.0";
+  readonly id: string;
+  readonly source: string;
+  readonly type: `com.ringmaster.${AuditTransition}`;
+  readonly subject?: string;
   readonly time: string;
+  readonly datacontenttype: "application/json";
   readonly data: Record<string, unknown>;
 }
 
-export interface AuditSink {
-  publish(events: readonly AuditEvent[]): Promise<void>;
-  close(): Promise<void>;
-}
+/** The CloudEvents `source` of a rollout: a URI-reference naming the instance. */
+export const auditSource = (rollout: string) => `/ringmaster/rollouts/${encodeURIComponent(rollout)}`;
 
-function cloudEvent(e: AuditEvent, id: string) {
+/**
+ * The event for a record. The id is a hash of everything the record says, so a replayed or retried
+ * activity sends the same id again and a consumer can drop the duplicate (CloudEvents: source + id unique).
+ */
+export function auditCloudEvent(record: AuditRecord): AuditCloudEvent {
+  const r = AuditRecordSchema.parse(record);
+  const source = auditSource(r.rollout);
+  const type = `com.ringmaster.${r.transition}` as const;
+  const id = createHash("sha256")
+    .update(JSON.stringify([source, type, r.cluster ?? null, r.time, r.data]))
+    .digest("hex")
+    .slice(0, 32);
   return {
     specversion: "1.0",
     id,
-    source: "/ringmaster",
-    type: `com.ringmaster.${e.type}`,
-    subject: e.subject,
-    time: e.time,
+    source,
+    type,
+    ...(r.cluster ? { subject: r.cluster } : {}),
+    time: r.time,
     datacontenttype: "application/json",
-    data: e.data,
+    data: r.data,
   };
 }
 
-export class EventHubAuditSink implements AuditSink {
-  private readonly producer: EventHubProducerClient;
+/** The connection setting of the audit hub, as infra/app/api.bicep sets it (`__fullyQualifiedNamespace` form). */
+export const AUDIT_CONNECTION = "RINGMASTER_AUDIT_EVENTHUB";
 
-  constructor(
-    connection:
-      | { connectionString: string; eventHubName: string }
-      | { namespace: string; eventHubName: string; credential: TokenCredential },
-  ) {
-    this.producer =
-      "connectionString" in connection
-        ? new EventHubProducerClient(connection.connectionString, connection.eventHubName)
-        : new EventHubProducerClient(connection.namespace, connection.eventHubName, connection.credential);
-  }
-
-  async publish(events: readonly AuditEvent[]): Promise<void> {
-    let batch = await this.producer.createBatch();
-    for (const [i, e] of events.entries()) {
-      const body = cloudEvent(e, `${e.subject}:${e.type}:${e.time}:${i}`);
-      if (batch.tryAdd({ body, contentType: "application/cloudevents+json" })) continue;
-      await this.producer.sendBatch(batch);
-      batch = await this.producer.createBatch();
-      if (!batch.tryAdd({ body, contentType: "application/cloudevents+json" }))
-        throw new Error(`Audit: event ${e.type} for ${e.subject} is larger than an Event Hub batch`);
-    }
-    if (batch.count > 0) await this.producer.sendBatch(batch);
-  }
-
-  close(): Promise<void> {
-    return this.producer.close();
-  }
+/** Whether the Functions host can resolve the connection: a connection string, or the identity form. */
+export function auditHubConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(
+    env[AUDIT_CONNECTION]?.trim() ||
+    env[`${AUDIT_CONNECTION}__fullyQualifiedNamespace`]?.trim() ||
+    env[`${AUDIT_CONNECTION}:fullyQualifiedNamespace`]?.trim(),
+  );
 }
 
-export class LogAuditSink implements AuditSink {
-  constructor(private readonly log: (line: string) => void) {}
-
-  publish(events: readonly AuditEvent[]): Promise<void> {
-    for (const [i, e] of events.entries())
-      this.log(JSON.stringify(cloudEvent(e, `${e.subject}:${e.type}:${e.time}:${i}`)));
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+/** The Event Hub output binding the `publishAudit` activity writes to (its hub name a validated setting). */
+export const auditOutput = output.eventHub({
+  connection: AUDIT_CONNECTION,
+  eventHubName: "%RINGMASTER_AUDIT_EVENTHUB_NAME%",
+});

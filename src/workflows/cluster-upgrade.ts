@@ -1,5 +1,6 @@
 import type * as df from "durable-functions";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
+import { audit } from "./audit.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import {
@@ -47,12 +48,19 @@ export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterRes
       poolEvents: [],
     };
   }
+  if (result.status === "succeeded" || result.status === "failed")
+    yield* audit(ctx, `cluster.${result.status}`, input.rolloutId, clusterAuditData(result), input.clusterId);
   yield* activityWithRetry(ctx, "reportClusterResult", {
     rolloutId: input.rolloutId,
     runId: input.runId,
     result,
   });
   return result;
+}
+
+function clusterAuditData(result: ClusterResult): Record<string, unknown> {
+  const { name, ring, attempts, code, reason } = result;
+  return { name, ring, attempts, ...(code ? { code } : {}), ...(reason ? { reason } : {}) };
 }
 
 function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, ClusterResult, unknown> {
@@ -99,6 +107,14 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
       return ended({ status: waited.outcome, reason: `${waited.reason}${note}` });
     }
     let window = waited;
+    if (!started)
+      yield* audit(
+        ctx,
+        "cluster.started",
+        input.rolloutId,
+        { name: input.name, ring: input.ring },
+        input.clusterId,
+      );
     started ??= iso(nowMs(ctx));
     let missed: string | undefined;
     for (;;) {

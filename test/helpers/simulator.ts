@@ -106,7 +106,6 @@ export async function startSimulator(
         RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
         RINGMASTER_LRO_POLL_SECONDS: "30",
       }),
-      () => {},
     );
   };
   return { sim, clock, clockSetting: setting, adapters, aks, client, stop: () => sim.stop() };
