@@ -115,6 +115,12 @@ async function route(ctx: RouterContext, req: IncomingMessage, res: ServerRespon
     return send(res, 200, {
       state: "Running",
       functions: [...ctx.registry.functions.keys()],
+      http: ctx.triggers.httpFunctions.map((f) => ({
+        name: f.name,
+        methods: f.methods,
+        route: f.route.template,
+        authLevel: f.authLevel,
+      })),
       instances: ctx.engine.list().length,
       memory: { heapUsed, rss },
     });
