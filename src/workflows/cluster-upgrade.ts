@@ -107,14 +107,6 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
       return ended({ status: waited.outcome, reason: `${waited.reason}${note}` });
     }
     let window = waited;
-    if (!started)
-      yield* audit(
-        ctx,
-        "cluster.started",
-        input.rolloutId,
-        { name: input.name, ring: input.ring },
-        input.clusterId,
-      );
     started ??= iso(nowMs(ctx));
     let missed: string | undefined;
     for (;;) {
@@ -159,6 +151,15 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
             failure = { code: start.code, message: start.message, ...(pool ? { pool } : {}) };
             break;
           }
+          // Audited once: the first upgrade AKS accepted (a missed window before any write is no start).
+          if (!wrote)
+            yield* audit(
+              ctx,
+              "cluster.started",
+              input.rolloutId,
+              { name: input.name, ring: input.ring, attempt: attempts },
+              input.clusterId,
+            );
           wrote = true;
           const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
           if (check.status !== "succeeded") {
