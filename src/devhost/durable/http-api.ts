@@ -41,7 +41,8 @@ function hubQuery(hubName: string, code: string | undefined): string {
 /**
  * In Azure the worker's client calls the extension on an internal endpoint that no outside caller reaches
  * and that wants no key. The local host has one server, so its internal endpoint is a path with a secret
- * only the app's own binding data carries (`rpcPath`); the public links go to the keyed webhook.
+ * only the app's own binding data carries (the router maps it back to DURABLE_PREFIX); the public links go
+ * to the keyed webhook.
  */
 export const RPC_PREFIX = "/runtime/webhooks/durabletask-rpc/";
 
