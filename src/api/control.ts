@@ -5,7 +5,8 @@ import { isActive } from "../dispatch/port.js";
 import { checkGate } from "../dispatch/verify.js";
 import { RolloutEvents } from "../workflows/contracts.js";
 import type { ApiDeps } from "./deps.js";
-import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
+import { resolveActor } from "./actor.js";
+import { Identity, json, parseBody, readBody, rolloutIdParam, shown } from "./http.js";
 
 /**
  * Approve/reject, pause/resume/cancel a rollout, and approve a Fleet gate. Each accepts only what exists:

@@ -6,7 +6,7 @@ import { armFacts } from "../dispatch/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
 import type { DurablePort } from "../dispatch/port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
-import type { ActorPolicy } from "./http.js";
+import type { ActorPolicy } from "./actor.js";
 
 /** An instance as the list shows it. */
 export interface InstanceSummary {
@@ -25,7 +25,7 @@ export interface ApiDeps {
   facts(): ArmFacts;
   readonly policies: readonly Policy[];
   readonly publicBaseUrl: string;
-  /** How callers are identified (http.ts resolveActor); absent means the local rules. */
+  /** How callers are identified (actor.ts resolveActor); absent means the local rules. */
   readonly actorPolicy?: ActorPolicy;
 }
 

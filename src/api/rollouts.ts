@@ -9,7 +9,8 @@ import { rolloutInstanceId, WorkflowName } from "../dispatch/instance-ids.js";
 import { renderPlanHtml } from "../notify/plan-html.js";
 import { RolloutInputSchema } from "../workflows/contracts.js";
 import type { ApiDeps } from "./deps.js";
-import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
+import { resolveActor } from "./actor.js";
+import { Identity, json, parseBody, readBody, rolloutIdParam, shown } from "./http.js";
 
 /**
  * The operations API's reads and starts: list rollouts, one rollout with its rings and clusters, start a

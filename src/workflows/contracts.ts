@@ -90,7 +90,7 @@ export const ApprovalEventSchema = z.object({
   comment: z.string().optional(),
   /** An answer in advance stands unless a later one explicitly replaces it (the API sends this). */
   replace: z.boolean().optional(),
-  /** Who answered, as authenticated (src/api/http.ts Actor). */
+  /** Who answered, as authenticated (src/api/actor.ts Actor). */
   actor: z.object({ name: z.string(), id: z.string(), via: z.enum(["entra", "key"]) }).optional(),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
@@ -98,7 +98,7 @@ export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 export const ControlEventSchema = z.object({
   action: z.enum(["pause", "resume", "cancel"]),
   by: z.string().default("api"),
-  /** Who acted, as authenticated (src/api/http.ts Actor). */
+  /** Who acted, as authenticated (src/api/actor.ts Actor). */
   actor: z.object({ name: z.string(), id: z.string(), via: z.enum(["entra", "key"]) }).optional(),
 });
 export type ControlEvent = z.infer<typeof ControlEventSchema>;

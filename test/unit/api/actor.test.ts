@@ -2,7 +2,7 @@ import { HttpRequest } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import { answerApproval, control } from "../../../src/api/control.js";
 import type { ApiDeps } from "../../../src/api/deps.js";
-import { resolveActor, type ActorPolicy } from "../../../src/api/http.js";
+import { resolveActor, type ActorPolicy } from "../../../src/api/actor.js";
 import { loadPolicyFile } from "../../../src/config/policy.js";
 import { FakeArm, FIXTURE_SUB } from "../../helpers/fake-arm.js";
 import { FakeDurable } from "../../helpers/fake-durable.js";
