@@ -43,12 +43,14 @@ const layers = {
   config: { may: ["domain", "shared"] },
   events: { may: ["domain", "shared"] },
   notify: { may: ["domain", "config", "shared"] },
-  azure: { may: ["clock", "config", "domain", "shared"] },
+  azure: { may: ["clock", "config", "contracts", "domain", "shared"] },
   workflows: { may: ["domain", "contracts", "shared"], typeOnly: ["activities", "notify"] },
   activities: { may: ["azure", "notify", "domain", "contracts", "config", "shared", "clock"] },
   dispatch: { may: ["contracts", "domain", "events", "config", "shared"] },
   devhost: { may: ["clock", "shared"] },
   simulator: { may: ["clock", "shared"] },
+  /** The deployable zip's builder: a build tool of its own, reading only files. */
+  package: { may: ["shared"] },
   api: {
     may: ["activities", "app", "config", "contracts", "dispatch", "domain", "events", "notify", "shared"],
   },

@@ -3,6 +3,7 @@ import type { InvocationContext } from "@azure/functions";
 import * as df from "durable-functions";
 import { createActivities } from "../src/activities/index.js";
 import { activityDeps } from "../src/app/activity-deps.js";
+import { auditHubConfigured, auditOutput } from "../src/azure/audit.js";
 import { getRuntimeConfig } from "../src/app/runtime-config.js";
 import { WorkflowName } from "../src/contracts/workflow-names.js";
 import { clusterUpgradeWorkflow } from "../src/workflows/cluster-upgrade.js";
@@ -23,10 +24,14 @@ df.app.orchestration(WorkflowName.notify, notifyWorkflow);
 df.app.orchestration(WorkflowName.digest, digestWorkflow);
 
 const activities = createActivities(activityDeps);
+// The audit hub's output binding exists only when its connection does: the host cannot bind an output to
+// a connection it cannot resolve, and without one the activity logs the events instead.
+const auditOutputs = auditHubConfigured(process.env) ? [auditOutput] : [];
 for (const [name, fn] of Object.entries(activities)) {
   const handler = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
   df.app.activity(name, {
     extraInputs: [df.input.durableClient()],
+    ...(name === "publishAudit" ? { extraOutputs: auditOutputs } : {}),
     handler: (input: unknown, context: InvocationContext) => handler(input, context),
   });
 }

@@ -3,12 +3,14 @@ import { launchClusters, reportClusterResult, signalClusters } from "./clusters.
 import type { ActivityDeps } from "./deps.js";
 import { evaluateGates } from "./gates.js";
 import { findStaleNodeImages, loadInventory } from "./inventory.js";
-import { approveFleetGate, publishAudit, tagCluster } from "./misc.js";
+import { publishAudit } from "./audit.js";
+import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
 import { applyRingWindows } from "./windows.js";
+import { metricLine } from "../shared/telemetry.js";
 
 /**
  * Every activity, by name, over injected dependencies. functions/workflows.ts registers each entry with
@@ -34,10 +36,15 @@ export function createActivities(deps: ActivityDeps) {
     planSupportUpgrade: (input: Parameters<typeof planSupportUpgrade>[1]) => planSupportUpgrade(deps, input),
     queueNotification: (input: Parameters<typeof queueNotification>[1], context: InvocationContext) =>
       queueNotification(deps, input, context),
-    sendDigest: (input: Parameters<typeof sendDigest>[1]) => sendDigest(deps, input),
+    sendDigest: async (input: Parameters<typeof sendDigest>[1], context: InvocationContext) => {
+      const sent = await sendDigest(deps, input);
+      if (sent.sent > 0) context.info(metricLine("ringmaster.emails.sent", 1, { messages: sent.sent }));
+      return sent;
+    },
     tagCluster: (input: Parameters<typeof tagCluster>[1]) => tagCluster(deps, input),
     approveFleetGate: (input: Parameters<typeof approveFleetGate>[1]) => approveFleetGate(deps, input),
-    publishAudit: (input: Parameters<typeof publishAudit>[1]) => publishAudit(deps, input),
+    publishAudit: (input: Parameters<typeof publishAudit>[0], context: InvocationContext) =>
+      publishAudit(input, context),
   };
 }
 

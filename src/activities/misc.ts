@@ -1,7 +1,6 @@
-import type { AuditEvent } from "../azure/audit.js";
 import type { ActivityDeps } from "./deps.js";
 
-/** Small side effects: tagging a cluster, approving a Fleet gate, publishing audit events. */
+/** Small side effects: tagging a cluster, approving a Fleet gate (audit events: audit.ts). */
 export async function tagCluster(
   deps: ActivityDeps,
   input: { clusterId: string; tags: Record<string, string> },
@@ -11,11 +10,4 @@ export async function tagCluster(
 
 export async function approveFleetGate(deps: ActivityDeps, input: { gateId: string }): Promise<void> {
   await deps.adapters().fleet.approveGate(input.gateId);
-}
-
-export async function publishAudit(
-  deps: ActivityDeps,
-  input: { events: readonly AuditEvent[] },
-): Promise<void> {
-  await deps.adapters().audit.publish(input.events);
 }

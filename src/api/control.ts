@@ -7,7 +7,8 @@ import { checkGate } from "../dispatch/verify.js";
 import { RolloutEvents } from "../contracts/events.js";
 import { RingStateSchema, RolloutStates, RolloutStatusSchema } from "../contracts/rollout-status.js";
 import type { ApiDeps } from "./deps.js";
-import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
+import { resolveActor } from "./actor.js";
+import { Identity, json, parseBody, readBody, rolloutIdParam, shown } from "./http.js";
 
 /**
  * Approve/reject, pause/resume/cancel a rollout, and approve a Fleet gate. Each accepts only what exists:
@@ -103,7 +104,9 @@ export async function answerApproval(
         : `the rollout is not waiting for an approval (phase: ${custom.phase ?? "unknown"}); name a ring still to come with ?ring= to answer in advance`,
     });
   }
-  const by = resolveActor(req, body.data?.by);
+  const actor = resolveActor(req, body.data?.by, deps.actorPolicy);
+  if (!actor.ok) return actor.response;
+  const by = actor.actor.name;
   const earlier = answersAhead && ring ? custom.answers?.[ring] : undefined;
   if (earlier && !body.data?.replace) {
     if (earlier.approved === approved)
@@ -118,6 +121,7 @@ export async function answerApproval(
   const data = {
     approved,
     by,
+    actor: actor.actor,
     ...(ring ? { ring } : {}),
     ...(body.data?.comment ? { comment: body.data.comment } : {}),
     ...(body.data?.replace ? { replace: true } : {}),
@@ -137,11 +141,14 @@ export async function control(
   if (!raw.ok) return raw.response;
   const body = parseBody(ControlBody, raw.value);
   if (!body.ok) return body.response;
+  const actor = resolveActor(req, body.data?.by, deps.actorPolicy);
+  if (!actor.ok) return actor.response;
   const found = await activeRollout(deps, param.id);
   if (!found.ok) return found.response;
   const data = {
     action,
-    by: resolveActor(req, body.data?.by),
+    by: actor.actor.name,
+    actor: actor.actor,
     ...(body.data?.reason ? { reason: body.data.reason } : {}),
   };
   await deps.port.raise(param.id, RolloutEvents.control, data);
@@ -172,7 +179,9 @@ export async function approveFleetGate(req: HttpRequest, deps: ApiDeps): Promise
   const gateId = (view.input as { gateId?: unknown } | null)?.gateId;
   const checked = await checkGate(typeof gateId === "string" ? gateId : "", deps.facts());
   if (!checked.ok) return json(checked.missing ? 404 : 409, { error: `${checked.reason}; not approved` });
-  const data = { approved: true, by: resolveActor(req, body.data?.by) };
+  const actor = resolveActor(req, body.data?.by, deps.actorPolicy);
+  if (!actor.ok) return actor.response;
+  const data = { approved: true, by: actor.actor.name, actor: actor.actor };
   await deps.port.raise(id, RolloutEvents.approval, data);
   return json(202, { id, gate: checked.gate.id, event: RolloutEvents.approval, data });
 }

@@ -6,6 +6,7 @@ import { armFacts } from "../app/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
 import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
+import type { ActorPolicy } from "./actor.js";
 
 /** An instance as the list shows it. */
 export interface InstanceSummary {
@@ -25,6 +26,8 @@ export interface ApiDeps {
   /** The one policy this app runs: rollouts the API starts are named after it. */
   readonly policy: Policy;
   readonly publicBaseUrl: string;
+  /** How callers are identified (actor.ts resolveActor); absent means the local rules. */
+  readonly actorPolicy?: ActorPolicy;
 }
 
 export function apiDeps(context: InvocationContext): ApiDeps {
@@ -44,5 +47,10 @@ export function apiDeps(context: InvocationContext): ApiDeps {
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
     policy,
     publicBaseUrl: publicBaseUrl(),
+    actorPolicy: {
+      mode: settings.RINGMASTER_MODE,
+      // Set by App Service when its authentication is on; only then are the principal headers its own.
+      easyAuth: (process.env.WEBSITE_AUTH_ENABLED ?? "").toLowerCase() === "true",
+    },
   };
 }

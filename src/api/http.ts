@@ -52,15 +52,6 @@ export const Identity = z
     "expected an identity such as alice or alice@contoso.com (letters, digits, . _ + - and one @domain)",
   );
 
-/**
- * The seam for issue 12: today the caller proves only that it holds the function key, so a claimed `by`
- * is validated and used, and without one the actor is recorded as the key holder. With authentication,
- * this is where the authenticated principal replaces the claim.
- */
-export function resolveActor(_req: HttpRequest, claimed: string | undefined): string {
-  return claimed ?? "function-key";
-}
-
 /** The route's rollout id, decoded once by the host; anything else (cluster workflows, re-encoded ids) is refused. */
 export function rolloutIdParam(
   req: HttpRequest,

@@ -17,7 +17,8 @@ import {
 } from "../contracts/rollout-status.js";
 import { RolloutInputSchema } from "../contracts/workflow-inputs.js";
 import type { ApiDeps } from "./deps.js";
-import { Identity, json, parseBody, readBody, resolveActor, rolloutIdParam, shown } from "./http.js";
+import { resolveActor } from "./actor.js";
+import { Identity, json, parseBody, readBody, rolloutIdParam, shown } from "./http.js";
 
 /**
  * The operations API's reads and starts: list rollouts, one rollout with its rings and clusters, start a
@@ -144,6 +145,8 @@ export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
         error: `target: Kubernetes ${target} is not offered in any region of the managed clusters (${regions.map((r) => r.location).join(", ") || "none found"})`,
       });
   }
+  const actor = resolveActor(req, body.data.by, deps.actorPolicy);
+  if (!actor.ok) return actor.response;
   const policy = deps.policy.metadata.name;
   const baseId = rolloutInstanceId(policy, kind, target);
   const plan = await planGeneration(deps.port, baseId, { by: "api" });
@@ -156,7 +159,7 @@ export async function startRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
     generation: plan.generation,
     trigger: {
       source: "api",
-      by: resolveActor(req, body.data.by),
+      by: actor.actor.name,
       ...(plan.previous ? { previous: plan.previous } : {}),
     },
   });

@@ -1,84 +1,72 @@
-import type { EventHubProducerClient } from "@azure/event-hubs";
-import type { TokenCredential } from "@azure/core-auth";
+import { createHash } from "node:crypto";
+import { output } from "@azure/functions";
+import { AuditRecordSchema, type AuditRecord, type AuditTransition } from "../contracts/audit.js";
+
+export {
+  AUDIT_TRANSITIONS,
+  AuditRecordSchema,
+  type AuditRecord,
+  type AuditTransition,
+} from "../contracts/audit.js";
 
 /**
- * Lifecycle audit as CloudEvents 1.0 (`com.ringmaster.*` types) to an Event Hub when one is configured, in
- * batches that respect the hub's size limit; otherwise as structured log lines.
+ * The audit trail: one CloudEvent 1.0 per lifecycle transition of a rollout, sent through an Event Hub
+ * output binding (the Functions host owns the connection and its identity) when the audit connection is
+ * configured, else written as one structured log line each. Workflows describe the transition
+ * (src/workflows/audit.ts); the `publishAudit` activity turns it into the event and does the I/O.
  */
-export interface AuditEvent {
-  readonly type: string;
-  readonly subject: string;
+export interface AuditCloudEvent {
+  readonly specversion: "1.0";
+  readonly id: string;
+  readonly source: string;
+  readonly type: `com.ringmaster.${AuditTransition}`;
+  readonly subject?: string;
   readonly time: string;
+  readonly datacontenttype: "application/json";
   readonly data: Record<string, unknown>;
 }
 
-export interface AuditSink {
-  publish(events: readonly AuditEvent[]): Promise<void>;
-  close(): Promise<void>;
-}
+/** The CloudEvents `source` of a rollout: a URI-reference naming the instance. */
+export const auditSource = (rollout: string) => `/ringmaster/rollouts/${encodeURIComponent(rollout)}`;
 
-function cloudEvent(e: AuditEvent, id: string) {
+/**
+ * The event for a record. The id is a hash of everything the record says, so a replayed or retried
+ * activity sends the same id again and a consumer can drop the duplicate (CloudEvents: source + id unique).
+ */
+export function auditCloudEvent(record: AuditRecord): AuditCloudEvent {
+  const r = AuditRecordSchema.parse(record);
+  const source = auditSource(r.rollout);
+  const type = `com.ringmaster.${r.transition}` as const;
+  const id = createHash("sha256")
+    .update(JSON.stringify([source, type, r.cluster ?? null, r.time, r.data]))
+    .digest("hex")
+    .slice(0, 32);
   return {
     specversion: "1.0",
     id,
-    source: "/ringmaster",
-    type: `com.ringmaster.${e.type}`,
-    subject: e.subject,
-    time: e.time,
+    source,
+    type,
+    ...(r.cluster ? { subject: r.cluster } : {}),
+    time: r.time,
     datacontenttype: "application/json",
-    data: e.data,
+    data: r.data,
   };
 }
 
-export class EventHubAuditSink implements AuditSink {
-  // Connected on the first publish: loading `@azure/event-hubs` costs cold start (see compose.ts).
-  private producer: Promise<EventHubProducerClient> | undefined;
+/** The connection setting of the audit hub, as infra/app/api.bicep sets it (`__fullyQualifiedNamespace` form). */
+export const AUDIT_CONNECTION = "RINGMASTER_AUDIT_EVENTHUB";
 
-  constructor(
-    private readonly connection:
-      | { connectionString: string; eventHubName: string }
-      | { namespace: string; eventHubName: string; credential: TokenCredential },
-  ) {}
-
-  private client(): Promise<EventHubProducerClient> {
-    const c = this.connection;
-    this.producer ??= import("@azure/event-hubs").then(({ EventHubProducerClient }) =>
-      "connectionString" in c
-        ? new EventHubProducerClient(c.connectionString, c.eventHubName)
-        : new EventHubProducerClient(c.namespace, c.eventHubName, c.credential),
-    );
-    return this.producer;
-  }
-
-  async publish(events: readonly AuditEvent[]): Promise<void> {
-    const producer = await this.client();
-    let batch = await producer.createBatch();
-    for (const [i, e] of events.entries()) {
-      const body = cloudEvent(e, `${e.subject}:${e.type}:${e.time}:${i}`);
-      if (batch.tryAdd({ body, contentType: "application/cloudevents+json" })) continue;
-      await producer.sendBatch(batch);
-      batch = await producer.createBatch();
-      if (!batch.tryAdd({ body, contentType: "application/cloudevents+json" }))
-        throw new Error(`Audit: event ${e.type} for ${e.subject} is larger than an Event Hub batch`);
-    }
-    if (batch.count > 0) await producer.sendBatch(batch);
-  }
-
-  async close(): Promise<void> {
-    if (this.producer) await (await this.producer).close();
-  }
+/** Whether the Functions host can resolve the connection: a connection string, or the identity form. */
+export function auditHubConfigured(env: Readonly<Record<string, string | undefined>>): boolean {
+  return Boolean(
+    env[AUDIT_CONNECTION]?.trim() ||
+    env[`${AUDIT_CONNECTION}__fullyQualifiedNamespace`]?.trim() ||
+    env[`${AUDIT_CONNECTION}:fullyQualifiedNamespace`]?.trim(),
+  );
 }
 
-export class LogAuditSink implements AuditSink {
-  constructor(private readonly log: (line: string) => void) {}
-
-  publish(events: readonly AuditEvent[]): Promise<void> {
-    for (const [i, e] of events.entries())
-      this.log(JSON.stringify(cloudEvent(e, `${e.subject}:${e.type}:${e.time}:${i}`)));
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
+/** The Event Hub output binding the `publishAudit` activity writes to (its hub name a validated setting). */
+export const auditOutput = output.eventHub({
+  connection: AUDIT_CONNECTION,
+  eventHubName: "%RINGMASTER_AUDIT_EVENTHUB_NAME%",
+});

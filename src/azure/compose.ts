@@ -4,7 +4,6 @@ import type { Settings } from "../config/settings.js";
 import { clockFromSetting, type Clock } from "../clock/clock.js";
 import { AksAdapter } from "./aks.js";
 import { ArmRestClient } from "./arm-rest.js";
-import { EventHubAuditSink, LogAuditSink, type AuditSink } from "./audit.js";
 import { EmailAdapter } from "./email.js";
 import { FleetAdapter } from "./fleet.js";
 import { AlertsAdapter, CostAdapter, ResourceGraphAdapter } from "./insights.js";
@@ -29,15 +28,11 @@ export interface Adapters {
   readonly cost: CostAdapter;
   readonly alerts: AlertsAdapter;
   readonly email: EmailAdapter;
-  readonly audit: AuditSink;
   /** Real milliseconds between LRO polls: 30 s of the clock's time (or the setting). */
   readonly pollIntervalMs: number;
 }
 
-export function composeAdapters(
-  settings: Settings,
-  log: (line: string) => void = (l) => console.log(l),
-): Adapters {
+export function composeAdapters(settings: Settings): Adapters {
   const simulated = settings.RINGMASTER_MODE === "simulator";
   const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
   const credential: TokenCredential = simulated ? simulatorCredential() : lazyDefaultCredential();
@@ -92,15 +87,6 @@ export function composeAdapters(
         pollIntervalMs,
       )
     : new EmailAdapter({ endpoint: settings.RINGMASTER_ACS_ENDPOINT, credential }, pollIntervalMs);
-  const auditConnection = settings.RINGMASTER_AUDIT_EVENTHUB
-    ? process.env[settings.RINGMASTER_AUDIT_EVENTHUB]
-    : undefined;
-  const audit: AuditSink = auditConnection
-    ? new EventHubAuditSink({
-        connectionString: auditConnection,
-        eventHubName: settings.RINGMASTER_AUDIT_EVENTHUB_NAME,
-      })
-    : new LogAuditSink(log);
   return {
     clock,
     pollIntervalMs,
@@ -115,6 +101,5 @@ export function composeAdapters(
     cost: new CostAdapter(rest),
     alerts: new AlertsAdapter(rest),
     email,
-    audit,
   };
 }

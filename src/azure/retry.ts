@@ -1,5 +1,6 @@
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import pRetry, { AbortError } from "p-retry";
+import { countArmResponse } from "../shared/telemetry.js";
 
 /**
  * The one retry of throttled ARM calls, as a pipeline policy every client Ringmaster builds carries (the
@@ -59,6 +60,7 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
               // Network and other failures are the SDK retry's business, not this one's.
               throw new AbortError(error instanceof Error ? error : new Error(String(error)));
             }
+            countArmResponse(response.status);
             if (response.status === 429) throw new Throttled(response);
             return response;
           },

@@ -77,7 +77,11 @@ const baseSettings = z.object({
   /** Name of the connection setting for the ingress Event Hub; empty disables the real Event Hub listener. */
   RINGMASTER_EVENTHUB: optionalText,
   RINGMASTER_EVENTHUB_NAME: textOr("ringmaster-ingress"),
-  /** Connection for audit CloudEvents; empty keeps audit in structured logs only. */
+  /**
+   * The audit hub's connection (an output binding's `connection`): a connection string here, or by identity
+   * `RINGMASTER_AUDIT_EVENTHUB__fullyQualifiedNamespace` (+ `__credential`, `__clientId`) as infra/ sets it.
+   * Neither keeps audit CloudEvents in structured logs only (src/azure/audit.ts).
+   */
   RINGMASTER_AUDIT_EVENTHUB: optionalText,
   RINGMASTER_AUDIT_EVENTHUB_NAME: textOr("ringmaster-audit"),
   RINGMASTER_NODE_IMAGE_SCHEDULE: schedule("0 0 5 * * Mon"),

@@ -20,6 +20,10 @@ export const ExternalEvent = {
   notification: "Notification",
 } as const;
 
+/** An authenticated caller: an Entra identity, or a function key (no person behind it). */
+export const ActorSchema = z.object({ name: z.string(), id: z.string(), via: z.enum(["entra", "key"]) });
+export type Actor = z.infer<typeof ActorSchema>;
+
 export const ApprovalEventSchema = z.object({
   approved: z.boolean(),
   by: z.string().default("api"),
@@ -27,12 +31,16 @@ export const ApprovalEventSchema = z.object({
   comment: z.string().optional(),
   /** An answer in advance stands unless a later one explicitly replaces it (the API sends this). */
   replace: z.boolean().optional(),
+  /** Who answered, as authenticated (src/api/actor.ts Actor). */
+  actor: ActorSchema.optional(),
 });
 export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 
 export const ControlEventSchema = z.object({
   action: z.enum(["pause", "resume", "cancel"]),
   by: z.string().default("api"),
+  /** Who acted, as authenticated (src/api/actor.ts Actor). */
+  actor: ActorSchema.optional(),
 });
 export type ControlEvent = z.infer<typeof ControlEventSchema>;
 

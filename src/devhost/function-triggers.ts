@@ -22,6 +22,8 @@ export interface HttpFunction {
   readonly route: CompiledRoute;
   readonly methods: readonly string[];
   readonly bindingName: string;
+  /** As the binding says (anonymous, function, admin); the router checks keys by it. */
+  readonly authLevel: unknown;
 }
 
 export interface FunctionTriggersOptions {
@@ -33,6 +35,8 @@ export interface FunctionTriggersOptions {
   readonly stateDir: string;
   /** The host's own URL, for the durable client binding. */
   readonly baseUrl: string;
+  /** With keys on: the key the durable links carry and the internal endpoint's secret (http-api.ts). */
+  readonly durableKeys?: { readonly code: string; readonly rpcToken: string };
 }
 
 export type InvocationRequest = Parameters<Invoker["invoke"]>[0];
@@ -76,6 +80,7 @@ export class FunctionTriggers {
           route: compileRoute(prefix ? `${prefix}/${route}` : route),
           methods,
           bindingName,
+          authLevel: binding.authLevel,
         });
       } else if (type === "timertrigger") {
         const schedule = setting(binding.schedule) ?? "";
@@ -85,9 +90,7 @@ export class FunctionTriggers {
           this.o.clock,
           join(this.o.stateDir, "timers"),
           async (fire) => {
-            await invokeWithRetry(
-              this.o.invoker,
-              this.o.clock,
+            await this.invokeAndRoute(
               {
                 functionName: name,
                 inputs: this.withExtraInputs(name, { [bindingName]: { json: timerInput(fire) } }),
@@ -193,7 +196,12 @@ export class FunctionTriggers {
       if (b.direction === "in" && (t === "durableclient" || t === "orchestrationclient")) {
         out[bindingName] = stringData(
           JSON.stringify(
-            clientBindingData(this.o.baseUrl, resolveSettingRefs(this.o.config.hubName, process.env)),
+            clientBindingData(
+              this.o.baseUrl,
+              resolveSettingRefs(this.o.config.hubName, process.env),
+              this.o.durableKeys?.code,
+              this.o.durableKeys?.rpcToken,
+            ),
           ),
         );
       }
@@ -204,9 +212,14 @@ export class FunctionTriggers {
   /** Invokes, then routes output bindings: Event Hub outputs loop back into local hubs; others are kept on disk. */
   async invokeAndRoute(request: InvocationRequest, retry?: RetryOptions): Promise<InvocationResult> {
     const result = await invokeWithRetry(this.o.invoker, this.o.clock, request, retry);
-    for (const output of result.outputs)
-      this.routeOutput(request.functionName, output.name, output.binding, output.value);
+    this.routeOutputs(request.functionName, result);
     return result;
+  }
+
+  /** Routes a finished invocation's output bindings (every kind of function: HTTP, timer, hub, activity). */
+  routeOutputs(functionName: string, result: InvocationResult): void {
+    for (const output of result.outputs)
+      this.routeOutput(functionName, output.name, output.binding, output.value);
   }
 
   private routeOutput(functionName: string, name: string, binding: BindingInfo, value: unknown): void {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
@@ -14,6 +15,7 @@ import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { InstanceStore } from "./durable/store.js";
 import { FunctionTriggers } from "./function-triggers.js";
+import { SYSTEM_KEY, type HostKeys } from "./host-keys.js";
 import { handleRequest, type RouterContext } from "./http-router.js";
 import { Invoker } from "./invoker.js";
 import { consoleLogger, type HostLogger } from "./logger.js";
@@ -39,10 +41,11 @@ export interface HostOptions {
   /** Extra environment for the app, applied before local.settings.json (which never overrides real variables). */
   readonly env?: Readonly<Record<string, string>>;
   /**
-   * The host's master key. Locally the Functions host checks no keys; given one, `/admin/*` requires it
-   * (`x-functions-key` header or `?code=`), as Azure requires the master key for admin calls.
+   * The host's keys (host-keys.ts). Locally Core Tools checks no keys; given them, every door checks its
+   * key as Azure does: HTTP functions by authLevel, the extensions' webhooks by system key, `/admin/*` by
+   * the master key.
    */
-  readonly masterKey?: string;
+  readonly keys?: HostKeys;
 }
 
 export class LocalHost {
@@ -60,6 +63,8 @@ export class LocalHost {
   private readonly stateDir: string;
   private readonly appDir: string;
   baseUrl = "";
+  /** The internal durable endpoint's secret (durable/http-api.ts RPC_PREFIX); used only with keys on. */
+  private readonly rpcToken = randomBytes(24).toString("hex");
 
   private constructor(private readonly options: HostOptions) {
     this.appDir = resolve(options.appDir);
@@ -99,7 +104,8 @@ export class LocalHost {
       get ready() {
         return host.ready;
       },
-      masterKey: host.options.masterKey,
+      keys: host.options.keys,
+      rpcToken: host.rpcToken,
       registry: host.registry,
       get engine() {
         return host.engine;
@@ -160,6 +166,14 @@ export class LocalHost {
       config: this.config,
       stateDir: this.stateDir,
       baseUrl: this.baseUrl,
+      ...(this.options.keys
+        ? {
+            durableKeys: {
+              code: this.options.keys.systemKeys[SYSTEM_KEY.durableTask] ?? this.options.keys.masterKey,
+              rpcToken: this.rpcToken,
+            },
+          }
+        : {}),
     });
     const durable = this.config.hostJson.extensions?.durableTask;
     this.engine = new DurableEngine({
@@ -172,6 +186,7 @@ export class LocalHost {
       maxConcurrentOrchestrators: durable?.maxConcurrentOrchestratorFunctions ?? 10,
       ...(durable?.defaultVersion ? { defaultVersion: durable.defaultVersion } : {}),
       withExtraInputs: (name, inputs) => this.triggers.withExtraInputs(name, inputs),
+      routeOutputs: (name, result) => this.triggers.routeOutputs(name, result),
     });
     this.triggers.wire();
     await this.invoker.runHooks("appStart", {

@@ -3,13 +3,21 @@ import type { Registry } from "./core-api.js";
 import type { TypedData } from "./core-api.js";
 import { adminTriggerData, doorLimit, eventGridEvents, validationCodeOf } from "./doors.js";
 import type { DurableEngine } from "./durable/engine.js";
-import { DURABLE_PREFIX, handleDurableApi } from "./durable/http-api.js";
+import { DURABLE_PREFIX, handleDurableApi, RPC_PREFIX } from "./durable/http-api.js";
 import { StorageError } from "./durable/store.js";
 import { text, type FunctionTriggers } from "./function-triggers.js";
 import type { HostLogger } from "./logger.js";
 import { refuse, send } from "./replies.js";
 import { readBodyWithin } from "./request-body.js";
-import { adminRefusal, foreignOrigin, notJson, ownOrigins } from "./request-guard.js";
+import { httpDoor, sameSecret, SYSTEM_KEY, type Door, type HostKeys } from "./host-keys.js";
+import {
+  foreignOrigin,
+  keyRefusal,
+  notJson,
+  notLoopback,
+  ownOrigins,
+  type Refusal,
+} from "./request-guard.js";
 import { depthMessage, jsonTextTooDeep, parseJsonWithin } from "../shared/json-limits.js";
 
 /**
@@ -21,7 +29,10 @@ export interface RouterContext {
   readonly baseUrl: string;
   /** False while starting or stopping: requests are answered 503. */
   readonly ready: boolean;
-  readonly masterKey: string | undefined;
+  /** The host's keys (`host start --keys`); without them no door checks a key, as in Core Tools. */
+  readonly keys: HostKeys | undefined;
+  /** The secret in the app's internal durable endpoint (RPC_PREFIX), which wants no key. */
+  readonly rpcToken: string;
   readonly registry: Registry;
   readonly engine: DurableEngine;
   readonly hubName: string;
@@ -55,15 +66,40 @@ export async function handleRequest(
   }
 }
 
+/** The door of one of the host's own paths, or undefined for what the HTTP functions serve. */
+function ownDoor(lower: string): Door | undefined {
+  if (lower.startsWith("/admin/")) return { kind: "admin" };
+  if (lower === "/runtime/webhooks/eventgrid") return { kind: "system", name: SYSTEM_KEY.eventGrid };
+  if (lower.startsWith(DURABLE_PREFIX)) return { kind: "system", name: SYSTEM_KEY.durableTask };
+  if (lower.startsWith("/runtime/webhooks/")) return { kind: "admin" };
+  return undefined;
+}
+
+/** The app's internal durable call (RPC_PREFIX + token) as the durable API path it stands for, if the token is right. */
+function internalDurablePath(ctx: RouterContext, path: string): string | undefined {
+  if (!path.toLowerCase().startsWith(RPC_PREFIX)) return undefined;
+  const rest = path.slice(RPC_PREFIX.length);
+  const slash = rest.indexOf("/");
+  const token = slash < 0 ? rest : rest.slice(0, slash);
+  return sameSecret(token, ctx.rpcToken)
+    ? `${DURABLE_PREFIX}${slash < 0 ? "" : rest.slice(slash + 1)}`
+    : undefined;
+}
+
 async function route(ctx: RouterContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", ctx.baseUrl || "http://127.0.0.1");
-  const path = url.pathname;
+  const internal = internalDurablePath(ctx, url.pathname);
+  const path = internal ?? url.pathname;
   const lower = path.toLowerCase();
   const method = (req.method ?? "GET").toUpperCase();
   const own = lower.startsWith("/admin/") || lower.startsWith("/runtime/webhooks/");
-  const refused =
+  if (url.pathname.toLowerCase().startsWith(RPC_PREFIX) && internal === undefined)
+    return send(res, 404, { error: `no function serves ${url.pathname.slice(0, 200)}` });
+  const door = internal === undefined ? ownDoor(lower) : undefined;
+  const refused: Refusal | undefined =
     foreignOrigin(req, ownOrigins(ctx.baseUrl)) ??
-    (lower.startsWith("/admin/") ? adminRefusal(req, url, ctx.masterKey) : undefined);
+    (lower.startsWith("/admin/") ? notLoopback(req) : undefined) ??
+    (door ? keyRefusal(req, url, ctx.keys, door) : undefined);
   if (refused) return refuse(req, res, refused);
   const read = await readBodyWithin(req, doorLimit(lower));
   if (!read.ok) return refuse(req, res, read);
@@ -79,6 +115,12 @@ async function route(ctx: RouterContext, req: IncomingMessage, res: ServerRespon
     return send(res, 200, {
       state: "Running",
       functions: [...ctx.registry.functions.keys()],
+      http: ctx.triggers.httpFunctions.map((f) => ({
+        name: f.name,
+        methods: f.methods,
+        route: f.route.template,
+        authLevel: f.authLevel,
+      })),
       instances: ctx.engine.list().length,
       memory: { heapUsed, rss },
     });
@@ -96,6 +138,7 @@ async function route(ctx: RouterContext, req: IncomingMessage, res: ServerRespon
       { method, path, query: url.searchParams, headers: lowerHeaders(req), body: text },
       ctx.baseUrl,
       ctx.hubName,
+      ctx.keys?.systemKeys[SYSTEM_KEY.durableTask] ?? ctx.keys?.masterKey,
     );
     return send(res, r.status, r.json, r.headers);
   }
@@ -122,6 +165,8 @@ async function httpFunction(
       { error: `${method} is not allowed on ${url.pathname}` },
       { Allow: candidates[0]!.f.methods.join(", ") },
     );
+  const locked = keyRefusal(req, url, ctx.keys, httpDoor(match.f.authLevel));
+  if (locked) return refuse(req, res, locked);
   const http = {
     method,
     url: url.href,

@@ -1,13 +1,12 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { doorNeeds, opens, presentedKey, type Door, type HostKeys } from "./host-keys.js";
 
 /**
  * What the host refuses before routing. A browser on another site can reach 127.0.0.1 too: it sends
  * "simple" requests (a text/plain POST, no preflight) and marks them with `Origin`. So a request whose
  * `Origin` is not the host's own is refused, and the host's own endpoints that take a JSON body insist on
  * `Content-Type: application/json`, which no simple request can carry. Admin endpoints also want a
- * loopback peer and, when the host was given one, the master key (`x-functions-key` or `?code=`), as the
- * Functions host requires in Azure.
+ * loopback peer and, when the host was given keys, the master key, as the Functions host requires in Azure.
  */
 export interface Refusal {
   readonly status: number;
@@ -45,25 +44,21 @@ export function isLoopback(req: IncomingMessage): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
-/** `/admin/*`: loopback only and, when a master key is set, that key. The key is never echoed. */
-export function adminRefusal(
+/**
+ * A door of the host that wants a key (host-keys.ts): 401 without the right one. Without keys the host
+ * checks none, as Core Tools does. No key is echoed.
+ */
+export function keyRefusal(
   req: IncomingMessage,
   url: URL,
-  masterKey: string | undefined,
+  keys: HostKeys | undefined,
+  door: Door,
 ): Refusal | undefined {
-  if (!isLoopback(req)) return { status: 403, error: "admin endpoints answer loopback callers only" };
-  if (masterKey === undefined) return undefined;
-  const header = req.headers["x-functions-key"];
-  const given = (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get("code") ?? "";
-  if (sameSecret(given, masterKey)) return undefined;
-  return {
-    status: 401,
-    error: "admin endpoints need the host's master key in x-functions-key (or ?code=)",
-  };
+  if (keys === undefined || opens(keys, door, presentedKey(req, url))) return undefined;
+  return { status: 401, error: `unauthorized: ${url.pathname.slice(0, 200)} needs ${doorNeeds(door)}` };
 }
 
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
+/** `/admin/*` answers loopback peers only, keys or not. */
+export function notLoopback(req: IncomingMessage): Refusal | undefined {
+  return isLoopback(req) ? undefined : { status: 403, error: "admin endpoints answer loopback callers only" };
 }

@@ -79,6 +79,12 @@ function renderText(m: Message): string {
     parts.push("", ...m.table.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ")));
   }
   for (const a of m.actions) parts.push("", `${a.label}: ${a.method} ${a.url}`);
+  // Every call needs a function key in Azure (issue 12); an email is no place for a secret, so it names it.
+  if (m.actions.some((a) => a.method.toUpperCase() !== "GET"))
+    parts.push(
+      "",
+      'Send the function key as the header "x-functions-key: <key>" (az functionapp keys list).',
+    );
   return parts.join("\n");
 }
 
@@ -91,12 +97,13 @@ function renderHtml(m: Message): string {
         )
         .join("")}</table>`
     : "";
-  // A link can only GET; a state-changing action is shown as the call to make, never as a clickable link.
+  // A link can only GET; a state-changing action is shown as the call to make, never as a clickable link,
+  // with the function key it needs in Azure as a placeholder (an email is no place for a secret).
   const actions = m.actions
     .map((a) =>
       a.method.toUpperCase() === "GET"
         ? `<p><a href="${escapeHtml(a.url)}">${escapeHtml(a.label)}</a></p>`
-        : `<p>${escapeHtml(a.label)}: <code>curl -X ${escapeHtml(a.method.toUpperCase())} '${escapeHtml(a.url)}'</code></p>`,
+        : `<p>${escapeHtml(a.label)}: <code>curl -X ${escapeHtml(a.method.toUpperCase())} -H "x-functions-key: $RINGMASTER_KEY" '${escapeHtml(a.url)}'</code></p>`,
     )
     .join("");
   return `<h2 style="font-size:16px">${escapeHtml(m.title)}</h2><p>${escapeHtml(m.summary)}</p>${m.lines.map((l) => `<p>${escapeHtml(l)}</p>`).join("")}${table}${actions}`;

@@ -1,6 +1,7 @@
 import type * as df from "durable-functions";
 import type { OperationRef, OperationStatus } from "../activities/operation-ref.js";
 import { Code, isSkipCode } from "../domain/codes.js";
+import { audit } from "./audit.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { reportMissedWindow, waitForWindow, writeGuard } from "./cluster-window.js";
 import type { ClusterResult, PoolEvent } from "../contracts/cluster-results.js";
@@ -42,12 +43,19 @@ export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterRes
       poolEvents: [],
     };
   }
+  if (result.status === "succeeded" || result.status === "failed")
+    yield* audit(ctx, `cluster.${result.status}`, input.rolloutId, clusterAuditData(result), input.clusterId);
   yield* activityWithRetry(ctx, "reportClusterResult", {
     rolloutId: input.rolloutId,
     runId: input.runId,
     result,
   });
   return result;
+}
+
+function clusterAuditData(result: ClusterResult): Record<string, unknown> {
+  const { name, ring, attempts, code, reason } = result;
+  return { name, ring, attempts, ...(code ? { code } : {}), ...(reason ? { reason } : {}) };
 }
 
 function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, ClusterResult, unknown> {
@@ -139,6 +147,15 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
             failure = { code: start.code, message: start.message, ...(pool ? { pool } : {}) };
             break;
           }
+          // Audited once: the first upgrade AKS accepted (a missed window before any write is no start).
+          if (!wrote)
+            yield* audit(
+              ctx,
+              "cluster.started",
+              input.rolloutId,
+              { name: input.name, ring: input.ring, attempt: attempts },
+              input.clusterId,
+            );
           wrote = true;
           const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
           if (check.status !== "succeeded") {

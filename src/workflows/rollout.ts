@@ -13,6 +13,7 @@ import {
 import type { RolloutStatus } from "../contracts/rollout-status.js";
 import { parseWorkflowInput, RolloutInputSchema, type RolloutInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
+import { audit } from "./audit.js";
 import { runRing } from "./rollout-ring.js";
 import {
   approvalMessage,
@@ -53,9 +54,15 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     }
     status = initialStatus(id, input, prepared);
     ctx.df.setCustomStatus(status);
+    yield* audit(ctx, "rollout.started", id, {
+      kind: input.kind,
+      target: input.target,
+      trigger: input.trigger,
+    });
     if (prepared.plan.clusters.every((c) => c.status === "skipped" && isQuietSkip(c.reasonCode ?? ""))) {
       enter(status, "nothing-to-do", "nothing to do: every cluster runs the target");
       ctx.df.setCustomStatus(status);
+      yield* audit(ctx, "rollout.completed", id, { outcome: "completed", clusters: 0 });
       return { outcome: "completed", results: [] };
     }
     yield* notify(ctx, forecastMessage(id, input, prepared, nowMs(ctx)));
@@ -80,6 +87,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   ringStatus.status = "running";
   enter(status, "running", `ring ${settings.name}`, settings.name);
   ctx.df.setCustomStatus(status);
+  yield* audit(ctx, "ring.started", id, { ring: settings.name, clusters: ring.clusters.length });
 
   if (settings.approvalRequired && ring.clusters.length > 0) {
     const plannedStart = Date.parse(prepared.plan.rings[state.ringIndex]?.firstStart ?? iso(nowMs(ctx)));
@@ -209,6 +217,7 @@ function* preparationFailed(
     rings: [],
     failure: { since: iso(nowMs(ctx)), reason },
   } satisfies RolloutStatus);
+  yield* audit(ctx, "rollout.completed", ctx.df.instanceId, { outcome: "failed", reason });
   yield* notify(ctx, preparationFailedMessage(ctx.df.instanceId, input, cause, nowMs(ctx)));
   return { outcome: "failed", reason, results: [] };
 }
@@ -236,6 +245,13 @@ function* approval(
     const waited = yield* waitUntil(ctx, status, ring, requestAt);
     if (waited === "canceled") return "canceled";
   }
+  const answered = (approved: boolean, how: string, by?: string, actor?: unknown) =>
+    audit(ctx, approved ? "approval.approved" : "approval.rejected", ctx.df.instanceId, {
+      ring,
+      how,
+      ...(by ? { by } : {}),
+      ...(actor ? { actor } : {}),
+    });
   const early = status.answers?.[ring];
   if (early) {
     status.approval = {
@@ -245,6 +261,7 @@ function* approval(
       onTimeout,
       result: `${early.approved ? "approved" : "rejected"} in advance by ${early.by}`,
     };
+    yield* answered(early.approved, "in advance", early.by);
     return early.approved ? "approved" : "rejected";
   }
   const deadline = nowMs(ctx) + timeoutMs;
@@ -268,12 +285,14 @@ function* approval(
   if (waited === "canceled") return "canceled";
   if (waited === "fired") {
     status.approval = { ...status.approval, result: `timed out: ${onTimeout}` };
+    yield* answered(onTimeout === "approve", "timed out");
     return onTimeout === "approve" ? "approved" : "rejected";
   }
   status.approval = {
     ...status.approval,
     result: `${waited.approved ? "approved" : "rejected"} by ${waited.by}`,
   };
+  yield* answered(waited.approved, "answered", waited.by, waited.actor);
   return waited.approved ? "approved" : "rejected";
 }
 
@@ -323,12 +342,16 @@ function* halt(
   enter(status, "halted", `halted: ${message.summary}`, ring);
   status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
   ctx.df.setCustomStatus(status);
+  yield* audit(ctx, "rollout.halted", ctx.df.instanceId, { reason: message.summary });
   yield* notify(ctx, { ...message, teams: [...teams] });
   for (;;) {
     const event = ControlEventSchema.safeParse(yield ctx.df.waitForExternalEvent(RolloutEvents.control));
     if (event.success && (event.data.action === "resume" || event.data.action === "cancel")) {
       status.halted = undefined;
-      return event.data.action;
+      const { action, by, actor } = event.data;
+      if (action === "resume")
+        yield* audit(ctx, "rollout.resumed", ctx.df.instanceId, { by, ...(actor ? { actor } : {}) });
+      return action;
     }
   }
 }
@@ -343,6 +366,12 @@ function* finish(
   for (const r of status.rings)
     if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
   ctx.df.setCustomStatus(status);
+  const counts = { succeeded: 0, failed: 0, skipped: 0 } as Record<string, number>;
+  for (const r of state.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  yield* audit(ctx, outcome === "canceled" ? "rollout.canceled" : "rollout.completed", ctx.df.instanceId, {
+    outcome,
+    ...counts,
+  });
   yield* notify(
     ctx,
     completionMessage(ctx.df.instanceId, state.input, status, state.results, outcome, nowMs(ctx)),

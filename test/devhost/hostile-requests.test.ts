@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, SAMPLE_APP, startHost, waitFor, type HostProcess } from "../helpers/host-process.js";
 
@@ -161,16 +161,18 @@ describe("Devhost: hostile requests never crash the host", () => {
   });
 });
 
-describe("Devhost: admin key and unwritable state", () => {
+describe("Devhost: master key (--keys) and unwritable state", () => {
   let host: HostProcess;
   beforeAll(async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "rm-hostile-state-"));
     // The timer's schedule status cannot be written (a directory where its file goes).
     mkdirSync(join(stateDir, "timers", "tick.json"), { recursive: true });
+    const keysFile = join(stateDir, "..", `${basename(stateDir)}-keys.json`);
+    writeFileSync(keysFile, JSON.stringify({ masterKey: "s3cret-master-0123456789" }));
     host = await startHost(SAMPLE_APP, {
       stateDir,
       env: { SAMPLE_HUB_NAME: "ingress" },
-      args: ["--admin-key", "s3cret-master"],
+      args: ["--keys", keysFile],
     });
   });
   afterAll(async () => host.stop());
@@ -195,7 +197,7 @@ describe("Devhost: admin key and unwritable state", () => {
     expect(refused.status).toBe(401);
     expect(await refused.text()).not.toContain("s3cret");
     expect((await call({})).status).toBe(401);
-    expect((await call({ "x-functions-key": "s3cret-master" })).status).toBe(202);
-    expect(host.output()).not.toContain("s3cret-master");
+    expect((await call({ "x-functions-key": "s3cret-master-0123456789" })).status).toBe(202);
+    expect(host.output()).not.toContain("s3cret-master-0123456789");
   });
 });

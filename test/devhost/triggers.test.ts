@@ -2,7 +2,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { json, SAMPLE_APP, startHost, waitFor, type HostProcess } from "../helpers/host-process.js";
+import {
+  json,
+  SAMPLE_APP,
+  startHost,
+  waitFor,
+  waitForStatus,
+  type HostProcess,
+} from "../helpers/host-process.js";
 import { fixtureText } from "../helpers/fixtures.js";
 
 const lines = (file: string) =>
@@ -46,6 +53,26 @@ describe("Devhost: triggers", () => {
     expect((await fetch(`${host.url}/api/enqueue`, { method: "POST", body: "hi" })).status).toBe(202);
     const queued = lines(join(host.stateDir, "outputs", "queue-audit-ingress.jsonl")).map((l) => l.value);
     expect(queued).toEqual([{ said: "hi" }, { said: "twice" }]);
+  });
+
+  it("keeps the output bindings of activities and timers, not only HTTP functions' (issue 12)", async () => {
+    const started = await json<{ id: string }>(
+      `${host.url}/runtime/webhooks/durabletask/orchestrators/stamped/stamp-1`,
+      { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify("x") },
+    );
+    expect(started.status).toBe(202);
+    const done = await waitForStatus(host.url, "stamp-1", ["Completed", "Failed"]);
+    expect(done.output).toBe("stamped x");
+    const queued = lines(join(host.stateDir, "outputs", "queue-stamps.jsonl"));
+    expect(queued.map((l) => [l.function, l.value])).toEqual([["stamp", { stamped: "x" }]]);
+    // Event Hub outputs go into the local hub of that name (setting references resolved).
+    const hub = lines(join(host.stateDir, "eventhubs", "stamped-ingress.jsonl")).map((m) => m.body);
+    expect(hub).toEqual([{ hub: "x" }]);
+    const ticks = await waitFor("a timer's output", () => {
+      const found = lines(join(host.stateDir, "outputs", "queue-timer-stamps.jsonl"));
+      return Promise.resolve(found.length > 0 ? found : undefined);
+    });
+    expect(ticks[0]).toMatchObject({ function: "stampTick", value: { fn: "stampTick" } });
   });
 
   it("answers the Event Grid validation handshake and invokes once per delivered event", async () => {

@@ -39,7 +39,6 @@ describe("e2e: Fleet gates are verified with Fleet before Ringmaster approves", 
         RINGMASTER_ARM_ENDPOINT: stack.sim.url,
         RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${stack.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
       }),
-      () => {},
     ).fleet;
   }, 60_000);
 

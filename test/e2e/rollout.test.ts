@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  auditEvents,
   clusterPuts,
   rollout,
   rolloutReaches,
@@ -159,6 +160,56 @@ describe("e2e: a patch rollout across rings", () => {
     expect(minor?.output).toMatchObject({ outcome: "rejected" });
     expect(minor?.status?.approval?.result).toBe("timed out: reject");
     expect(stack.operations().some((o) => o.target.startsWith("1.31"))).toBe(false);
+  });
+
+  it("audits one CloudEvent per lifecycle transition of each rollout (issue 12)", () => {
+    const all = auditEvents(stack);
+    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    const of = (rolloutId: string) => {
+      const source = `/ringmaster/rollouts/${encodeURIComponent(rolloutId)}`;
+      const mine = all.filter((e) => e.source === source);
+      const types = mine.map((e) => String(e.type).replace("com.ringmaster.", ""));
+      const count = (t: string) => types.filter((x) => x === t).length;
+      const names = (t: string) =>
+        mine
+          .filter((e) => e.type === `com.ringmaster.${t}`)
+          .map((e) => String(e.subject).split("/").at(-1))
+          .sort();
+      const data = (t: string) =>
+        mine.filter((e) => e.type === `com.ringmaster.${t}`).map((e) => e.data as Record<string, unknown>);
+      return { mine, count, names, data };
+    };
+    const patch = of(PATCH);
+    expect(patch.count("rollout.started")).toBe(1);
+    expect(patch.data("ring.started").map((d) => d.ring)).toEqual(["dev", "staging", "prod"]);
+    const every = Object.keys(RING_OF)
+      .filter((n) => stack.sim.world.clusters.some((c) => c.name === n))
+      .sort();
+    expect(patch.names("cluster.started")).toEqual(every);
+    expect(patch.names("cluster.succeeded")).toEqual(every);
+    expect(patch.count("cluster.failed")).toBe(0);
+    expect(patch.data("approval.approved")).toEqual([
+      expect.objectContaining({
+        ring: "prod",
+        by: "alice",
+        actor: { name: "alice", id: "alice", via: "key" },
+      }),
+    ]);
+    expect(patch.data("rollout.completed")).toEqual([expect.objectContaining({ outcome: "completed" })]);
+    expect(patch.mine).toHaveLength(1 + 3 + 2 * every.length + 1 + 1);
+    // Cluster events name their cluster; the approval is timed by the orchestration, after it was asked.
+    for (const e of patch.mine.filter((x) => String(x.type).includes(".cluster.")))
+      expect(String(e.subject)).toMatch(/^\/subscriptions\/.+\/managedClusters\/[^/]+$/);
+    const approved = patch.mine.find((e) => e.type === "com.ringmaster.approval.approved")!;
+    expect(String(approved.time) <= approvedAt).toBe(true);
+
+    const minor = of(MINOR);
+    expect(minor.count("rollout.started")).toBe(1);
+    expect(minor.data("approval.rejected")).toEqual([
+      expect.objectContaining({ ring: "rollout", how: "timed out" }),
+    ]);
+    expect(minor.data("rollout.completed")).toEqual([expect.objectContaining({ outcome: "rejected" })]);
+    expect(minor.mine).toHaveLength(3);
   });
 
   it("tells on-call: forecast, approval requests with the approving call, completion — as digests", () => {

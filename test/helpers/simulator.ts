@@ -106,7 +106,6 @@ export async function startSimulator(
         RINGMASTER_LRO_POLL_SECONDS: "30",
         RINGMASTER_CLOCK: setting,
       }),
-      () => {},
     );
   return { sim, clock, clockSetting: setting, adapters, aks, client, stop: () => sim.stop() };
 }

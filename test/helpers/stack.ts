@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { simulatedAppSettings } from "../../src/app/local-run.js";
@@ -21,6 +21,8 @@ export interface Stack {
   readonly sim: Simulator;
   readonly clock: Clock;
   host: HostProcess;
+  /** The host's keys when started with `keys: true` (`api` then sends the function key). */
+  readonly keys: typeof STACK_KEYS | undefined;
   /** GET/POST to the app's HTTP API. */
   api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
   /** kill -9 the app and start it again on the same durable state (once `downUntil` holds, if given). */
@@ -38,10 +40,32 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** Keys for `host start --keys`, shaped like `az functionapp keys list`. */
+export const STACK_KEYS = {
+  masterKey: "e2e-master-0123456789abcdef",
+  functionKeys: { default: "e2e-function-0123456789abcdef" },
+  systemKeys: {
+    eventgrid_extension: "e2e-eventgrid-0123456789abcdef",
+    durabletask_extension: "e2e-durabletask-0123456789abcdef",
+  },
+};
+
+/** Where the local host keeps the audit hub's messages (the Event Hub output binding's local hub). */
+export function auditEvents(stack: Stack): Record<string, unknown>[] {
+  const file = join(stack.host.stateDir, "eventhubs", "ringmaster-audit.jsonl");
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => (JSON.parse(l) as { body: Record<string, unknown> }).body);
+}
+
 export async function startStack(o: {
   fleetYaml: string;
   policyYaml: string;
   speed: number;
+  /** Start the host with `--keys` (STACK_KEYS): every door checks its key, as in Azure. */
+  keys?: boolean;
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "rm-e2e-"));
   const policyFile = join(dir, "policy.yaml");
@@ -54,11 +78,17 @@ export async function startStack(o: {
   const env = {
     ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }),
     RINGMASTER_LRO_POLL_SECONDS: "1",
+    // The audit hub by identity, as infra/app/api.bicep sets it; the local host keeps its messages locally.
+    RINGMASTER_AUDIT_EVENTHUB__fullyQualifiedNamespace: "ringmaster-e2e.servicebus.windows.net",
   };
+  const keysFile = join(dir, "keys.json");
+  if (o.keys) writeFileSync(keysFile, JSON.stringify(STACK_KEYS));
+  const keyArgs = o.keys ? ["--keys", keysFile] : [];
+  const egCode = o.keys ? `&code=${STACK_KEYS.systemKeys.eventgrid_extension}` : "";
   const stateDir = join(dir, "state");
   const launch = async () => {
-    const host = await startHost(REPO, { env, stateDir, args: ["--quiet"] });
-    sim.world.events.retarget(`${host.url}/runtime/webhooks/eventgrid?functionName=aksEvents`);
+    const host = await startHost(REPO, { env, stateDir, args: ["--quiet", ...keyArgs] });
+    sim.world.events.retarget(`${host.url}/runtime/webhooks/eventgrid?functionName=aksEvents${egCode}`);
     return host;
   };
   let host = await launch();
@@ -72,7 +102,15 @@ export async function startStack(o: {
     set host(h) {
       host = h;
     },
-    api: (path, init) => json(`${host.url}${path}`, init),
+    keys: o.keys ? STACK_KEYS : undefined,
+    api: (path, init) =>
+      json(`${host.url}${path}`, {
+        ...init,
+        headers: {
+          ...(o.keys ? { "x-functions-key": STACK_KEYS.functionKeys.default } : {}),
+          ...(init?.headers as Record<string, string> | undefined),
+        },
+      }),
     async crashAndRestart(downUntil) {
       await host.kill9();
       if (downUntil)

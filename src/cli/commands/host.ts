@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { clockFromSetting, virtualClock, type Clock } from "../../clock/clock.js";
+import { readHostKeys, type HostKeys } from "../../devhost/host-keys.js";
 import { LocalHost } from "../../devhost/host.js";
 import { toIsoInstant } from "../../events/field-schemas.js";
 import type { CliIo } from "../main.js";
@@ -23,8 +24,8 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
     )
     .option("--quiet", "log only failures")
     .option(
-      "--admin-key <key>",
-      "master key that /admin/* requires in x-functions-key (default: $RINGMASTER_ADMIN_KEY; none: loopback only)",
+      "--keys <file>",
+      'check keys as Azure does, from a JSON file shaped like `az functionapp keys list`: {"masterKey", "functionKeys": {...}, "systemKeys": {"eventgrid_extension", "durabletask_extension"}} (default: no keys checked, as Core Tools)',
     )
     .action(
       async (opts: {
@@ -34,7 +35,7 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
         speed: string;
         state?: string;
         quiet?: boolean;
-        adminKey?: string;
+        keys?: string;
       }) => {
         const port = opts.port === undefined ? undefined : Number(opts.port);
         if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
@@ -52,14 +53,20 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
           io.err(`ringmaster host start: ${error instanceof Error ? error.message : String(error)}\n`);
           return setExit(2);
         }
-        const masterKey = opts.adminKey ?? process.env.RINGMASTER_ADMIN_KEY;
+        let keys: HostKeys | undefined;
+        try {
+          keys = opts.keys === undefined ? undefined : readHostKeys(resolve(opts.keys));
+        } catch (error) {
+          io.err(`ringmaster host start: ${error instanceof Error ? error.message : String(error)}\n`);
+          return setExit(2);
+        }
         let running: LocalHost;
         try {
           running = await LocalHost.start({
             appDir: resolve(opts.cwd),
             clock,
             quiet: opts.quiet === true,
-            ...(masterKey ? { masterKey } : {}),
+            ...(keys ? { keys } : {}),
             ...(port !== undefined ? { port } : {}),
             ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
           });

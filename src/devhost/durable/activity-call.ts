@@ -1,5 +1,5 @@
 import type { TypedData } from "../core-api.js";
-import type { Invoker } from "../invoker.js";
+import type { InvocationResult, Invoker } from "../invoker.js";
 import { jsonData, stringData } from "../typed-data.js";
 import { EventType, historyEvent, type HistoryEvent } from "./history.js";
 
@@ -22,6 +22,8 @@ export async function callActivity(
   call: ActivityCall,
   now: () => number,
   withExtraInputs?: (functionName: string, inputs: Record<string, TypedData>) => Record<string, TypedData>,
+  /** Where the activity's output bindings go (the host routes them as for any function). */
+  routeOutputs?: (functionName: string, result: InvocationResult) => void,
 ): Promise<HistoryEvent> {
   const { instanceId, id, name, input, binding } = call;
   if (!binding) {
@@ -39,6 +41,7 @@ export async function callActivity(
     inputs: withExtraInputs ? withExtraInputs(name, inputs) : inputs,
     describe: `[${instanceId} #${id}]`,
   });
+  routeOutputs?.(name, r);
   return r.ok
     ? historyEvent(EventType.TaskCompleted, now(), {
         TaskScheduledId: id,

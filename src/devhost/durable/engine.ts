@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { Clock } from "../../clock/clock.js";
 import type { Registry } from "../core-api.js";
-import type { Invoker } from "../invoker.js";
+import type { InvocationResult, Invoker } from "../invoker.js";
 import type { HostLogger } from "../logger.js";
 import type { TypedData } from "../core-api.js";
 import type { Action } from "./actions.js";
@@ -49,6 +49,8 @@ export interface EngineOptions {
     functionName: string,
     inputs: Record<string, TypedData>,
   ) => Record<string, TypedData>;
+  /** Routes an activity's output bindings, as the host does for every function. */
+  readonly routeOutputs?: (functionName: string, result: InvocationResult) => void;
 }
 
 export class InstanceExistsError extends Error {
@@ -283,7 +285,13 @@ export class DurableEngine {
         if (this.stopped) return;
         const binding = this.triggerBinding(name, "activityTrigger");
         const call = { instanceId, id, name, input, binding };
-        const event = await callActivity(this.o.invoker, call, () => this.now, this.o.withExtraInputs);
+        const event = await callActivity(
+          this.o.invoker,
+          call,
+          () => this.now,
+          this.o.withExtraInputs,
+          this.o.routeOutputs,
+        );
         if (this.stopped) return;
         const instance = this.o.store.get(instanceId);
         // A result for an execution that has since continued-as-new or finished belongs to nobody.

@@ -29,24 +29,51 @@ export interface ApiResponse {
 
 export const DURABLE_PREFIX = "/runtime/webhooks/durabletask/";
 
-export function clientBindingData(baseUrl: string, hubName: string): Record<string, unknown> {
-  const base = `${baseUrl}/runtime/webhooks/durabletask`;
+/**
+ * The query every link carries. With keys on, Azure's links also carry `code=` with the
+ * `durabletask_extension` system key, so a client can follow them; the local host's do the same.
+ */
+function hubQuery(hubName: string, code: string | undefined): string {
   const q = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+  return code === undefined ? q : `${q}&code=${encodeURIComponent(code)}`;
+}
+
+/**
+ * In Azure the worker's client calls the extension on an internal endpoint that no outside caller reaches
+ * and that wants no key. The local host has one server, so its internal endpoint is a path with a secret
+ * only the app's own binding data carries (the router maps it back to DURABLE_PREFIX); the public links go
+ * to the keyed webhook.
+ */
+export const RPC_PREFIX = "/runtime/webhooks/durabletask-rpc/";
+
+export function clientBindingData(
+  baseUrl: string,
+  hubName: string,
+  code?: string,
+  rpcToken?: string,
+): Record<string, unknown> {
+  const base = `${baseUrl}/runtime/webhooks/durabletask`;
+  const q = hubQuery(hubName, code);
   return {
     taskHubName: hubName,
     creationUrls: {
       createNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?${q}`,
       createAndWaitOnNewInstancePostUri: `${base}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${q}`,
     },
-    managementUrls: managementUrls(base, "INSTANCEID", hubName),
+    managementUrls: managementUrls(base, "INSTANCEID", hubName, code),
     baseUrl: base,
     requiredQueryStringParameters: q,
-    rpcBaseUrl: `${base}/`,
+    rpcBaseUrl: rpcToken === undefined ? `${base}/` : `${baseUrl}${RPC_PREFIX}${rpcToken}/`,
   };
 }
 
-function managementUrls(base: string, id: string, hubName: string): Record<string, string> {
-  const q = `taskHub=${encodeURIComponent(hubName)}&connection=Storage`;
+function managementUrls(
+  base: string,
+  id: string,
+  hubName: string,
+  code: string | undefined,
+): Record<string, string> {
+  const q = hubQuery(hubName, code);
   const i = `${base}/instances/${id}`;
   return {
     id,
@@ -89,6 +116,8 @@ export function handleDurableApi(
   req: ApiRequest,
   baseUrl: string,
   hubName: string,
+  /** The durabletask_extension system key when keys are on: the links answered carry it. */
+  code?: string,
 ): ApiResponse {
   const parts = req.path.slice(DURABLE_PREFIX.length).split("/").filter(Boolean).map(decodeURIComponent);
   const [resource, a, b, c] = parts;
@@ -103,7 +132,7 @@ export function handleDurableApi(
     }
     try {
       const instance = engine.startNew(a, b, input);
-      const urls = managementUrls(base, instance.instanceId, hubName);
+      const urls = managementUrls(base, instance.instanceId, hubName, code);
       const payload = Object.fromEntries(
         Object.entries(urls).map(([k, v]) => [
           k,

@@ -87,7 +87,14 @@ describe("API: control accepts only rollout ids", () => {
     const ok = await control(post({ id: ID }, '{"by": "alice@contoso.com"}'), deps(durable), "pause");
     expect(ok.status).toBe(202);
     expect(durable.instances.get(ID)!.events).toEqual([
-      { name: "Control", data: { action: "pause", by: "alice@contoso.com" } },
+      {
+        name: "Control",
+        data: {
+          action: "pause",
+          by: "alice@contoso.com",
+          actor: { name: "alice@contoso.com", id: "alice@contoso.com", via: "key" },
+        },
+      },
     ]);
   });
 });

@@ -17,6 +17,8 @@ const SIM = {
 const AZURE = {
   ...SIM,
   RINGMASTER_MODE: "azure",
+  // Azure mode takes only an https ARM endpoint (a sovereign cloud); none means the public cloud.
+  RINGMASTER_ARM_ENDPOINT: undefined,
   RINGMASTER_ACS_ENDPOINT: "https://x.communication.azure.com",
 };
 
@@ -38,7 +40,7 @@ describe("settings read through Settings only", () => {
       speed: 3600,
       realStart: 1,
     });
-    const adapters = composeAdapters(parseSettings({ ...SIM, RINGMASTER_CLOCK: clock }), () => {});
+    const adapters = composeAdapters(parseSettings({ ...SIM, RINGMASTER_CLOCK: clock }));
     expect(adapters.clock.speed).toBe(3600);
     // 30 simulated seconds of a 3600x clock.
     expect(adapters.pollIntervalMs).toBeCloseTo(30_000 / 3600);

@@ -115,7 +115,10 @@ describe("Rollout status contract", () => {
     );
     expect(res.status).toBe(202);
     expect(durable.instances.get(ID)!.events).toEqual([
-      { name: "Approval", data: { approved: true, by: "bob", ring: "prod" } },
+      {
+        name: "Approval",
+        data: { approved: true, by: "bob", ring: "prod", actor: { name: "bob", id: "bob", via: "key" } },
+      },
     ]);
   });
 });

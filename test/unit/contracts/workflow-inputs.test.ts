@@ -29,7 +29,11 @@ function firstStep(workflow: Orchestrator, input: unknown): () => unknown {
       createTimer: scheduled,
       waitForExternalEvent: scheduled,
       setCustomStatus: () => {},
+      isReplaying: false,
     },
+    log: () => {},
+    warn: () => {},
+    error: () => {},
   } as unknown as df.OrchestrationContext;
   return () => workflow(ctx).next();
 }

@@ -54,6 +54,25 @@ describe("Handler: webhook", () => {
     });
   });
 
+  it("a validation handshake starts and signals nothing, even when it carries real events (issue 12)", async () => {
+    const { deps, durable } = setup();
+    const cluster = "cluster:11111111-1111-1111-1111-111111111111:rg-dev:aks-dev-weu-1";
+    durable.seed(cluster, "clusterUpgrade");
+    const validation = JSON.parse(fixtureText("eventgrid", "subscription-validation")) as unknown[];
+    const smuggled = [
+      ...validation,
+      loadEvent("aks", "rolling-started-cloudevent"),
+      loadEvent("aks", "new-version-eventgrid"),
+    ];
+    const res = await webhookHandler(deps)(
+      post(JSON.stringify(smuggled), { "aeg-event-type": "SubscriptionValidation" }),
+      invocationContext(),
+    );
+    expect(res.status).toBe(200);
+    expect(durable.started()).toEqual([]);
+    expect(durable.instances.get(cluster)!.events).toEqual([]);
+  });
+
   it("answers the CloudEvents OPTIONS abuse-protection handshake for Event Grid, refuses strangers", async () => {
     const { deps } = setup();
     const options = (origin: string) =>

@@ -43,7 +43,10 @@ describe("Notify: email rendering", () => {
       }),
     ]);
     expect(email.html).not.toMatch(/<a href="[^"]*approve/);
-    expect(email.html).toContain("curl -X POST 'http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod'");
+    expect(email.html).toContain(
+      `curl -X POST -H "x-functions-key: $RINGMASTER_KEY" 'http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod'`,
+    );
+    expect(email.text).toContain('"x-functions-key: <key>"');
     expect(email.text).toContain("Approve: POST http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod");
   });
 
