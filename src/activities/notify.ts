@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { v5 as uuidv5 } from "uuid";
 import type { InvocationContext } from "@azure/functions";
 import { digestInstanceId } from "../contracts/instance-ids.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
@@ -8,6 +8,9 @@ import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js"
 import { renderEmail } from "../notify/templates.js";
 import { ExternalEvent } from "../contracts/events.js";
 import type { ActivityDeps } from "./deps.js";
+
+/** The UUID namespace of ACS email Operation-Ids (RFC 9562 name-based ids; any fixed UUID serves). */
+const EMAIL_OPERATION_NAMESPACE = "aed4b5f5-8dad-4d9d-aae7-ceb3ec52d465";
 
 /**
  * Notifications go through digests: one `digest` orchestration per team group and time slot collects
@@ -66,9 +69,9 @@ export async function sendDigest(
   const unique = [...new Map(input.messages.map((m) => [m.key, m])).values()];
   if (recipients.length === 0 || unique.length === 0) return { sent: 0, recipients };
   const email = renderEmail(unique);
-  // The Operation-Id is derived from the digest, so a retried activity re-sends the same operation, not a second email.
-  const hash = createHash("sha256").update(input.digestId).digest("hex");
-  const operationId = `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`;
+  // The Operation-Id is a name-based (v5) UUID of the digest, so a retried activity re-sends the same
+  // operation, not a second email.
+  const operationId = uuidv5(input.digestId, EMAIL_OPERATION_NAMESPACE);
   await deps.adapters().email.send({
     from: policy.spec.notifications?.from ?? "DoNotReply@ringmaster.local",
     to: recipients,
