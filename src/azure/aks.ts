@@ -7,57 +7,15 @@ import { parseClusterId, type ClusterRef } from "../domain/cluster-ref.js";
 import { toClusterInfo } from "./aks-cluster-info.js";
 import { describeAzureError, naming } from "./errors.js";
 import type { ThrottleBudget } from "./throttle-budget.js";
+import type { ClusterInfo, OperationCheck, OperationHandle } from "./aks-types.js";
+
+export type { ClusterInfo, OperationCheck, OperationHandle, PoolInfo } from "./aks-types.js";
 
 /**
  * Managed clusters through the real `@azure/arm-containerservice` client: reads, the one write per upgrade
  * step, and long-running operations that activities start and check without holding a worker for an hour
  * (a serialized poller token travels in the workflow instead).
  */
-export interface PoolInfo {
-  readonly name: string;
-  readonly mode: string;
-  readonly count: number;
-  readonly orchestratorVersion: string;
-  readonly currentOrchestratorVersion: string;
-  readonly nodeImageVersion: string;
-  readonly provisioningState: string;
-}
-
-export interface ClusterInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly location: string;
-  readonly tags: Record<string, string>;
-  readonly kubernetesVersion: string;
-  readonly currentKubernetesVersion: string;
-  readonly provisioningState: string;
-  readonly powerState: string;
-  readonly upgradeChannel: string;
-  readonly nodeOSUpgradeChannel: string;
-  readonly provisioningError?: { code: string; message: string };
-  readonly pools: readonly PoolInfo[];
-}
-
-/** A long-running operation in flight: enough to check it later from any process. */
-export interface OperationHandle {
-  /**
-   * `watch`: an operation already under way that this process did not start (found after a crash or
-   * restart); it is followed through the resource's provisioning state, as there is no poller token.
-   */
-  readonly kind: "cluster" | "pool" | "nodeImage" | "watch";
-  readonly clusterId: string;
-  readonly pool?: string;
-  readonly token: string;
-}
-
-export interface OperationCheck {
-  readonly done: boolean;
-  readonly status: "running" | "succeeded" | "failed" | "canceled";
-  readonly error?: { code: string; message: string };
-}
-
 export interface AksAdapterOptions {
   /** One client per subscription (25.x binds the subscription at construction). */
   /** May be async: the composition root loads the SDK on first use (cold start, compose.ts). */
