@@ -5,9 +5,8 @@ import { planSupportUpgrade } from "../../src/activities/support.js";
 import { checkOperation, startUpgrade } from "../../src/activities/upgrade.js";
 import { applyRingWindows } from "../../src/activities/windows.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import { parseSettings } from "../../src/config/settings.js";
-import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
-import { clusterIdOf, startSimulator, SUB, type SimHarness } from "../helpers/simulator.js";
+import { activityDeps } from "../helpers/activity-deps.js";
+import { clusterIdOf, startSimulator, type SimHarness } from "../helpers/simulator.js";
 
 /** Activities against the simulator through the real adapters: what they write, and what they refuse to write twice. */
 const POLICY = `apiVersion: ringmaster/v1
@@ -31,24 +30,7 @@ describe("Contract: activities on the simulated Azure", () => {
 
   beforeAll(async () => {
     h = await startSimulator();
-    const settings = parseSettings({
-      RINGMASTER_MODE: "simulator",
-      RINGMASTER_POLICY_FILE: "policy.yaml",
-      RINGMASTER_SUBSCRIPTION_IDS: SUB,
-      RINGMASTER_ARM_ENDPOINT: h.sim.url,
-      RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${h.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
-    });
-    const adapters = h.adapters();
-    const policy = parsePolicyYaml(POLICY);
-    deps = {
-      adapters: () => adapters,
-      policy: () => policy,
-      settings: () => settings,
-      durable: () => {
-        throw new Error("not used by these activities");
-      },
-      publicBaseUrl: () => "http://127.0.0.1:7071",
-    };
+    deps = activityDeps(h, parsePolicyYaml(POLICY));
   });
   afterAll(() => h.stop());
 

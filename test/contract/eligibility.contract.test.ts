@@ -3,10 +3,9 @@ import type { ActivityDeps } from "../../src/activities/deps.js";
 import { loadInventory } from "../../src/activities/inventory.js";
 import { preflight } from "../../src/activities/upgrade.js";
 import { parsePolicyYaml, type Policy } from "../../src/config/policy.js";
-import { parseSettings } from "../../src/config/settings.js";
 import { isHoldCode } from "../../src/domain/codes.js";
 import { planRollout, type PlanTarget } from "../../src/domain/planner.js";
-import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
+import { activityDeps } from "../helpers/activity-deps.js";
 import { startSimulator, SUB, type SimHarness } from "../helpers/simulator.js";
 
 /**
@@ -72,25 +71,7 @@ spec:
 
 describe("Contract: planner and preflight decide eligibility alike", () => {
   let h: SimHarness;
-  const depsFor = (policy: Policy): ActivityDeps => {
-    const settings = parseSettings({
-      RINGMASTER_MODE: "simulator",
-      RINGMASTER_POLICY_FILE: "policy.yaml",
-      RINGMASTER_SUBSCRIPTION_IDS: SUB,
-      RINGMASTER_ARM_ENDPOINT: h.sim.url,
-      RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${h.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
-    });
-    const adapters = h.adapters();
-    return {
-      adapters: () => adapters,
-      policy: () => policy,
-      settings: () => settings,
-      durable: () => {
-        throw new Error("not used by these activities");
-      },
-      publicBaseUrl: () => "http://127.0.0.1:7071",
-    };
-  };
+  const depsFor = (policy: Policy): ActivityDeps => activityDeps(h, policy);
 
   beforeAll(async () => {
     h = await startSimulator(FLEET);

@@ -3,10 +3,9 @@ import type { ActivityDeps } from "../../src/activities/deps.js";
 import { windowOf } from "../../src/activities/inventory.js";
 import { applyRingWindows } from "../../src/activities/windows.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import { parseSettings } from "../../src/config/settings.js";
 import { windowsEndingAfter } from "../../src/domain/windows.js";
-import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
-import { clusterIdOf, startSimulator, SUB, type SimHarness } from "../helpers/simulator.js";
+import { activityDeps } from "../helpers/activity-deps.js";
+import { clusterIdOf, startSimulator, type SimHarness } from "../helpers/simulator.js";
 
 /**
  * Window reconciliation with an interval above 1, through the real adapters against the simulator (which
@@ -32,24 +31,7 @@ describe("Contract: ring windows with an interval, against the simulated AKS", (
 
   beforeAll(async () => {
     h = await startSimulator();
-    const settings = parseSettings({
-      RINGMASTER_MODE: "simulator",
-      RINGMASTER_POLICY_FILE: "policy.yaml",
-      RINGMASTER_SUBSCRIPTION_IDS: SUB,
-      RINGMASTER_ARM_ENDPOINT: h.sim.url,
-      RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${h.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
-    });
-    const adapters = h.adapters();
-    const policy = parsePolicyYaml(POLICY);
-    deps = {
-      adapters: () => adapters,
-      policy: () => policy,
-      settings: () => settings,
-      durable: () => {
-        throw new Error("not used here");
-      },
-      publicBaseUrl: () => "http://127.0.0.1:7071",
-    };
+    deps = activityDeps(h, parsePolicyYaml(POLICY));
   });
   afterAll(() => h.stop());
 

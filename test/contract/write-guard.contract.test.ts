@@ -4,8 +4,7 @@ import { loadInventory } from "../../src/activities/inventory.js";
 import { checkOperation, startUpgrade, type StartInput } from "../../src/activities/upgrade.js";
 import type { WriteGuard } from "../../src/activities/write-guard.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import { parseSettings } from "../../src/config/settings.js";
-import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
+import { activityDeps } from "../helpers/activity-deps.js";
 import { clusterIdOf, startSimulator, SUB, testFleetYaml, type SimHarness } from "../helpers/simulator.js";
 
 /**
@@ -16,28 +15,11 @@ import { clusterIdOf, startSimulator, SUB, testFleetYaml, type SimHarness } from
 const HOUR = 3_600_000;
 const alpha = clusterIdOf("rg", "alpha");
 
-function depsFor(h: SimHarness): ActivityDeps {
-  const settings = parseSettings({
-    RINGMASTER_MODE: "simulator",
-    RINGMASTER_POLICY_FILE: "policy.yaml",
-    RINGMASTER_SUBSCRIPTION_IDS: SUB,
-    RINGMASTER_ARM_ENDPOINT: h.sim.url,
-    RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${h.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
-  });
-  const adapters = h.adapters();
-  const policy = parsePolicyYaml(
-    "apiVersion: ringmaster/v1\nkind: RolloutPolicy\nmetadata: { name: contract }\nspec:\n  rings:\n    - name: dev\n      selector: { tags: { env: dev } }\n",
-  );
-  return {
-    adapters: () => adapters,
-    policy: () => policy,
-    settings: () => settings,
-    durable: () => {
-      throw new Error("not used by these activities");
-    },
-    publicBaseUrl: () => "http://127.0.0.1:7071",
-  };
-}
+const CONTRACT_POLICY = parsePolicyYaml(
+  "apiVersion: ringmaster/v1\nkind: RolloutPolicy\nmetadata: { name: contract }\nspec:\n  rings:\n    - name: dev\n      selector: { tags: { env: dev } }\n",
+);
+
+const depsFor = (h: SimHarness): ActivityDeps => activityDeps(h, CONTRACT_POLICY);
 
 /** A daily UTC window that opened `openedHoursAgo` before the simulator's now and lasts `hours`. */
 function guardAt(h: SimHarness, openedHoursAgo: number, hours: number, needsMinutes: number): WriteGuard {
