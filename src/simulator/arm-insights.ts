@@ -2,6 +2,9 @@ import { clusterId, clusterJson } from "./aks-state.js";
 import { armError, ok, pathPattern, type Route } from "./http-kit.js";
 import type { World } from "./world.js";
 
+/** Azure Monitor's alert `timeRange` values, in hours (the API's default is a day). */
+const ALERT_TIME_RANGES: Readonly<Record<string, number>> = { "1h": 1, "1d": 24, "7d": 168, "30d": 720 };
+
 /**
  * The read-side services Ringmaster queries: Resource Graph (the managed-cluster queries only), Cost
  * Management daily cost per cluster, and fired Azure Monitor alerts for a cluster.
@@ -109,7 +112,14 @@ export function insightRoutes(world: World): Route[] {
       kind: "read",
       handler: (req) => {
         const target = (req.query.get("targetResource") ?? "").toLowerCase();
-        const hours = Number(/^(\d+)h$/.exec(req.query.get("timeRange") ?? "1h")?.[1] ?? 1);
+        const range = req.query.get("timeRange") ?? "1d";
+        const hours = ALERT_TIME_RANGES[range];
+        if (hours === undefined)
+          return armError(
+            400,
+            "InvalidParameter",
+            `timeRange '${range}' is not valid; use one of ${Object.keys(ALERT_TIME_RANGES).join(", ")}.`,
+          );
         const now = world.clock.now();
         const value = world.fleet.alerts
           .map((a, i) => ({

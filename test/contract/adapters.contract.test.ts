@@ -41,6 +41,26 @@ describe("Contract: adapters built by the composition root, against the simulato
     expect(await h.adapters().alerts.firedAlerts(clusterIdOf("rg", "beta"), 2)).toEqual([]);
   });
 
+  it("Azure Monitor's timeRange is honoured as the API defines it (1h, 1d, 7d, 30d)", async () => {
+    // Fired 18:00–19:00 the day before the clock's start: five hours before "now".
+    h = await startSimulator(
+      testFleetYaml(`alerts:
+  - { cluster: beta, rule: disk-pressure, severity: Sev3, at: "2026-11-22T18:00:00Z", minutes: 60 }
+`),
+    );
+    const beta = clusterIdOf("rg", "beta");
+    expect(await h.adapters().alerts.firedAlerts(beta, 1)).toEqual([]);
+    expect(await h.adapters().alerts.firedAlerts(beta, 24)).toEqual([
+      expect.objectContaining({ rule: "disk-pressure", severity: "Sev3" }),
+    ]);
+    const bad = await fetch(
+      `${h.sim.url}/subscriptions/${SUB}/providers/Microsoft.AlertsManagement/alerts?api-version=2019-05-05-preview&timeRange=2h`,
+      { headers: { authorization: "Bearer test" } },
+    );
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("InvalidParameter");
+  });
+
   it("Microsoft.Maintenance assignments over REST, and public configurations", async () => {
     h = await startSimulator();
     const m = h.adapters().maintenance;
