@@ -47,14 +47,16 @@ describe("Simulator: browser requests and file writes", () => {
   });
 
   it("writes the summary file only inside its state directory", async () => {
-    for (const escape of ["../escaped.json", "/tmp/rm-escaped.json", "a/../../escaped.json", "."]) {
+    // An absolute path outside the state directory (in the machine's temp folder, wherever that is).
+    const outside = join(tmpdir(), "rm-escaped.json");
+    for (const escape of ["../escaped.json", outside, "a/../../escaped.json", "."]) {
       const res = await fetch(`${sim.url}/_sim/summary?file=${encodeURIComponent(escape)}`, {
         method: "POST",
       });
       expect(res.status).toBe(400);
     }
     expect(existsSync(join(stateDir, "..", "escaped.json"))).toBe(false);
-    expect(existsSync("/tmp/rm-escaped.json")).toBe(false);
+    expect(existsSync(outside)).toBe(false);
     const ok = await fetch(`${sim.url}/_sim/summary?file=summary.json`, { method: "POST" });
     expect(ok.status).toBe(200);
     expect(JSON.parse(readFileSync(join(stateDir, "summary.json"), "utf8"))).toEqual(await ok.json());
