@@ -8,6 +8,7 @@ import { lazyDurablePort } from "./lazy-durable.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
 import type { VerifyContext } from "./verify.js";
 import { answerAbuseProtection, tooLarge, validationCode } from "./webhook.js";
+import { safeLogField } from "../shared/safe-text.js";
 
 /**
  * Trigger handlers behind functions/ingress.ts. All three feed the same pipeline (normalize → decide →
@@ -25,11 +26,16 @@ export interface TriggerDeps {
 const portOf = (deps: TriggerDeps, context: InvocationContext) =>
   deps.port ? deps.port(context) : lazyDurablePort(context);
 
+/**
+ * Dispatch lines quote event fields (cluster names, reasons): in Azure they reach the host's log pipeline
+ * as they are, so each line is made safe here (CR/LF escaped, secrets masked, cut at 2 KB), as the local
+ * host's logger does for everything else.
+ */
 function loggerOf(context: InvocationContext): DispatchLogger {
   return {
-    info: (m) => context.info(m),
-    warn: (m) => context.warn(m),
-    error: (m) => context.error(m),
+    info: (m) => context.info(safeLogField(m)),
+    warn: (m) => context.warn(safeLogField(m)),
+    error: (m) => context.error(safeLogField(m)),
   };
 }
 

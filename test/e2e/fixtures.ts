@@ -148,3 +148,8 @@ export function insideWindow(ring: keyof typeof WINDOWS, startIso: string, endIs
   const close = open + WINDOWS[ring].hours * 3_600_000;
   return start >= open && end <= close;
 }
+
+/** 1.30.5 offered in both regions from before the clock starts, without an event: tests send the events. */
+export const RELEASED_BEFORE_START = `  kubernetes:
+    - { version: 1.30.5, regions: [westeurope, northeurope], at: "2026-11-20T00:00:00Z" }
+  nodeImages: []`;

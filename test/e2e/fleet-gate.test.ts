@@ -4,7 +4,7 @@ import type { FleetAdapter } from "../../src/azure/fleet.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
 import { startStack, type Stack } from "../helpers/stack.js";
-import { fleetYaml, policyYaml, SUB } from "./fixtures.js";
+import { fleetYaml, policyYaml, RELEASED_BEFORE_START, SUB } from "./fixtures.js";
 
 /**
  * Issue 9: a Fleet gate event is a hint. Ringmaster's identity approves only a gate Fleet itself reports
@@ -23,9 +23,7 @@ describe("e2e: Fleet gates are verified with Fleet before Ringmaster approves", 
       speed: 4000,
       fleetYaml: fleetYaml({
         speed: 4000,
-        releases: `  kubernetes:
-    - { version: 1.30.5, regions: [westeurope, northeurope], at: "2026-11-20T00:00:00Z" }
-  nodeImages: []`,
+        releases: RELEASED_BEFORE_START,
         extra: `fleets:
   - { subscription: ${SUB}, resourceGroup: rg-fleet, name: hub, members: [ { cluster: dev-1, group: dev }, { cluster: prod-2, group: prod } ] }`,
       }),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rollout, rolloutReaches, startStack, type Stack } from "../helpers/stack.js";
-import { fleetYaml, policyYaml, SUB } from "./fixtures.js";
+import { fleetYaml, policyYaml, RELEASED_BEFORE_START, SUB } from "./fixtures.js";
 
 /**
  * Issue 9 through the real host and the simulator: forged and foreign events start nothing and touch no
@@ -40,9 +40,7 @@ describe("e2e: nothing trusted blindly", () => {
       // 1.30.5 is offered from before the clock starts, without an event: the tests send the events.
       fleetYaml: fleetYaml({
         speed: 4000,
-        releases: `  kubernetes:
-    - { version: 1.30.5, regions: [westeurope, northeurope], at: "2026-11-20T00:00:00Z" }
-  nodeImages: []`,
+        releases: RELEASED_BEFORE_START,
       }),
       policyYaml: policyYaml(),
     });

@@ -1,7 +1,9 @@
 import type { OrchestratorState } from "./actions.js";
 import { EventType, OrchestrationStatus, historyEvent, type HistoryEvent } from "./history.js";
 import { replay, type Decision } from "./replayer.js";
-import type { Instance, ParentRef, RuntimeStatus } from "./store.js";
+import type { EpisodeCommit, Instance, ParentRef, RuntimeStatus } from "./store.js";
+
+export type { EpisodeCommit } from "./store.js";
 
 /**
  * What one episode of an orchestration does, decided without touching anything: given the instance, its
@@ -19,16 +21,6 @@ export function isTerminal(status: RuntimeStatus): boolean {
 export interface OrchestratorOutcome {
   readonly state?: OrchestratorState;
   readonly error?: string;
-}
-
-/** The store's episode record: how many inbox messages were consumed and what the instance becomes. */
-export interface EpisodeCommit {
-  consumed: number;
-  events: HistoryEvent[];
-  status: RuntimeStatus;
-  output: unknown;
-  customStatus: unknown;
-  updated: string;
 }
 
 /** What follows once the commit is stored. */

@@ -45,6 +45,16 @@ export interface Instance {
   parent: ParentRef | undefined;
 }
 
+/** An episode's record: how many inbox messages it consumed and what the instance becomes. */
+export interface EpisodeCommit {
+  consumed: number;
+  events: HistoryEvent[];
+  status: RuntimeStatus;
+  output: unknown;
+  customStatus: unknown;
+  updated: string;
+}
+
 type Record_ =
   | {
       t: "start";
@@ -56,15 +66,7 @@ type Record_ =
       parent?: ParentRef;
     }
   | { t: "msg"; event: HistoryEvent }
-  | {
-      t: "episode";
-      consumed: number;
-      events: HistoryEvent[];
-      status: RuntimeStatus;
-      output: unknown;
-      customStatus: unknown;
-      updated: string;
-    }
+  | ({ t: "episode" } & EpisodeCommit)
   | { t: "restart"; executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string };
 
 /**
