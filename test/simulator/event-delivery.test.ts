@@ -2,12 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clusterIdOf, startSimulator, testFleetYaml, type SimHarness } from "../helpers/simulator.js";
 import { notifications, startWebhook } from "../helpers/webhook.js";
 
+// Six simulated hours after the clock starts (360 ms of wall time at 60,000x): a release due sooner can fall
+// before a loaded machine finishes starting the simulator, and a past release is applied without an event.
 const later = (yaml: string) =>
   yaml.replace(
     '- { version: 1.31.2, regions: [westeurope], at: "2026-11-01T00:00:00Z" }',
-    '- { version: 1.31.2, regions: [westeurope], at: "2026-11-23T00:10:00Z" }',
+    '- { version: 1.31.2, regions: [westeurope], at: "2026-11-23T06:00:00Z" }',
   );
-const until = async (check: () => boolean, ms = 10_000) => {
+const until = async (check: () => boolean, ms = 30_000) => {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("timed out");
