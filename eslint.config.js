@@ -28,8 +28,8 @@ const nodeBuiltins = [
 
 /**
  * Arrows point one way (design.md, issue 10): each folder of src/ names the folders of ours it may import.
- * Anything else is a back-arrow and fails lint. `typeOnly` folders may be imported with `import type`
- * only (a workflow may name an activity's input type, never call it directly).
+ * Anything else is a back-arrow and fails lint, types included: what a workflow and an activity share (inputs,
+ * results, messages) is declared in contracts, so a workflow has no reason to name an activity's module.
  * `shared` and `clock` are neutral leaves every layer but domain may use; they import nothing of ours.
  * Adapters (azure) depend inward on domain types (ClusterRef, versions); dispatch reaches Azure only through
  * its `ArmFacts` port, bound to the adapters in src/app/arm-facts.ts. The API handlers use the app's runtime
@@ -42,9 +42,9 @@ const layers = {
   contracts: { may: ["domain", "shared"] },
   config: { may: ["domain", "shared"] },
   events: { may: ["domain", "shared"] },
-  notify: { may: ["domain", "config", "shared"] },
+  notify: { may: ["domain", "config", "contracts", "shared"] },
   azure: { may: ["clock", "config", "contracts", "domain", "shared"] },
-  workflows: { may: ["domain", "contracts", "shared"], typeOnly: ["activities", "notify"] },
+  workflows: { may: ["domain", "contracts", "shared"] },
   activities: { may: ["azure", "notify", "domain", "contracts", "config", "shared", "clock"] },
   dispatch: { may: ["contracts", "domain", "events", "config", "shared"] },
   devhost: { may: ["clock", "shared"] },
@@ -64,18 +64,18 @@ const localComposition = ["src/cli/**/*.ts", "src/app/local-run.ts"];
 const allFolders = [...Object.keys(layers), ...roots];
 /** Matches a relative import that lands in one of `folders` of src/, from any depth below src/. */
 const into = (folders, prefix = "") => `^(\\.\\./)+${prefix}(${folders.join("|")})(/|$)`;
-const backArrow = (folder, others, allowTypeImports) => ({
+const backArrow = (folder, others) => ({
   regex: into(others),
-  allowTypeImports,
   message: `Back-arrow: src/${folder} may not import this folder (see the layers table in eslint.config.js).`,
 });
 /** The no-restricted-imports patterns for files of one src/ folder. */
 function layerPatterns(folder) {
-  const { may, typeOnly = [] } = layers[folder];
-  const forbidden = allFolders.filter((f) => f !== folder && !may.includes(f) && !typeOnly.includes(f));
+  const { may } = layers[folder];
   return [
-    backArrow(folder, forbidden, false),
-    ...(typeOnly.length ? [backArrow(folder, typeOnly, true)] : []),
+    backArrow(
+      folder,
+      allFolders.filter((f) => f !== folder && !may.includes(f)),
+    ),
   ];
 }
 const localOnlyPattern = (prefix = "") => ({
@@ -96,7 +96,7 @@ const boundaries = [
   {
     files: ["src/app/**/*.ts"],
     ignores: localComposition,
-    rules: { "no-restricted-imports": restrict([localOnlyPattern(), backArrow("app", ["cli"], false)]) },
+    rules: { "no-restricted-imports": restrict([localOnlyPattern(), backArrow("app", ["cli"])]) },
   },
   {
     files: ["functions/**/*.ts"],

@@ -1,6 +1,6 @@
 import type { InvocationContext } from "@azure/functions";
-import { z } from "zod";
-import { AuditRecordSchema, auditCloudEvent, auditOutput, type AuditCloudEvent } from "../azure/audit.js";
+import { auditCloudEvent, auditOutput, type AuditCloudEvent } from "../azure/audit.js";
+import { ActivityContracts, type ActivityInput, type ActivityOutput } from "../contracts/activities.js";
 import { metricLine, spanLine } from "../shared/telemetry.js";
 
 /**
@@ -8,13 +8,11 @@ import { metricLine, spanLine } from "../shared/telemetry.js";
  * registered with it (functions/workflows.ts does so when the connection is configured), else as one
  * structured log line per event, which the Functions host sends to Application Insights as traces.
  */
-const PublishAuditInput = z.strictObject({ events: z.array(AuditRecordSchema).max(100) });
-
 export function publishAudit(
-  input: z.input<typeof PublishAuditInput>,
+  input: ActivityInput<"publishAudit">,
   context: InvocationContext,
-): Promise<{ published: number; to: "eventhub" | "log" }> {
-  const events = PublishAuditInput.parse(input).events.map(auditCloudEvent);
+): Promise<ActivityOutput<"publishAudit">> {
+  const events = ActivityContracts.publishAudit.input.parse(input).events.map(auditCloudEvent);
   const bound = context.options.extraOutputs.some((o) => o.name === auditOutput.name);
   if (bound) context.extraOutputs.set(auditOutput, events);
   else for (const e of events) context.log(JSON.stringify({ audit: e }));

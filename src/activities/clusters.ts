@@ -4,7 +4,13 @@ import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../contracts/durable-port.js";
 import type { ClusterResult } from "../contracts/cluster-results.js";
 import { FailureCode } from "../contracts/failure-codes.js";
-import { RolloutEvents, type ClusterResultEvent, type ControlEvent } from "../contracts/events.js";
+import type {
+  LaunchClustersInput,
+  LaunchOutcome,
+  ReportClusterResultInput,
+  SignalClustersInput,
+} from "../contracts/cluster-launch.js";
+import { RolloutEvents, type ClusterResultEvent } from "../contracts/events.js";
 import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -14,16 +20,11 @@ import type { ActivityDeps } from "./deps.js";
  * a task that is awaited a second time in a new `Task.any` (azure-functions-durable-js#574), so a rollout that
  * also listens for pause/cancel while clusters run cannot keep re-awaiting child tasks. Launching is
  * idempotent (an activity may run twice): an instance this run already started is left alone, and one that
- * already finished for this run hands back its result.
+ * already finished for this run hands back its result. Inputs and outcomes: contracts/cluster-launch.ts.
  */
-export type LaunchOutcome =
-  | { readonly clusterId: string; readonly state: "started" | "running" }
-  | { readonly clusterId: string; readonly state: "finished"; readonly result: ClusterResult }
-  | { readonly clusterId: string; readonly state: "busy"; readonly busyWith: string };
-
 export async function launchClusters(
   deps: ActivityDeps,
-  input: { clusters: readonly ClusterUpgradeInput[] },
+  input: LaunchClustersInput,
   context: InvocationContext,
 ): Promise<LaunchOutcome[]> {
   const durable = deps.durable(context);
@@ -58,7 +59,7 @@ export async function launchClusters(
 /** Forwards pause/resume/cancel to cluster workflows still waiting; one that has ended has nothing to hold. */
 export async function signalClusters(
   deps: ActivityDeps,
-  input: { clusterIds: readonly string[]; event: string; data: ControlEvent },
+  input: SignalClustersInput,
   context: InvocationContext,
 ): Promise<{ delivered: number }> {
   const durable = deps.durable(context);
@@ -71,7 +72,7 @@ export async function signalClusters(
 /** A cluster workflow's last step: tell the rollout. A rollout that is gone (canceled, terminated) no longer listens. */
 export async function reportClusterResult(
   deps: ActivityDeps,
-  input: { rolloutId: string } & ClusterResultEvent,
+  input: ReportClusterResultInput,
   context: InvocationContext,
 ): Promise<{ delivered: boolean }> {
   const durable = deps.durable(context);

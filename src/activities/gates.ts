@@ -1,6 +1,6 @@
-import type { Gate } from "../config/policy.js";
 import type { Settings } from "../config/settings.js";
 import type { PoolEvent } from "../contracts/cluster-results.js";
+import type { GateInput, GateResult, GateVerdict } from "../contracts/gate-results.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -8,27 +8,9 @@ import type { ActivityDeps } from "./deps.js";
  * of the ring, NodePoolRolling* failures seen during the ring, Azure Monitor alerts fired on its clusters
  * within the lookback, and an HTTP probe. In simulator mode a probe of a non-loopback URL goes to the relay
  * that RINGMASTER_PROBE_RELAY names (the simulator, standing in for the outside world: nothing leaves the
- * machine).
+ * machine). Input and verdict: contracts/gate-results.ts.
  */
-export interface GateResult {
-  /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
-  readonly kind: string;
-  /** The gate as configured, e.g. `azureMonitorAlerts(Sev0,Sev1, PT2H)`. */
-  readonly gate: string;
-  readonly passed: boolean;
-  readonly evidence: readonly string[];
-}
-
-export interface GateInput {
-  readonly gates: readonly Gate[];
-  readonly clusterIds: readonly string[];
-  readonly poolEvents: Readonly<Record<string, readonly PoolEvent[]>>;
-}
-
-export async function evaluateGates(
-  deps: ActivityDeps,
-  input: GateInput,
-): Promise<{ passed: boolean; results: GateResult[] }> {
+export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promise<GateVerdict> {
   const adapters = deps.adapters();
   const results: GateResult[] = [];
   for (const gate of input.gates) {

@@ -1,4 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
+import {
+  parseActivityInput,
+  type ActivityImplementations,
+  type ActivityName,
+} from "../contracts/activities.js";
 import { launchClusters, reportClusterResult, signalClusters } from "./clusters.js";
 import type { ActivityDeps } from "./deps.js";
 import { evaluateGates } from "./gates.js";
@@ -13,41 +18,50 @@ import { applyRingWindows } from "./windows.js";
 import { metricLine } from "../shared/telemetry.js";
 
 /**
- * Every activity, by name, over injected dependencies. functions/workflows.ts registers each entry with
- * `df.app.activity`; workflows call them through `activity()` (src/workflows/call.ts), typed by this object.
+ * Every activity, by name, over injected dependencies, implementing the table of contracts/activities.ts
+ * (names, input and result schemas). functions/workflows.ts registers each entry with `df.app.activity`;
+ * workflows call them through `activity()` (src/workflows/call.ts), typed by that table. Each input is
+ * validated with its schema first: it comes from orchestration history, which is input too.
  */
 export function createActivities(deps: ActivityDeps) {
-  return {
-    loadInventory: (input: { withNodeImages: boolean }) => loadInventory(deps, input),
-    prepareRollout: (input: Parameters<typeof prepareRollout>[1]) => prepareRollout(deps, input),
-    applyRingWindows: (input: Parameters<typeof applyRingWindows>[1]) => applyRingWindows(deps, input),
-    launchClusters: (input: Parameters<typeof launchClusters>[1], context: InvocationContext) =>
-      launchClusters(deps, input, context),
-    signalClusters: (input: Parameters<typeof signalClusters>[1], context: InvocationContext) =>
-      signalClusters(deps, input, context),
-    reportClusterResult: (input: Parameters<typeof reportClusterResult>[1], context: InvocationContext) =>
-      reportClusterResult(deps, input, context),
-    preflight: (input: Parameters<typeof preflight>[1]) => preflight(deps, input),
-    startUpgrade: (input: Parameters<typeof startUpgrade>[1]) => startUpgrade(deps, input),
-    checkOperation: (input: Parameters<typeof checkOperation>[1]) => checkOperation(deps, input),
-    inspectCluster: (input: { clusterId: string }) => inspectCluster(deps, input),
-    evaluateGates: (input: Parameters<typeof evaluateGates>[1]) => evaluateGates(deps, input),
+  const implementations = {
+    loadInventory: (input) => loadInventory(deps, input),
+    prepareRollout: (input) => prepareRollout(deps, input),
+    applyRingWindows: (input) => applyRingWindows(deps, input),
+    launchClusters: (input, context) => launchClusters(deps, input, context),
+    signalClusters: (input, context) => signalClusters(deps, input, context),
+    reportClusterResult: (input, context) => reportClusterResult(deps, input, context),
+    preflight: (input) => preflight(deps, input),
+    startUpgrade: (input) => startUpgrade(deps, input),
+    checkOperation: (input) => checkOperation(deps, input),
+    inspectCluster: (input) => inspectCluster(deps, input),
+    evaluateGates: (input) => evaluateGates(deps, input),
     findStaleNodeImages: () => findStaleNodeImages(deps),
-    planSupportUpgrade: (input: Parameters<typeof planSupportUpgrade>[1]) => planSupportUpgrade(deps, input),
-    queueNotification: (input: Parameters<typeof queueNotification>[1], context: InvocationContext) =>
-      queueNotification(deps, input, context),
-    sendDigest: async (input: Parameters<typeof sendDigest>[1], context: InvocationContext) => {
+    planSupportUpgrade: (input) => planSupportUpgrade(deps, input),
+    queueNotification: (input, context) => queueNotification(deps, input, context),
+    sendDigest: async (input, context) => {
       const sent = await sendDigest(deps, input);
       if (sent.sent > 0) context.info(metricLine("ringmaster.emails.sent", 1, { messages: sent.sent }));
       return sent;
     },
-    tagCluster: (input: Parameters<typeof tagCluster>[1]) => tagCluster(deps, input),
-    approveFleetGate: (input: Parameters<typeof approveFleetGate>[1]) => approveFleetGate(deps, input),
-    publishAudit: (input: Parameters<typeof publishAudit>[0], context: InvocationContext) =>
-      publishAudit(input, context),
-  };
+    tagCluster: (input) => tagCluster(deps, input),
+    approveFleetGate: (input) => approveFleetGate(deps, input),
+    publishAudit: (input, context) => publishAudit(input, context),
+  } satisfies ActivityImplementations;
+  return validated(implementations);
 }
 
-export type Activities = ReturnType<typeof createActivities>;
-export type ActivityName = keyof Activities;
+/** Each implementation behind its input schema (contracts/activities.ts `parseActivityInput`). */
+function validated<T extends ActivityImplementations>(implementations: T): T {
+  const entries = Object.entries(implementations).map(([name, fn]) => {
+    const run = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
+    return [
+      name,
+      (input: unknown, context: InvocationContext) =>
+        run(parseActivityInput(name as ActivityName, input), context),
+    ];
+  });
+  return Object.fromEntries(entries) as T;
+}
+
 export type { ActivityDeps };

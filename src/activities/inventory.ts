@@ -4,6 +4,7 @@ import type { Inventory, InventoryCluster, WindowSource } from "../domain/invent
 import { imageFamily } from "../domain/inventory.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WEEK_DAYS } from "../domain/window-spec.js";
+import type { StaleNodeImages } from "../contracts/stale-images.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -109,17 +110,8 @@ export function windowOf(config: MaintenanceConfiguration | undefined): WindowSo
   return undefined;
 }
 
-export interface StalePool {
-  readonly clusterId: string;
-  readonly pool: string;
-  readonly current: string;
-  readonly latest: string;
-}
-
 /** Node pools whose image is older than the newest in their region (AKS emits no event for new images). */
-export async function findStaleNodeImages(
-  deps: ActivityDeps,
-): Promise<{ stale: StalePool[]; families: string[] }> {
+export async function findStaleNodeImages(deps: ActivityDeps): Promise<StaleNodeImages> {
   const inventory = await loadInventory(deps, { withNodeImages: true });
   const stale = inventory.clusters.flatMap((c) =>
     c.nodePools

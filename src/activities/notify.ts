@@ -3,7 +3,8 @@ import type { InvocationContext } from "@azure/functions";
 import { digestInstanceId } from "../contracts/instance-ids.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { DIGEST_DEFAULT } from "../domain/policy-schema.js";
-import { MessageSchema, type Message, type MessageInput } from "../notify/message.js";
+import type { DigestInput, DigestSent, QueuedNotification, SendDigestInput } from "../contracts/digests.js";
+import { MessageSchema, type MessageInput } from "../contracts/messages.js";
 import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
 import { renderEmail } from "../notify/templates.js";
 import { ExternalEvent } from "../contracts/events.js";
@@ -16,21 +17,13 @@ const EMAIL_OPERATION_NAMESPACE = "aed4b5f5-8dad-4d9d-aae7-ceb3ec52d465";
  * Notifications go through digests: one `digest` orchestration per team group and time slot collects
  * messages and sends one email per recipient when the slot ends (a minute for urgent messages, the policy's
  * `notifications.digest` otherwise). However many clusters a rollout touches, the Communication Services
- * quotas (30/min, 100/h) see a handful of emails.
+ * quotas (30/min, 100/h) see a handful of emails. Shapes: contracts/digests.ts and contracts/messages.ts.
  */
-export interface DigestInput {
-  readonly teams: readonly string[];
-  readonly slotEnd: number;
-  /** The slot's length: after sending, the digest listens this much longer for messages that raced its close. */
-  readonly slotMs: number;
-  readonly messages: readonly Message[];
-}
-
 export async function queueNotification(
   deps: ActivityDeps,
   input: MessageInput,
   context: InvocationContext,
-): Promise<{ digest: string }> {
+): Promise<QueuedNotification> {
   const message = MessageSchema.parse(input);
   const policy = deps.policy();
   const teams = message.teams.length ? [...message.teams].sort() : Object.keys(policy.spec.onCall).sort();
@@ -60,10 +53,7 @@ export async function queueNotification(
   }
 }
 
-export async function sendDigest(
-  deps: ActivityDeps,
-  input: { teams: readonly string[]; messages: readonly Message[]; digestId: string },
-): Promise<{ sent: number; recipients: string[] }> {
+export async function sendDigest(deps: ActivityDeps, input: SendDigestInput): Promise<DigestSent> {
   const policy = deps.policy();
   const recipients = recipientsFor(policy, input.teams);
   const unique = [...new Map(input.messages.map((m) => [m.key, m])).values()];

@@ -1,35 +1,15 @@
-import { z } from "zod";
 import type { OperationCheck, OperationHandle } from "../azure/aks.js";
+import {
+  OperationRefSchema,
+  OperationStatusSchema,
+  type OperationRef,
+  type OperationStatus,
+} from "../contracts/operation-ref.js";
 
-/**
- * A running AKS operation as orchestration history keeps it. The cluster-upgrade workflow holds this
- * between `startUpgrade` and `checkOperation`, possibly for hours and across restarts and deployments, so
- * it is our own shape with its own schema, not the adapter's `OperationHandle`: a change in the adapter
- * (a new field, a poller's serialised state) cannot change what history holds or break a replay, and the
- * value read back from history is validated before it reaches the adapter.
- */
-export const OperationRefSchema = z.strictObject({
-  /**
-   * What was started (`cluster`, `pool`, `nodeImage`), or `watch`: an operation already under way that
-   * this process did not start (found after a crash or a 409), followed through provisioning state.
-   */
-  kind: z.enum(["cluster", "pool", "nodeImage", "watch"]),
-  clusterId: z.string().min(1),
-  pool: z.string().min(1).optional(),
-  /** The poller's resume token; empty for `watch`. */
-  token: z.string(),
-});
-export type OperationRef = z.infer<typeof OperationRefSchema>;
+// Maps the adapter's operation handle and check to the shapes history keeps (contracts/operation-ref.ts)
+// and back: only the fields the contract names are copied, and what comes back from history is validated.
 
-/** Where a running operation stands, as the workflow records it. */
-export const OperationStatusSchema = z.strictObject({
-  done: z.boolean(),
-  status: z.enum(["running", "succeeded", "failed", "canceled"]),
-  error: z.strictObject({ code: z.string(), message: z.string() }).optional(),
-});
-export type OperationStatus = z.infer<typeof OperationStatusSchema>;
-
-/** The reference history keeps for an adapter's handle: only the fields named above, copied. */
+/** The reference history keeps for an adapter's handle: only the contract's fields, copied. */
 export function operationRef(handle: OperationHandle): OperationRef {
   return OperationRefSchema.parse({
     kind: handle.kind,
@@ -50,7 +30,7 @@ export function operationHandle(ref: unknown): OperationHandle {
   };
 }
 
-/** The status history keeps for an adapter's check: only the fields named above, copied. */
+/** The status history keeps for an adapter's check: only the contract's fields, copied. */
 export function operationStatus(check: OperationCheck): OperationStatus {
   return OperationStatusSchema.parse({
     done: check.done,

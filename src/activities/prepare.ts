@@ -1,8 +1,8 @@
-import type { Gate } from "../config/policy.js";
 import { concurrencyBucket } from "../domain/auto-upgrade.js";
 import { freezeIntervals } from "../domain/freezes.js";
-import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
+import { chooseWindow, planRollout, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
+import type { PreparedRollout, PrepareRolloutInput } from "../contracts/prepared-rollout.js";
 import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
@@ -10,36 +10,12 @@ import { loadInventory } from "./inventory.js";
 /**
  * Everything a rollout decides before it starts, done once in an activity so its result is recorded in
  * history instead of being recomputed on every replay: the inventory, the plan (forecast) and, per ring,
- * the input of each cluster workflow (window source, predicted duration, retries).
+ * the input of each cluster workflow (window source, predicted duration, retries). Its shape is the
+ * contract's (contracts/prepared-rollout.ts).
  */
-export interface RingSettings {
-  readonly name: string;
-  readonly approvalRequired: boolean;
-  readonly approvalTimeoutMs: number;
-  readonly onTimeout: "approve" | "reject";
-  readonly cap: number;
-  readonly failureBudget: number;
-  readonly soakMs: number;
-  readonly gates: readonly Gate[];
-  readonly notify: readonly string[];
-}
-
-export interface PreparedRollout {
-  readonly plan: Plan;
-  readonly rings: readonly { name: string; clusters: readonly ClusterUpgradeInput[] }[];
-  /** The policy as the workflow needs it: workflows do not read files or settings. */
-  readonly settings: {
-    readonly manageWindows: boolean;
-    readonly baseUrl: string;
-    /** Asked before the first ring when the target's mode is "approval" (a new minor, by default). */
-    readonly rolloutApproval: { readonly timeoutMs: number; readonly onTimeout: "approve" | "reject" };
-    readonly rings: readonly RingSettings[];
-  };
-}
-
 export async function prepareRollout(
   deps: ActivityDeps,
-  input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number },
+  input: PrepareRolloutInput,
 ): Promise<PreparedRollout> {
   const policy = deps.policy();
   const inventory = await loadInventory(deps, { withNodeImages: input.kind === "nodeImage" });

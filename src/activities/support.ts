@@ -1,27 +1,15 @@
-import { planRollout, type ClusterPlan } from "../domain/planner.js";
+import { planRollout } from "../domain/planner.js";
 import { formatVersion, latestPatchOf, mustParseVersion, parseVersion } from "../domain/versions.js";
+import type { SupportPlan, SupportPlanInput } from "../contracts/support-plan.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
 
 /**
  * For a cluster whose version leaves support: the next minor's newest patch in its region, and when the
- * policy would upgrade it there (its ring, window, predicted start) — the plan the urgent notice carries.
+ * policy would upgrade it there (its ring, window, predicted start) — the plan the urgent notice carries
+ * (contracts/support-plan.ts).
  */
-export interface SupportPlan {
-  readonly cluster: string;
-  readonly current: string;
-  readonly target?: string;
-  readonly plan?: Pick<
-    ClusterPlan,
-    "ring" | "status" | "predictedStart" | "predictedEnd" | "reason" | "reasonCode"
-  >;
-  readonly note?: string;
-}
-
-export async function planSupportUpgrade(
-  deps: ActivityDeps,
-  input: { clusterId: string; nowMs: number },
-): Promise<SupportPlan> {
+export async function planSupportUpgrade(deps: ActivityDeps, input: SupportPlanInput): Promise<SupportPlan> {
   const inventory = await loadInventory(deps, { withNodeImages: false });
   const cluster = inventory.clusters.find((c) => c.id.toLowerCase() === input.clusterId.toLowerCase());
   const name = input.clusterId.split("/").pop() ?? input.clusterId;

@@ -9,17 +9,13 @@ import {
   type EligibilityTarget,
 } from "../domain/eligibility.js";
 import { nodeImageAtLeast } from "../domain/node-image-version.js";
-import type { Outcome } from "../contracts/cluster-results.js";
+import { ClusterFactsSchema, type ClusterFacts } from "../contracts/cluster-facts.js";
 import { FailureCode } from "../contracts/failure-codes.js";
+import type { OperationRef, OperationStatus } from "../contracts/operation-ref.js";
+import type { PreflightInput, PreflightResult, StartInput, StartResult } from "../contracts/upgrade-steps.js";
 import type { ActivityDeps } from "./deps.js";
-import {
-  operationHandle,
-  operationRef,
-  operationStatus,
-  type OperationRef,
-  type OperationStatus,
-} from "./operation-ref.js";
-import { checkWriteTime, type WriteGuard } from "./write-guard.js";
+import { operationHandle, operationRef, operationStatus } from "./operation-ref.js";
+import { checkWriteTime } from "./write-guard.js";
 
 /**
  * The side of a cluster upgrade that talks to AKS: the preflight that decides whether to touch the cluster
@@ -37,25 +33,6 @@ const BUSY_STATES = [
   "starting",
   "stopping",
 ];
-
-export interface PreflightInput {
-  readonly clusterId: string;
-  readonly kind: "kubernetes" | "nodeImage";
-  readonly target: string;
-  readonly pinnedImages: Record<string, string>;
-}
-
-export interface PoolPlan {
-  readonly pool: string;
-  readonly from: string;
-  readonly to: string;
-}
-
-export type PreflightResult = Outcome<{
-  cluster: ClusterInfo;
-  pools: PoolPlan[];
-  skippedPools: { pool: string; reason: string }[];
-}>;
 
 const refuse = (code: Code, message: string): PreflightResult => ({
   ok: false,
@@ -110,21 +87,10 @@ export async function preflight(deps: ActivityDeps, input: PreflightInput): Prom
   if (!verdict.ok) return refuse(verdict.code, `${c.name}: ${verdict.message}`);
   return {
     ok: true,
-    cluster: c,
+    cluster: clusterFacts(c),
     pools: verdict.pools.map((p) => ({ ...p })),
     skippedPools: verdict.heldPools.map((h) => ({ ...h })),
   };
-}
-
-export interface StartInput {
-  readonly clusterId: string;
-  readonly kind: "kubernetes" | "nodeImage";
-  readonly target: string;
-  readonly pool?: string;
-  /** Node images: the image the pool should end on; a pool already on it is not re-imaged. */
-  readonly toImage?: string;
-  /** Window, fit and freezes, checked against the clock right before anything is written. */
-  readonly guard: WriteGuard;
 }
 
 /**
@@ -135,10 +101,7 @@ export interface StartInput {
  * it, this runs again, AKS answers 409 (an operation is in progress), and the upgrade already under way
  * to this target is adopted instead of failing or writing twice.
  */
-export async function startUpgrade(
-  deps: ActivityDeps,
-  input: StartInput,
-): Promise<Outcome<{ handle: OperationRef }>> {
+export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promise<StartResult> {
   const { aks, clock } = deps.adapters();
   const verdict = checkWriteTime(input.guard, clock.now());
   if (!verdict.ok)
@@ -224,6 +187,25 @@ export async function checkOperation(deps: ActivityDeps, ref: OperationRef): Pro
   return operationStatus(await deps.adapters().aks.checkOperation(operationHandle(ref)));
 }
 
-export function inspectCluster(deps: ActivityDeps, input: { clusterId: string }): Promise<ClusterInfo> {
-  return deps.adapters().aks.getCluster(input.clusterId);
+export async function inspectCluster(
+  deps: ActivityDeps,
+  input: { clusterId: string },
+): Promise<ClusterFacts> {
+  return clusterFacts(await deps.adapters().aks.getCluster(input.clusterId));
+}
+
+/** What history keeps of the adapter's cluster (contracts/cluster-facts.ts): only the contract's fields, copied. */
+export function clusterFacts(c: ClusterInfo): ClusterFacts {
+  return ClusterFactsSchema.parse({
+    id: c.id,
+    name: c.name,
+    currentKubernetesVersion: c.currentKubernetesVersion,
+    provisioningState: c.provisioningState,
+    pools: c.pools.map((p) => ({
+      name: p.name,
+      currentOrchestratorVersion: p.currentOrchestratorVersion,
+      nodeImageVersion: p.nodeImageVersion,
+      provisioningState: p.provisioningState,
+    })),
+  });
 }

@@ -2,6 +2,7 @@ import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
 import { freezeIntervals } from "../domain/freezes.js";
 import { assignRings, effectiveRings } from "../domain/rings.js";
 import { toAksWindow, type AksWindowPayload } from "../domain/window-source.js";
+import type { ApplyRingWindowsInput, RingWindowsResult, WindowChange } from "../contracts/ring-windows.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -9,15 +10,8 @@ import type { ActivityDeps } from "./deps.js";
  * the utcOffset in force at the next window; freezes → notAllowedDates), so AKS's own windows agree with
  * Ringmaster's. Runs before a rollout relies on them and on the reconcile timer, which re-applies offsets
  * when daylight saving time changes them and corrects drift, a different `startDate` included (it is
- * where AKS starts counting intervalWeeks/Days/Months).
+ * where AKS starts counting intervalWeeks/Days/Months). Input and result: contracts/ring-windows.ts.
  */
-export interface WindowChange {
-  readonly cluster: string;
-  readonly config: string;
-  readonly was: string;
-  readonly now: string;
-}
-
 const CONFIG = {
   kubernetes: "aksManagedAutoUpgradeSchedule",
   nodeImage: "aksManagedNodeOSUpgradeSchedule",
@@ -25,8 +19,8 @@ const CONFIG = {
 
 export async function applyRingWindows(
   deps: ActivityDeps,
-  input: { kinds: readonly ("kubernetes" | "nodeImage")[]; nowMs: number },
-): Promise<{ written: WindowChange[]; unchanged: number }> {
+  input: ApplyRingWindowsInput,
+): Promise<RingWindowsResult> {
   const policy = deps.policy();
   if (!policy.spec.manageWindows) return { written: [], unchanged: 0 };
   const { aks } = deps.adapters();

@@ -1,24 +1,6 @@
 import type { WindowSource } from "../domain/inventory.js";
 import { windowIntervals } from "../domain/window-source.js";
-import type { Interval } from "../domain/windows.js";
-import type { WindowSourceJson } from "../contracts/workflow-inputs.js";
-
-/**
- * The last check before an upgrade writes: read at the moment of the write (the clock the adapters use,
- * not the orchestration's replay time, which can lag far behind after an outage or a starved host), the
- * cluster's window must be open, the predicted duration must fit what is left of it, and no freeze may
- * apply. A timer that fired late, a retry that came late, an activity that ran late: none of them writes.
- */
-export interface WriteGuard {
-  /** The cluster's window source as JSON (`null`: any time, minus freezes). */
-  readonly window: WindowSourceJson;
-  /** Freezes as instants. */
-  readonly blocked: readonly Interval[];
-  /** What the write is predicted to take from now (the whole upgrade, or what is left of it). */
-  readonly durationMs: number;
-  /** The window the workflow meant to use, to say which one was missed. */
-  readonly planned: Interval;
-}
+import type { WriteGuard } from "../contracts/write-guard.js";
 
 /** `latestStart`: the last instant the write may still go out (the fitting window's end minus the duration). */
 export type WriteVerdict = { ok: true; latestStart: number } | { ok: false; reason: string };
@@ -27,6 +9,13 @@ const DAY_MS = 86_400_000;
 const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`;
 const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)}Z`;
 
+/**
+ * The last check before an upgrade writes: read at the moment of the write (the clock the adapters use,
+ * not the orchestration's replay time, which can lag far behind after an outage or a starved host), the
+ * cluster's window must be open, the predicted duration must fit what is left of it, and no freeze may
+ * apply. A timer that fired late, a retry that came late, an activity that ran late: none of them writes.
+ * The guard's shape is the contract's (contracts/write-guard.ts): it crosses the durable boundary.
+ */
 export function checkWriteTime(guard: WriteGuard, now: number): WriteVerdict {
   const source = (guard.window ?? undefined) as WindowSource | undefined;
   const windows = windowIntervals(source, now, now + guard.durationMs + DAY_MS, guard.blocked);

@@ -27,3 +27,11 @@ export type ClusterResult = z.infer<typeof ClusterResultSchema>;
 /** Outcomes an activity expects are values, not exceptions (an Error's class does not survive replay). */
 export type Outcome<T> =
   ({ ok: true } & T) | { ok: false; code: string; message: string; retriable: boolean };
+
+/** The schema of an `Outcome<T>`: `ok: true` with the shape's fields, or a refusal with its code. */
+export function outcomeSchema<S extends z.ZodRawShape>(shape: S) {
+  return z.discriminatedUnion("ok", [
+    z.object({ ok: z.literal(true), ...shape }),
+    z.object({ ok: z.literal(false), code: z.string(), message: z.string(), retriable: z.boolean() }),
+  ]);
+}

@@ -1,4 +1,4 @@
-import type { Message } from "./message.js";
+import type { Message } from "../contracts/messages.js";
 import { safeSubject } from "../shared/safe-text.js";
 import { escapeHtml } from "./html-escape.js";
 

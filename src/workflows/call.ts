@@ -1,18 +1,19 @@
 import * as df from "durable-functions";
-import type { Activities, ActivityName } from "../activities/index.js";
-import type { MessageInput } from "../notify/message.js";
+import type { ActivityInput, ActivityName, ActivityOutput } from "../contracts/activities.js";
+import type { MessageInput } from "../contracts/messages.js";
 
 /**
- * Typed calls from orchestrators: activity names and their input/output types come from the activities
- * object itself, so a renamed or reshaped activity is a compile error, not a replay surprise.
+ * Typed calls from orchestrators: activity names and their input/output types come from the contracts'
+ * activity table (contracts/activities.ts), which the activities implement, so a renamed or reshaped
+ * activity is a compile error, not a replay surprise.
  */
 export type Ctx = df.OrchestrationContext;
-type Result<K extends ActivityName> = Awaited<ReturnType<Activities[K]>>;
+type Result<K extends ActivityName> = ActivityOutput<K>;
 
 export function* activity<K extends ActivityName>(
   ctx: Ctx,
   name: K,
-  input: Parameters<Activities[K]>[0],
+  input: ActivityInput<K>,
 ): Generator<df.Task, Result<K>, unknown> {
   return (yield ctx.df.callActivity(name, input)) as Result<K>;
 }
@@ -21,7 +22,7 @@ export function* activity<K extends ActivityName>(
 export function* activityWithRetry<K extends ActivityName>(
   ctx: Ctx,
   name: K,
-  input: Parameters<Activities[K]>[0],
+  input: ActivityInput<K>,
 ): Generator<df.Task, Result<K>, unknown> {
   const retry = new df.RetryOptions(30_000, 3);
   retry.backoffCoefficient = 2;

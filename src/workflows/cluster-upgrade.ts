@@ -1,5 +1,5 @@
 import type * as df from "durable-functions";
-import type { OperationRef, OperationStatus } from "../activities/operation-ref.js";
+import type { OperationRef, OperationStatus } from "../contracts/operation-ref.js";
 import { Code, isSkipCode } from "../domain/codes.js";
 import { audit } from "./audit.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";

@@ -1,5 +1,5 @@
 import type * as df from "durable-functions";
-import type { WriteGuard } from "../activities/write-guard.js";
+import type { WriteGuard } from "../contracts/write-guard.js";
 import type { WindowSource } from "../domain/inventory.js";
 import { windowIntervals } from "../domain/window-source.js";
 import { nextFit, type Interval } from "../domain/windows.js";

@@ -1,6 +1,6 @@
 import type * as df from "durable-functions";
-import type { DigestInput } from "../activities/notify.js";
-import type { Message } from "../notify/message.js";
+import type { DigestInput } from "../contracts/digests.js";
+import type { Message } from "../contracts/messages.js";
 import { activity, activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
 import { ExternalEvent } from "../contracts/events.js";
 import { DigestInputSchema, NotifyInputSchema, parseWorkflowInput } from "../contracts/workflow-inputs.js";

@@ -1,7 +1,7 @@
-import type { PreparedRollout } from "../activities/prepare.js";
+import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import { Code } from "../domain/codes.js";
 import type { ClusterPlan } from "../domain/planner.js";
-import type { MessageInput } from "../notify/message.js";
+import type { MessageInput } from "../contracts/messages.js";
 import type { ClusterResult } from "../contracts/cluster-results.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
 import type { RolloutStatus } from "../contracts/rollout-status.js";

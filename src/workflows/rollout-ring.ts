@@ -1,6 +1,6 @@
 import type * as df from "durable-functions";
-import type { LaunchOutcome } from "../activities/clusters.js";
-import type { PreparedRollout } from "../activities/prepare.js";
+import type { LaunchOutcome } from "../contracts/cluster-launch.js";
+import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import { clusterInstanceId } from "../contracts/instance-ids.js";
 import { activityWithRetry, at, notify, nowMs, type Ctx } from "./call.js";
 import type { ClusterResult } from "../contracts/cluster-results.js";

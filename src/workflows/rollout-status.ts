@@ -1,4 +1,4 @@
-import type { PreparedRollout } from "../activities/prepare.js";
+import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import type { ClusterResult } from "../contracts/cluster-results.js";
 import type { RolloutStateName, RolloutStatus } from "../contracts/rollout-status.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";

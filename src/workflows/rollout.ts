@@ -1,6 +1,6 @@
 import type * as df from "durable-functions";
-import type { PreparedRollout } from "../activities/prepare.js";
-import type { MessageInput } from "../notify/message.js";
+import type { PreparedRollout } from "../contracts/prepared-rollout.js";
+import type { MessageInput } from "../contracts/messages.js";
 import { isQuietSkip } from "../domain/codes.js";
 import { imageFamily } from "../domain/inventory.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActivityDeps } from "../../src/activities/deps.js";
 import { loadInventory } from "../../src/activities/inventory.js";
-import { checkOperation, startUpgrade, type StartInput } from "../../src/activities/upgrade.js";
-import type { WriteGuard } from "../../src/activities/write-guard.js";
+import { checkOperation, startUpgrade } from "../../src/activities/upgrade.js";
+import type { StartInput } from "../../src/contracts/upgrade-steps.js";
+import type { WriteGuard } from "../../src/contracts/write-guard.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
 import { activityDeps } from "../helpers/activity-deps.js";
 import { clusterIdOf, startSimulator, SUB, testFleetYaml, type SimHarness } from "../helpers/simulator.js";

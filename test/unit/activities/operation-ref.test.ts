@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityDeps } from "../../../src/activities/deps.js";
-import {
-  OperationRefSchema,
-  operationHandle,
-  operationRef,
-  operationStatus,
-} from "../../../src/activities/operation-ref.js";
+import { operationHandle, operationRef, operationStatus } from "../../../src/activities/operation-ref.js";
+import { OperationRefSchema } from "../../../src/contracts/operation-ref.js";
 import { checkOperation } from "../../../src/activities/upgrade.js";
 import type { Adapters } from "../../../src/azure/compose.js";
 import type { OperationCheck, OperationHandle } from "../../../src/azure/aks.js";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkWriteTime, type WriteGuard } from "../../../src/activities/write-guard.js";
+import { checkWriteTime } from "../../../src/activities/write-guard.js";
+import type { WriteGuard } from "../../../src/contracts/write-guard.js";
 import { scheduledWindows, type Interval } from "../../../src/domain/windows.js";
 import type { WindowSpec } from "../../../src/domain/window-spec.js";
 

@@ -1,6 +1,6 @@
 import { HttpRequest } from "@azure/functions";
 import { describe, expect, it } from "vitest";
-import type { PreparedRollout } from "../../../src/activities/prepare.js";
+import type { PreparedRollout } from "../../../src/contracts/prepared-rollout.js";
 import { answerApproval } from "../../../src/api/control.js";
 import type { ApiDeps } from "../../../src/api/deps.js";
 import { getRollout } from "../../../src/api/rollouts.js";

@@ -36,10 +36,14 @@ describe("import boundaries (eslint.config.js layers table)", () => {
     expect(await importErrors("src/dispatch/x.ts", value("../contracts/durable-port.js"))).toEqual([]);
   });
 
-  it("workflows may name an activity's types but never import its code", async () => {
-    expect(await importErrors("src/workflows/x.ts", typeOnly("../activities/deps.js"))).toEqual([]);
+  it("workflows import neither an activity's code nor its types: shared shapes live in contracts", async () => {
     expect(await importErrors("src/workflows/x.ts", value("../activities/deps.js"))).toHaveLength(1);
-    // History holds our own shapes (activities/operation-ref.ts): not even an adapter's type is named.
+    expect(await importErrors("src/workflows/x.ts", typeOnly("../activities/prepare.js"))).toEqual([
+      expect.stringContaining("Back-arrow: src/workflows may not import"),
+    ]);
+    expect(await importErrors("src/workflows/x.ts", typeOnly("../notify/templates.js"))).toHaveLength(1);
+    expect(await importErrors("src/workflows/x.ts", typeOnly("../contracts/activities.js"))).toEqual([]);
+    // History holds our own shapes (contracts/operation-ref.ts): not even an adapter's type is named.
     expect(await importErrors("src/workflows/x.ts", typeOnly("../azure/aks.js"))).toHaveLength(1);
     // The replay fence still holds beside the boundaries: no node:fs in an orchestrator.
     expect(await importErrors("src/workflows/x.ts", value("node:fs"))).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MessageSchema, type MessageInput } from "../../../src/notify/message.js";
+import { MessageSchema, type MessageInput } from "../../../src/contracts/messages.js";
 import { renderEmail } from "../../../src/notify/templates.js";
 
 const message = (over: Partial<MessageInput>) =>

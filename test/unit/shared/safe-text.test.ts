@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { consoleLogger } from "../../../src/devhost/logger.js";
-import { MessageSchema } from "../../../src/notify/message.js";
+import { MessageSchema } from "../../../src/contracts/messages.js";
 import { LOG_FIELD_MAX, SUBJECT_MAX, safeLogField, safeSubject } from "../../../src/shared/safe-text.js";
 import { renderEmail } from "../../../src/notify/templates.js";
 
