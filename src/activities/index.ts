@@ -1,8 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
 import {
   parseActivityInput,
-  type ActivityImplementations,
   type ActivityName,
+  type ActivityOutput,
+  type ActivityParsedInput,
 } from "../contracts/activities.js";
 import { launchClusters, reportClusterResult, signalClusters } from "./clusters.js";
 import type { ActivityDeps } from "./deps.js";
@@ -16,6 +17,14 @@ import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
 import { applyRingWindows } from "./windows.js";
 import { metricLine } from "../shared/telemetry.js";
+
+/** This module's side of the contracts' activity table: one function per name, over the validated input. */
+export type ActivityImplementations = {
+  readonly [K in ActivityName]: (
+    input: ActivityParsedInput<K>,
+    context: InvocationContext,
+  ) => Promise<ActivityOutput<K>>;
+};
 
 /**
  * Every activity, by name, over injected dependencies, implementing the table of contracts/activities.ts

@@ -1,4 +1,3 @@
-import type { InvocationContext } from "@azure/functions";
 import { z } from "zod";
 import type { Inventory } from "../domain/inventory.js";
 import { AuditRecordSchema } from "./audit.js";
@@ -28,7 +27,7 @@ import {
  * Every activity by name, with the schema of its input and of its result. Both are orchestration history
  * (the input as the workflow sent it, the result as the activity returned it), so both are our own shapes,
  * declared here: workflows type their calls from this table alone (src/workflows/call.ts), and the
- * activities module implements against it (`ActivityImplementations`, src/activities/index.ts), which
+ * activities module implements against it (`ActivityImplementations` in src/activities/index.ts), which
  * validates each input with its schema before the activity runs. A renamed or reshaped activity is then a
  * compile error on both sides, not a replay surprise.
  */
@@ -76,14 +75,6 @@ export type ActivityInput<K extends ActivityName> = z.input<(typeof ActivityCont
 export type ActivityParsedInput<K extends ActivityName> = z.output<(typeof ActivityContracts)[K]["input"]>;
 /** What the activity returns and the workflow reads back from history. */
 export type ActivityOutput<K extends ActivityName> = z.output<(typeof ActivityContracts)[K]["output"]>;
-
-/** The activities module's side of the table: one function per name, over the validated input. */
-export type ActivityImplementations = {
-  readonly [K in ActivityName]: (
-    input: ActivityParsedInput<K>,
-    context: InvocationContext,
-  ) => Promise<ActivityOutput<K>>;
-};
 
 /**
  * Validates an activity's input with its schema. A bad input throws, naming the activity and each offending
