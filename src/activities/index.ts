@@ -66,7 +66,7 @@ function validated<T extends ActivityImplementations>(implementations: T): T {
     const run = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
     return [
       name,
-      (input: unknown, context: InvocationContext) =>
+      async (input: unknown, context: InvocationContext) =>
         run(parseActivityInput(name as ActivityName, input), context),
     ];
   });
