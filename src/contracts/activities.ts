@@ -53,7 +53,8 @@ export const ActivityContracts = {
   checkOperation: { input: OperationRefSchema, output: OperationStatusSchema },
   inspectCluster: { input: ClusterIdSchema, output: ClusterFactsSchema },
   evaluateGates: { input: GateInputSchema, output: GateVerdictSchema },
-  findStaleNodeImages: { input: z.undefined(), output: StaleNodeImagesSchema },
+  /** No input: the host may hand an absent input over as `null`. */
+  findStaleNodeImages: { input: z.null().optional(), output: StaleNodeImagesSchema },
   planSupportUpgrade: { input: SupportPlanInputSchema, output: SupportPlanSchema },
   queueNotification: { input: MessageSchema, output: QueuedNotificationSchema },
   sendDigest: { input: SendDigestInputSchema, output: DigestSentSchema },
