@@ -94,8 +94,8 @@ export const NotifyInputSchema = z.object({
 export type NotifyInput = z.infer<typeof NotifyInputSchema>;
 
 /**
- * One digest (team group and slot). Its messages were each validated with the notify module's MessageSchema
- * when queued (activities/notify.ts, which also types them); here only what the digest itself relies on.
+ * One digest (team group and slot). Its messages were each validated with MessageSchema (contracts/messages.ts)
+ * when queued (activities/notify.ts); here only what the digest itself relies on (typed: contracts/digests.ts).
  */
 export const DigestInputSchema = z.object({
   teams: z.array(z.string()),
