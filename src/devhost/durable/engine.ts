@@ -24,7 +24,7 @@ import {
 import { EventType, historyEvent, type HistoryEvent } from "./history.js";
 import { InstanceTimers } from "./instance-timers.js";
 import { callOrchestrator } from "./orchestrator-call.js";
-import { instanceIdProblem } from "../../shared/instance-id.js";
+import { clientInstanceIdProblem, DurableLimits, subOrchestrationIdProblem } from "./limits.js";
 import type { Decision } from "./replayer.js";
 import type { Instance, InstanceStore, ParentRef, RuntimeStatus } from "./store.js";
 
@@ -51,6 +51,8 @@ export interface EngineOptions {
   ) => Record<string, TypedData>;
   /** Routes an activity's output bindings, as the host does for every function. */
   readonly routeOutputs?: (functionName: string, result: InvocationResult) => void;
+  /** Azure's Durable limits for the configured backend (limits.ts); default the Azure Storage profile. */
+  readonly limits?: DurableLimits;
 }
 
 export class InstanceExistsError extends Error {
@@ -70,8 +72,10 @@ export class DurableEngine {
   private readonly activityLimit: LimitFunction;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
+  readonly limits: DurableLimits;
 
   constructor(private readonly o: EngineOptions) {
+    this.limits = o.limits ?? new DurableLimits();
     this.orchestratorLimit = pLimit(o.maxConcurrentOrchestrators);
     this.activityLimit = pLimit(o.maxConcurrentActivities);
     this.timers = new InstanceTimers(o.clock);
@@ -103,8 +107,10 @@ export class DurableEngine {
         `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       );
     const id = instanceId || randomUUID().replace(/-/g, "");
-    const problem = instanceIdProblem(id);
-    if (problem) throw new InvalidInstanceIdError(`${problem}.`);
+    // A child's id was checked by startChild against the sub-orchestration rules.
+    const problem = parent ? undefined : clientInstanceIdProblem(id);
+    if (problem) throw new InvalidInstanceIdError(problem);
+    this.limits.admit("input", input);
     const existing = this.o.store.get(id);
     if (existing && !isTerminal(existing.runtimeStatus)) {
       throw new InstanceExistsError(
@@ -137,6 +143,7 @@ export class DurableEngine {
     const instance = this.o.store.get(instanceId);
     if (!instance) return "not-found";
     if (isTerminal(instance.runtimeStatus)) return "gone";
+    this.limits.admit("event", input);
     this.deliver(
       instance,
       historyEvent(EventType.EventRaised, this.now, {
@@ -212,14 +219,22 @@ export class DurableEngine {
     if (!instance) return;
     const episode = openEpisode(instance, this.now);
     if (!episode) return;
-    const plan =
-      decideWithoutOrchestrator(instance, episode) ??
-      decideEpisode(
-        instance,
-        episode,
-        await this.runOrchestrator(instance, episode.history, episode.isReplaying),
-      );
+    let plan = decideWithoutOrchestrator(instance, episode);
+    if (!plan) {
+      const outcome = await this.runOrchestrator(instance, episode.history, episode.isReplaying);
+      if (outcome.aborted) {
+        // As the extension does on a function timeout: the episode is abandoned and its messages redelivered.
+        this.o.logger.system(
+          "error",
+          `${instance.name} [${instance.instanceId}] aborted, will retry: ${outcome.error}`,
+        );
+        this.dirty.add(instanceId);
+        return;
+      }
+      plan = decideEpisode(instance, episode, outcome, this.limits);
+    }
     this.o.store.commitEpisode(instance, plan.commit);
+    this.limits.observe(instance.name, plan.commit.events, plan.commit.customStatus, instance.history.length);
     this.perform(instance, plan, episode.now);
   }
 
@@ -285,13 +300,14 @@ export class DurableEngine {
         if (this.stopped) return;
         const binding = this.triggerBinding(name, "activityTrigger");
         const call = { instanceId, id, name, input, binding };
-        const event = await callActivity(
+        const result = await callActivity(
           this.o.invoker,
           call,
           () => this.now,
           this.o.withExtraInputs,
           this.o.routeOutputs,
         );
+        const event = this.limits.activityResult(result, name);
         if (this.stopped) return;
         const instance = this.o.store.get(instanceId);
         // A result for an execution that has since continued-as-new or finished belongs to nobody.
@@ -339,6 +355,25 @@ export class DurableEngine {
     ) {
       // Already created before a crash: make sure a finished child has told its parent.
       if (isTerminal(existing.runtimeStatus)) this.notifyParent(existing);
+      return;
+    }
+    const idProblem = subOrchestrationIdProblem(childId, {
+      instanceId: parent.instanceId,
+      parentInstanceId: parent.parent?.instanceId,
+    });
+    if (idProblem) {
+      this.o.logger.system(
+        "error",
+        `durable engine: ${parent.name} [${parent.instanceId}] refused sub-orchestration id ${JSON.stringify(childId.slice(0, 300))}: ${idProblem} (in Azure the call is dropped without an error and the orchestration waits forever)`,
+      );
+      this.deliver(
+        parent,
+        historyEvent(EventType.SubOrchestrationInstanceFailed, this.now, {
+          TaskScheduledId: d.id,
+          Reason: idProblem,
+          Details: "",
+        }),
+      );
       return;
     }
     try {
