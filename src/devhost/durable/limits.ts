@@ -141,7 +141,25 @@ export interface OrchestrationLimitsSeen {
   largeTableProperties: number;
 }
 
-/** The `durableLimits` field of `GET /admin/host/status`. */
+/**
+ * The `durableLimits` field of `GET /admin/host/status`, since the host started. For example:
+ *
+ *     "durableLimits": {
+ *       "profile": "durableTaskScheduler",
+ *       "limits": { "customStatusMaxUtf16Bytes": 17407, "maxPayloadBytes": 1048576,
+ *                   "largeMessageBytes": null, "largeTablePropertyUtf16Bytes": null },
+ *       "orchestrations": {
+ *         "rollout": {
+ *           "largestPayloadBytes": { "input": 812, "activityInput": 2301, "activityOutput": 5120,
+ *                                    "continueAsNew": 14100, "output": 44 },
+ *           "largestPayload": { "kind": "continueAsNew", "bytes": 14100 },
+ *           "largestCustomStatusUtf16Bytes": 6650,
+ *           "longestHistoryEvents": 212,
+ *           "largeMessages": 0, "largeTableProperties": 0 } } }
+ *
+ * `limits` holds the thresholds of the profile (null where the profile has none); the counters are
+ * only counted under the Azure Storage profile.
+ */
 export interface LimitsReport {
   profile: BackendProfile;
   limits: {
