@@ -143,7 +143,8 @@ export class Invoker {
     const limit = this.timeoutMs;
     return new Promise<T>((resolve, reject) => {
       // Function timeouts are wall-clock limits on the worker, not simulated time.
-      // The WebJobs host's words (FunctionExecutor): an activity fails with them; an orchestrator retries.
+      // The WebJobs host's words (FunctionExecutor); an activity fails with them. An orchestrator (a
+      // synchronous generator run in this process) returns before this timer can fire.
       const timer = setTimeout(
         () =>
           reject(

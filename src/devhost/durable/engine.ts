@@ -219,20 +219,14 @@ export class DurableEngine {
     if (!instance) return;
     const episode = openEpisode(instance, this.now);
     if (!episode) return;
-    let plan = decideWithoutOrchestrator(instance, episode);
-    if (!plan) {
-      const outcome = await this.runOrchestrator(instance, episode.history, episode.isReplaying);
-      if (outcome.aborted) {
-        // As the extension does on a function timeout: the episode is abandoned and its messages redelivered.
-        this.o.logger.system(
-          "error",
-          `${instance.name} [${instance.instanceId}] aborted, will retry: ${outcome.error}`,
-        );
-        this.dirty.add(instanceId);
-        return;
-      }
-      plan = decideEpisode(instance, episode, outcome, this.limits);
-    }
+    const plan =
+      decideWithoutOrchestrator(instance, episode) ??
+      decideEpisode(
+        instance,
+        episode,
+        await this.runOrchestrator(instance, episode.history, episode.isReplaying),
+        this.limits,
+      );
     this.o.store.commitEpisode(instance, plan.commit);
     this.limits.observe(instance.name, plan.commit.events, plan.commit.customStatus, instance.history.length);
     this.perform(instance, plan, episode.now);

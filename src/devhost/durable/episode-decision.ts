@@ -21,8 +21,6 @@ export function isTerminal(status: RuntimeStatus): boolean {
 export interface OrchestratorOutcome {
   readonly state?: OrchestratorState;
   readonly error?: string;
-  /** The invocation timed out (functionTimeout): nothing is decided, the episode runs again. */
-  readonly aborted?: boolean;
 }
 
 /** What follows once the commit is stored. */

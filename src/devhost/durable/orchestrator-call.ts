@@ -1,4 +1,4 @@
-import { FunctionTimeoutError, type Invoker } from "../invoker.js";
+import type { Invoker } from "../invoker.js";
 import { stringData } from "../typed-data.js";
 import type { OrchestratorState } from "./actions.js";
 import type { OrchestratorOutcome } from "./episode-decision.js";
@@ -42,8 +42,6 @@ export async function callOrchestrator(
     const state = (typeof value === "string" ? JSON.parse(value) : value) as OrchestratorState;
     return { state };
   }
-  // A timeout is the platform's failure, not the orchestration's: the extension aborts and retries it.
-  if (r.error instanceof FunctionTimeoutError) return { error: r.error.message, aborted: true };
   return outcomeOfError(r.error?.message ?? "unknown error");
 }
 

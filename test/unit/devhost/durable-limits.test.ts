@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { readAppConfig } from "../../../src/devhost/app-config.js";
 import { ActionType } from "../../../src/devhost/durable/actions.js";
 import { decideEpisode, openEpisode } from "../../../src/devhost/durable/episode-decision.js";
 import { EventType, historyEvent } from "../../../src/devhost/durable/history.js";
@@ -11,6 +15,7 @@ import {
   subOrchestrationIdProblem,
 } from "../../../src/devhost/durable/limits.js";
 import type { Instance } from "../../../src/devhost/durable/store.js";
+import { timeSpan } from "../../../src/devhost/invoker.js";
 import { instanceIdProblem } from "../../../src/shared/instance-id.js";
 
 /** Azure's Durable limits as rules: the thresholds and messages, on their own and inside an episode. */
@@ -18,8 +23,16 @@ const T = Date.parse("2026-11-23T00:00:00Z");
 
 describe("Durable limits: custom status", () => {
   it("fails exactly when the UTF-16 JSON reaches 17,408 bytes, naming the floored KB", () => {
+    // Near the boundary, with characters JSON escapes and characters outside the BMP (two code units).
+    const texts = fc
+      .tuple(
+        fc.string({ unit: "binary", maxLength: 40 }),
+        fc.constantFrom("a", "ä", "😀", '"', "\n"),
+        fc.integer({ min: 2000, max: 9000 }),
+      )
+      .map(([head, ch, n]) => head + ch.repeat(n));
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 12_000 }), (text) => {
+      fc.property(texts, (text) => {
         const bytes = JSON.stringify(text).length * 2;
         const problem = customStatusProblem(text);
         if (bytes < 17_408) expect(problem).toBeUndefined();
@@ -166,5 +179,34 @@ describe("Durable limits: backend profiles", () => {
     const dts = new DurableLimits({ storageProviderType: "azureManaged" });
     dts.observe("o", [result(46_081)], null, 1);
     expect(dts.report().orchestrations.o).toMatchObject({ largeMessages: 0, largeTableProperties: 0 });
+  });
+});
+
+describe("functionTimeout", () => {
+  it("defaults to Flex Consumption's 30 minutes, and reads the provider type host.json names", () => {
+    const app = mkdtempSync(join(tmpdir(), "rm-timeout-"));
+    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "x", main: "index.js" }));
+    expect(readAppConfig(app)).toMatchObject({
+      functionTimeoutMs: 1_800_000,
+      storageProviderType: undefined,
+    });
+    writeFileSync(
+      join(app, "host.json"),
+      JSON.stringify({
+        functionTimeout: "-1",
+        extensions: { durableTask: { storageProvider: { type: "azureManaged" } } },
+      }),
+    );
+    expect(readAppConfig(app)).toMatchObject({
+      functionTimeoutMs: undefined,
+      storageProviderType: "azureManaged",
+    });
+    rmSync(app, { recursive: true, force: true });
+  });
+
+  it("prints the limit as .NET prints a TimeSpan, as the host's timeout message does", () => {
+    expect(timeSpan(2000)).toBe("00:00:02");
+    expect(timeSpan(600_000)).toBe("00:10:00");
+    expect(timeSpan(26 * 3_600_000 + 61_001)).toBe("1.02:01:01.0010000");
   });
 });
