@@ -221,7 +221,9 @@ export class DurableLimits implements EpisodeChecks {
   constructor(options: LimitsOptions = {}) {
     const parsed = LimitsOptionsSchema.safeParse(options);
     if (!parsed.success)
-      throw new Error(`Devhost: host.json: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
+      throw new Error(
+        `Devhost: ${parsed.error.issues.map((i) => i.message).join("; ")} (host.json, or the app setting ${PROVIDER_OVERRIDE_SETTING})`,
+      );
     this.profile = backendProfile(parsed.data.storageProviderType);
   }
 
@@ -267,7 +269,10 @@ export class DurableLimits implements EpisodeChecks {
     return undefined;
   }
 
-  /** Records one committed episode: its new events, the custom status, and the execution's history length. */
+  /**
+   * Records one committed episode: its new events, the custom status, and the execution's history length.
+   * A message is measured by its payload; the few hundred bytes of DurableTask's envelope are not modelled.
+   */
   observe(name: string, events: readonly HistoryEvent[], customStatus: unknown, historyLength: number): void {
     const s = this.entry(name);
     for (const e of events) {
