@@ -351,26 +351,12 @@ export class DurableEngine {
       if (isTerminal(existing.runtimeStatus)) this.notifyParent(existing);
       return;
     }
-    const idProblem = subOrchestrationIdProblem(childId, {
-      instanceId: parent.instanceId,
-      parentInstanceId: parent.parent?.instanceId,
-    });
-    if (idProblem) {
-      this.o.logger.system(
-        "error",
-        `durable engine: ${parent.name} [${parent.instanceId}] refused sub-orchestration id ${JSON.stringify(childId.slice(0, 300))}: ${idProblem} (in Azure the call is dropped without an error and the orchestration waits forever)`,
-      );
-      this.deliver(
-        parent,
-        historyEvent(EventType.SubOrchestrationInstanceFailed, this.now, {
-          TaskScheduledId: d.id,
-          Reason: idProblem,
-          Details: "",
-        }),
-      );
-      return;
-    }
+    // In Azure a refused child id is dropped silently and the parent waits forever: here the parent is told.
+    const parentIds = { instanceId: parent.instanceId, parentInstanceId: parent.parent?.instanceId };
+    const idProblem = subOrchestrationIdProblem(childId, parentIds);
+    if (idProblem) this.o.logger.system("error", `durable engine: ${parent.instanceId}: ${idProblem}`);
     try {
+      if (idProblem) throw new InvalidInstanceIdError(idProblem);
       this.startNew(d.name ?? "", childId, decodeActionInput(d.input, false), ref);
     } catch (error) {
       this.deliver(
