@@ -59,6 +59,8 @@ export function simulatedAppSettings(o: {
     RINGMASTER_LRO_POLL_SECONDS: "30",
     TASKHUB_NAME: "ringmaster",
     AzureWebJobsStorage: "UseDevelopmentStorage=true",
+    // The backend the deployment uses by default (infra/app/api.bicep): the local host applies its limits.
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: "azureManaged",
   };
 }
 

@@ -19,6 +19,8 @@ const HostJsonSchema = z.looseObject({
           maxConcurrentActivityFunctions: z.number().int().positive().optional(),
           maxConcurrentOrchestratorFunctions: z.number().int().positive().optional(),
           defaultVersion: z.string().optional(),
+          // The backend; durable/limits.ts reads its type to pick Azure's limits.
+          storageProvider: z.looseObject({ type: z.string().optional() }).optional(),
         })
         .optional(),
       eventHubs: z
@@ -45,8 +47,14 @@ export interface AppConfig {
   readonly localHttpPort: number | undefined;
   readonly routePrefix: string;
   readonly hubName: string;
+  /** undefined only for "-1" (no limit); absent means the Flex Consumption default, 30 minutes. */
   readonly functionTimeoutMs: number | undefined;
+  /** host.json `extensions.durableTask.storageProvider.type`, before any app-setting override. */
+  readonly storageProviderType: string | undefined;
 }
+
+/** Flex Consumption's default `functionTimeout` (research/limits-fleet-infra.md §1); it has no maximum. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 30 * 60 * 1000;
 
 export class AppConfigError extends Error {
   override readonly name = "AppConfigError";
@@ -107,7 +115,11 @@ export function readAppConfig(appDir: string): AppConfig {
     localHttpPort: local.data.Host?.LocalHttpPort,
     routePrefix: hostJson.extensions?.http?.routePrefix ?? "api",
     hubName: hub,
-    functionTimeoutMs: parseTimeSpan(hostJson.functionTimeout),
+    functionTimeoutMs:
+      hostJson.functionTimeout === undefined
+        ? DEFAULT_FUNCTION_TIMEOUT_MS
+        : parseTimeSpan(hostJson.functionTimeout),
+    storageProviderType: hostJson.extensions?.durableTask?.storageProvider?.type,
   };
 }
 

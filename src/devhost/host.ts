@@ -13,6 +13,7 @@ import {
 import { realClock, type Clock } from "../clock/clock.js";
 import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
+import { DurableLimits, PROVIDER_OVERRIDE_SETTING } from "./durable/limits.js";
 import { InstanceStore } from "./durable/store.js";
 import { FunctionTriggers } from "./function-triggers.js";
 import { SYSTEM_KEY, type HostKeys } from "./host-keys.js";
@@ -187,6 +188,10 @@ export class LocalHost {
       ...(durable?.defaultVersion ? { defaultVersion: durable.defaultVersion } : {}),
       withExtraInputs: (name, inputs) => this.triggers.withExtraInputs(name, inputs),
       routeOutputs: (name, result) => this.triggers.routeOutputs(name, result),
+      // The backend as the Functions host picks it: the app-setting override wins over host.json.
+      limits: new DurableLimits({
+        storageProviderType: process.env[PROVIDER_OVERRIDE_SETTING] ?? this.config.storageProviderType,
+      }),
     });
     this.triggers.wire();
     await this.invoker.runHooks("appStart", {

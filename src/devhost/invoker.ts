@@ -143,8 +143,15 @@ export class Invoker {
     const limit = this.timeoutMs;
     return new Promise<T>((resolve, reject) => {
       // Function timeouts are wall-clock limits on the worker, not simulated time.
+      // The WebJobs host's words (FunctionExecutor); an activity fails with them. An orchestrator (a
+      // synchronous generator run in this process) returns before this timer can fire.
       const timer = setTimeout(
-        () => reject(new FunctionTimeoutError(`Timeout value of ${limit} ms exceeded by function '${name}'`)),
+        () =>
+          reject(
+            new FunctionTimeoutError(
+              `Timeout value of ${timeSpan(limit)} was exceeded by function: Functions.${name}`,
+            ),
+          ),
         limit,
       );
       timer.unref();
@@ -164,6 +171,17 @@ export class Invoker {
   get now(): number {
     return this.clock.now();
   }
+}
+
+/** Milliseconds as .NET prints a TimeSpan: `[d.]hh:mm:ss[.fffffff]`. */
+export function timeSpan(ms: number): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const days = Math.floor(ms / 86_400_000);
+  const h = Math.floor(ms / 3_600_000) % 24;
+  const m = Math.floor(ms / 60_000) % 60;
+  const sec = Math.floor(ms / 1000) % 60;
+  const frac = ms % 1000 ? `.${String(ms % 1000).padStart(3, "0")}0000` : "";
+  return `${days ? `${days}.` : ""}${pad(h)}:${pad(m)}:${pad(sec)}${frac}`;
 }
 
 function firstLine(text: string): string {

@@ -101,12 +101,15 @@ describe("Devhost: hostile requests never crash the host", () => {
 
   it("validates instance ids as Azure does (400, permanent) and stores any valid id (no ENAMETOOLONG)", async () => {
     const start = (id: string) =>
-      json<{ Message?: string; id?: string }>(
+      json<{ ExceptionMessage?: string; id?: string }>(
         `${host.url}/runtime/webhooks/durabletask/orchestrators/waiter/${encodeURIComponent(id)}`,
         { method: "POST", headers: JSON_TYPE, body: "null" },
       );
     const tooLong = await start("x".repeat(300));
-    expect([tooLong.status, tooLong.body.Message]).toEqual([400, expect.stringMatching(/at most 256/)]);
+    expect([tooLong.status, tooLong.body.ExceptionMessage]).toEqual([
+      400,
+      "Instance ID lengths must not exceed 256 characters.",
+    ]);
     for (const bad of ["a?b", "a#b", "a\\b", "@entity", "a\u0001b"])
       expect((await start(bad)).status).toBe(400);
     const longest = "ä".repeat(256); // 1,536 bytes once encoded: far past NAME_MAX

@@ -24,7 +24,7 @@ import {
 import { EventType, historyEvent, type HistoryEvent } from "./history.js";
 import { InstanceTimers } from "./instance-timers.js";
 import { callOrchestrator } from "./orchestrator-call.js";
-import { instanceIdProblem } from "../../shared/instance-id.js";
+import { clientInstanceIdProblem, DurableLimits, subOrchestrationIdProblem } from "./limits.js";
 import type { Decision } from "./replayer.js";
 import type { Instance, InstanceStore, ParentRef, RuntimeStatus } from "./store.js";
 
@@ -51,6 +51,8 @@ export interface EngineOptions {
   ) => Record<string, TypedData>;
   /** Routes an activity's output bindings, as the host does for every function. */
   readonly routeOutputs?: (functionName: string, result: InvocationResult) => void;
+  /** Azure's Durable limits for the configured backend (limits.ts); default the Azure Storage profile. */
+  readonly limits?: DurableLimits;
 }
 
 export class InstanceExistsError extends Error {
@@ -70,8 +72,10 @@ export class DurableEngine {
   private readonly activityLimit: LimitFunction;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
+  readonly limits: DurableLimits;
 
   constructor(private readonly o: EngineOptions) {
+    this.limits = o.limits ?? new DurableLimits();
     this.orchestratorLimit = pLimit(o.maxConcurrentOrchestrators);
     this.activityLimit = pLimit(o.maxConcurrentActivities);
     this.timers = new InstanceTimers(o.clock);
@@ -103,8 +107,10 @@ export class DurableEngine {
         `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`,
       );
     const id = instanceId || randomUUID().replace(/-/g, "");
-    const problem = instanceIdProblem(id);
-    if (problem) throw new InvalidInstanceIdError(`${problem}.`);
+    // A child's id was checked by startChild against the sub-orchestration rules.
+    const problem = parent ? undefined : clientInstanceIdProblem(id);
+    if (problem) throw new InvalidInstanceIdError(problem);
+    this.limits.admit("input", input);
     const existing = this.o.store.get(id);
     if (existing && !isTerminal(existing.runtimeStatus)) {
       throw new InstanceExistsError(
@@ -137,6 +143,7 @@ export class DurableEngine {
     const instance = this.o.store.get(instanceId);
     if (!instance) return "not-found";
     if (isTerminal(instance.runtimeStatus)) return "gone";
+    this.limits.admit("event", input);
     this.deliver(
       instance,
       historyEvent(EventType.EventRaised, this.now, {
@@ -218,8 +225,10 @@ export class DurableEngine {
         instance,
         episode,
         await this.runOrchestrator(instance, episode.history, episode.isReplaying),
+        this.limits,
       );
     this.o.store.commitEpisode(instance, plan.commit);
+    this.limits.observe(instance.name, plan.commit.events, plan.commit.customStatus, instance.history.length);
     this.perform(instance, plan, episode.now);
   }
 
@@ -285,13 +294,14 @@ export class DurableEngine {
         if (this.stopped) return;
         const binding = this.triggerBinding(name, "activityTrigger");
         const call = { instanceId, id, name, input, binding };
-        const event = await callActivity(
+        const result = await callActivity(
           this.o.invoker,
           call,
           () => this.now,
           this.o.withExtraInputs,
           this.o.routeOutputs,
         );
+        const event = this.limits.activityResult(result, name);
         if (this.stopped) return;
         const instance = this.o.store.get(instanceId);
         // A result for an execution that has since continued-as-new or finished belongs to nobody.
@@ -341,7 +351,12 @@ export class DurableEngine {
       if (isTerminal(existing.runtimeStatus)) this.notifyParent(existing);
       return;
     }
+    // In Azure a refused child id is dropped silently and the parent waits forever: here the parent is told.
+    const parentIds = { instanceId: parent.instanceId, parentInstanceId: parent.parent?.instanceId };
+    const idProblem = subOrchestrationIdProblem(childId, parentIds);
+    if (idProblem) this.o.logger.system("error", `durable engine: ${parent.instanceId}: ${idProblem}`);
     try {
+      if (idProblem) throw new InvalidInstanceIdError(idProblem);
       this.startNew(d.name ?? "", childId, decodeActionInput(d.input, false), ref);
     } catch (error) {
       this.deliver(

@@ -115,77 +115,96 @@ export function decideWithoutOrchestrator(instance: Instance, episode: Episode):
 }
 
 /**
+ * What the episode decision asks of Azure's limits (durable/limits.ts) before committing: the custom
+ * status the worker sent, and the payloads of the new decisions. Either answer fails the orchestration.
+ */
+export interface EpisodeLimits {
+  customStatus(customStatus: unknown): string | undefined;
+  decisions(events: readonly HistoryEvent[]): string | undefined;
+}
+
+/**
  * The episode after the orchestrator ran: the replayer checks determinism and finds the new decisions;
  * the instance fails, completes, continues as new, or keeps running with those decisions to carry out.
+ * A custom status over Azure's cap fails it first (the extension rejects it before replaying the actions)
+ * and leaves no custom status; a decision carrying a payload the backend refuses fails it too.
  */
 export function decideEpisode(
   instance: Instance,
   episode: Episode,
   outcome: OrchestratorOutcome,
+  limits?: EpisodeLimits,
 ): EpisodePlan {
-  const { consumed, now, updated } = episode;
   const actions = (outcome.state?.actions ?? []).flat();
   const result = replay(episode.history, actions, instance.executionId);
+  const failed = (reason: string) => `Orchestrator function '${instance.name}' failed: ${reason}`;
 
+  const statusProblem = limits?.customStatus(outcome.state?.customStatus);
+  if (statusProblem) return failedPlan(episode, result.nextId, failed(statusProblem), null);
   let failure: string | undefined;
-  if (result.nonDeterminism)
-    failure = `Orchestrator function '${instance.name}' failed: NonDeterministicOrchestrationError: ${result.nonDeterminism}`;
-  else if (result.unsupported)
-    failure = `Orchestrator function '${instance.name}' failed: ${result.unsupported}`;
-  else if (outcome.error !== undefined)
-    failure = `Orchestrator function '${instance.name}' failed: ${outcome.error}`;
+  if (result.nonDeterminism) failure = failed(`NonDeterministicOrchestrationError: ${result.nonDeterminism}`);
+  else if (result.unsupported) failure = failed(result.unsupported);
+  else if (outcome.error !== undefined) failure = failed(outcome.error);
+  const customStatus = outcome.state?.customStatus ?? instance.customStatus ?? null;
+  if (failure) return failedPlan(episode, result.nextId, failure, customStatus);
 
+  const { consumed, now, updated } = episode;
   let status: RuntimeStatus;
   let output: unknown = null;
   let then: EpisodeFollowUp;
-  const events: HistoryEvent[] = [...episode.newEvents];
-  if (failure) {
-    status = "Failed";
-    output = failure;
-    then = { kind: "finish", status, failure };
-    events.push(
+  const decided: HistoryEvent[] = result.decisions.map((d) => decisionEvent(d, now));
+  if (outcome.state?.isDone && result.continueAsNew) {
+    status = "ContinuedAsNew";
+    then = {
+      kind: "continueAsNew",
+      input: decodeActionInput(result.continueAsNew.input),
+      carried: result.buffered.map((b) =>
+        historyEvent(EventType.EventRaised, now, { Name: b.name, Input: b.input }),
+      ),
+    };
+    decided.push(
+      historyEvent(EventType.ContinueAsNew, now, {
+        EventId: result.nextId,
+        Result: encodeInput(result.continueAsNew.input),
+      }),
+    );
+  } else if (outcome.state?.isDone) {
+    status = "Completed";
+    output = outcome.state.output ?? null;
+    then = { kind: "finish", status };
+    decided.push(
       historyEvent(EventType.ExecutionCompleted, now, {
         EventId: result.nextId,
-        OrchestrationStatus: OrchestrationStatus.Failed,
-        Result: JSON.stringify(failure),
+        OrchestrationStatus: OrchestrationStatus.Completed,
+        Result: JSON.stringify(output),
       }),
     );
   } else {
-    events.push(...result.decisions.map((d) => decisionEvent(d, now)));
-    if (outcome.state?.isDone && result.continueAsNew) {
-      status = "ContinuedAsNew";
-      then = {
-        kind: "continueAsNew",
-        input: decodeActionInput(result.continueAsNew.input),
-        carried: result.buffered.map((b) =>
-          historyEvent(EventType.EventRaised, now, { Name: b.name, Input: b.input }),
-        ),
-      };
-      events.push(
-        historyEvent(EventType.ContinueAsNew, now, {
-          EventId: result.nextId,
-          Result: encodeInput(result.continueAsNew.input),
-        }),
-      );
-    } else if (outcome.state?.isDone) {
-      status = "Completed";
-      output = outcome.state.output ?? null;
-      then = { kind: "finish", status };
-      events.push(
-        historyEvent(EventType.ExecutionCompleted, now, {
-          EventId: result.nextId,
-          OrchestrationStatus: OrchestrationStatus.Completed,
-          Result: JSON.stringify(output),
-        }),
-      );
-    } else {
-      status = "Running";
-      then = { kind: "perform", decisions: result.decisions };
-    }
+    status = "Running";
+    then = { kind: "perform", decisions: result.decisions };
   }
-  events.push(historyEvent(EventType.OrchestratorCompleted, now));
-  const customStatus = outcome.state?.customStatus ?? instance.customStatus ?? null;
+  const payloadProblem = limits?.decisions(decided);
+  if (payloadProblem) return failedPlan(episode, result.nextId, failed(payloadProblem), customStatus);
+  const events = [...episode.newEvents, ...decided, historyEvent(EventType.OrchestratorCompleted, now)];
   return { commit: { consumed, events, status, output, customStatus, updated }, then };
+}
+
+/** The episode that ends the instance as Failed, with `failure` as its output. */
+function failedPlan(episode: Episode, nextId: number, failure: string, customStatus: unknown): EpisodePlan {
+  const { consumed, now, updated } = episode;
+  const events = [
+    ...episode.newEvents,
+    historyEvent(EventType.ExecutionCompleted, now, {
+      EventId: nextId,
+      OrchestrationStatus: OrchestrationStatus.Failed,
+      Result: JSON.stringify(failure),
+    }),
+    historyEvent(EventType.OrchestratorCompleted, now),
+  ];
+  return {
+    commit: { consumed, events, status: "Failed", output: failure, customStatus, updated },
+    then: { kind: "finish", status: "Failed", failure },
+  };
 }
 
 /** The first event of a new instance (a started one, or a child of `parent`). */

@@ -1,6 +1,7 @@
 import type { DurableEngine } from "./engine.js";
 import { InstanceExistsError } from "./engine.js";
 import { documentedHistory } from "./history.js";
+import { PayloadTooLargeError } from "./limits.js";
 import { StorageError, type Instance, type RuntimeStatus } from "./store.js";
 
 /**
@@ -149,7 +150,17 @@ export function handleDurableApi(
       // A storage failure is the host's, not the request's: 503 (retry), never a 4xx or "not found".
       if (error instanceof StorageError)
         return { status: 503, headers: { "Retry-After": "10" }, json: { Message: message } };
-      return { status: error instanceof InstanceExistsError ? 409 : 400, json: { Message: message } };
+      if (error instanceof PayloadTooLargeError) return backendRefused(message);
+      if (error instanceof InstanceExistsError) return { status: 409, json: { Message: message } };
+      // The extension's client throws ArgumentException (unknown function, bad instance id), answered so.
+      return {
+        status: 400,
+        json: {
+          Message: "One or more of the arguments submitted is incorrect",
+          ExceptionMessage: message,
+          ExceptionType: "System.ArgumentException",
+        },
+      };
     }
   }
 
@@ -198,7 +209,12 @@ export function handleDurableApi(
       } catch {
         return { status: 400, json: { Message: "The request body is not valid JSON." } };
       }
-      return answer(engine.raiseEvent(a, c, data), a);
+      try {
+        return answer(engine.raiseEvent(a, c, data), a);
+      } catch (error) {
+        if (error instanceof PayloadTooLargeError) return backendRefused(error.message);
+        throw error;
+      }
     }
     if (a && b === "terminate" && req.method === "POST")
       return answer(engine.terminate(a, req.query.get("reason") ?? ""), a);
@@ -212,6 +228,17 @@ export function handleDurableApi(
       json: { Message: "Durable entities are not supported by the local durable engine" },
     };
   return { status: 404, json: { Message: `No durable API route for ${req.method} ${req.path}` } };
+}
+
+/**
+ * What the extension answers when its backend refuses a call: an exception that is not an argument error,
+ * hence 500 with its generic message and the exception's own.
+ */
+function backendRefused(message: string): ApiResponse {
+  return {
+    status: 500,
+    json: { Message: "Something went wrong while processing your request", ExceptionMessage: message },
+  };
 }
 
 function answer(result: "accepted" | "not-found" | "gone", id: string): ApiResponse {
