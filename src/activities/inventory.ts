@@ -1,5 +1,6 @@
 import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
 import type { ClusterInfo } from "../azure/aks.js";
+import { listManagedClusters } from "../azure/cluster-inventory.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
 import { imageFamily } from "../domain/inventory.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
@@ -12,21 +13,23 @@ import type { ActivityDeps } from "./deps.js";
  */
 export async function loadInventory(
   deps: ActivityDeps,
-  input: { withNodeImages: boolean },
+  input: { withNodeImages: boolean; withWindows?: boolean },
 ): Promise<Inventory> {
-  const { aks } = deps.adapters();
+  const adapters = deps.adapters();
+  const { aks } = adapters;
   const clusters: InventoryCluster[] = [];
   const versions: Record<string, string[]> = {};
-  for (const sub of deps.settings().RINGMASTER_SUBSCRIPTION_IDS) {
-    for (const c of await aks.listClusters(sub)) {
-      const configs = await aks.listMaintenanceConfigurations(c.id);
-      const latest = input.withNodeImages
-        ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name)))
-        : [];
-      clusters.push(toInventoryCluster(c, configs, latest));
-      const region = c.location.toLowerCase();
-      versions[region] ??= await aks.listKubernetesVersions(sub, region);
-    }
+  // One paged Resource Graph query for the whole fleet (ARM list per subscription as the fallback).
+  const listing = await listManagedClusters(adapters, deps.settings().RINGMASTER_SUBSCRIPTION_IDS);
+  for (const c of listing.clusters) {
+    // Windows cost one list call per cluster; the stale-image scan does not need them.
+    const configs = input.withWindows === false ? [] : await aks.listMaintenanceConfigurations(c.id);
+    const latest = input.withNodeImages
+      ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name)))
+      : [];
+    clusters.push(toInventoryCluster(c, configs, latest));
+    const region = c.location.toLowerCase();
+    versions[region] ??= await aks.listKubernetesVersions(c.subscriptionId, region);
   }
   return { clusters, availableVersions: versions };
 }
@@ -120,7 +123,7 @@ export interface StalePool {
 export async function findStaleNodeImages(
   deps: ActivityDeps,
 ): Promise<{ stale: StalePool[]; families: string[] }> {
-  const inventory = await loadInventory(deps, { withNodeImages: true });
+  const inventory = await loadInventory(deps, { withNodeImages: true, withWindows: false });
   const stale = inventory.clusters.flatMap((c) =>
     c.nodePools
       .filter((p) => p.latestNodeImageVersion && nodeImageNewer(p.latestNodeImageVersion, p.nodeImageVersion))

@@ -17,3 +17,16 @@ export function ncrontabProblem(expression: string): string | undefined {
     return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
   }
 }
+
+/**
+ * The scheduled instant before the run at `nowMs` (which may fire a little late): what a timer's previous
+ * run covered up to. Undefined when the schedule has no earlier instant.
+ */
+export function previousScheduledRun(expression: string, nowMs: number): number | undefined {
+  // The current run is the latest instant at or just before now; the one before it is the previous run.
+  const runs = new Cron(expression, { paused: true, ...NCRONTAB_OPTIONS }).previousRuns(
+    2,
+    new Date(nowMs + 1000),
+  );
+  return runs[1]?.getTime();
+}
