@@ -19,14 +19,17 @@ export function ncrontabProblem(expression: string): string | undefined {
 }
 
 /**
- * The scheduled instant before the run at `nowMs` (which may fire a little late): what a timer's previous
- * run covered up to. Undefined when the schedule has no earlier instant.
+ * The scheduled instant a run at `nowMs` stands for (the latest at or just before now: a timer may fire a
+ * little late) and the one before it. Consecutive runs then cover consecutive, non-overlapping spans
+ * (previous, current], however late each fired. Undefined when the schedule has no such instants.
  */
-export function previousScheduledRun(expression: string, nowMs: number): number | undefined {
-  // The current run is the latest instant at or just before now; the one before it is the previous run.
+export function scheduledRunSpan(
+  expression: string,
+  nowMs: number,
+): { previous: number; current: number } | undefined {
   const runs = new Cron(expression, { paused: true, ...NCRONTAB_OPTIONS }).previousRuns(
     2,
     new Date(nowMs + 1000),
   );
-  return runs[1]?.getTime();
+  return runs[0] && runs[1] ? { current: runs[0].getTime(), previous: runs[1].getTime() } : undefined;
 }
