@@ -21,12 +21,22 @@ export async function loadInventory(
   const versions: Record<string, string[]> = {};
   // One paged Resource Graph query for the whole fleet (ARM list per subscription as the fallback).
   const listing = await listManagedClusters(adapters, deps.settings().RINGMASTER_SUBSCRIPTION_IDS);
+  // A region offers one newest image per image family: one pool's upgrade profile answers for every pool
+  // of that family there (a plan's hint; preflight reads each pool's own profile before writing).
+  const newest = new Map<string, Promise<string | undefined>>();
+  const latestFor = (c: ClusterInfo, pool: ClusterInfo["pools"][number]) => {
+    const key = `${c.subscriptionId}|${c.location}|${imageFamily(pool.nodeImageVersion)}`.toLowerCase();
+    let latest = newest.get(key);
+    if (!latest) {
+      latest = aks.latestNodeImage(c.id, pool.name);
+      newest.set(key, latest);
+    }
+    return latest;
+  };
   for (const c of listing.clusters) {
     // Windows cost one list call per cluster; the stale-image scan does not need them.
     const configs = input.withWindows === false ? [] : await aks.listMaintenanceConfigurations(c.id);
-    const latest = input.withNodeImages
-      ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name)))
-      : [];
+    const latest = input.withNodeImages ? await Promise.all(c.pools.map((p) => latestFor(c, p))) : [];
     clusters.push(toInventoryCluster(c, configs, latest));
     const region = c.location.toLowerCase();
     versions[region] ??= await aks.listKubernetesVersions(c.subscriptionId, region);
