@@ -1,5 +1,6 @@
 import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
 import type { ClusterInfo } from "../azure/aks.js";
+import { listManagedClusters } from "../azure/cluster-inventory.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
 import { imageFamily } from "../domain/inventory.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
@@ -13,21 +14,33 @@ import type { ActivityDeps } from "./deps.js";
  */
 export async function loadInventory(
   deps: ActivityDeps,
-  input: { withNodeImages: boolean },
+  input: { withNodeImages: boolean; withWindows?: boolean },
 ): Promise<Inventory> {
-  const { aks } = deps.adapters();
+  const adapters = deps.adapters();
+  const { aks } = adapters;
   const clusters: InventoryCluster[] = [];
   const versions: Record<string, string[]> = {};
-  for (const sub of deps.settings().RINGMASTER_SUBSCRIPTION_IDS) {
-    for (const c of await aks.listClusters(sub)) {
-      const configs = await aks.listMaintenanceConfigurations(c.id);
-      const latest = input.withNodeImages
-        ? await Promise.all(c.pools.map((p) => aks.latestNodeImage(c.id, p.name)))
-        : [];
-      clusters.push(toInventoryCluster(c, configs, latest));
-      const region = c.location.toLowerCase();
-      versions[region] ??= await aks.listKubernetesVersions(sub, region);
+  // One paged Resource Graph query for the whole fleet (ARM list per subscription as the fallback).
+  const listing = await listManagedClusters(adapters, deps.settings().RINGMASTER_SUBSCRIPTION_IDS);
+  // A region offers one newest image per image family: one pool's upgrade profile answers for every pool
+  // of that family there (a plan's hint; preflight reads each pool's own profile before writing).
+  const newest = new Map<string, Promise<string | undefined>>();
+  const latestFor = (c: ClusterInfo, pool: ClusterInfo["pools"][number]) => {
+    const key = `${c.subscriptionId}|${c.location}|${imageFamily(pool.nodeImageVersion)}`.toLowerCase();
+    let latest = newest.get(key);
+    if (!latest) {
+      latest = aks.latestNodeImage(c.id, pool.name);
+      newest.set(key, latest);
     }
+    return latest;
+  };
+  for (const c of listing.clusters) {
+    // Windows cost one list call per cluster; the stale-image scan does not need them.
+    const configs = input.withWindows === false ? [] : await aks.listMaintenanceConfigurations(c.id);
+    const latest = input.withNodeImages ? await Promise.all(c.pools.map((p) => latestFor(c, p))) : [];
+    clusters.push(toInventoryCluster(c, configs, latest));
+    const region = c.location.toLowerCase();
+    versions[region] ??= await aks.listKubernetesVersions(c.subscriptionId, region);
   }
   return { clusters, availableVersions: versions };
 }
@@ -112,7 +125,7 @@ export function windowOf(config: MaintenanceConfiguration | undefined): WindowSo
 
 /** Node pools whose image is older than the newest in their region (AKS emits no event for new images). */
 export async function findStaleNodeImages(deps: ActivityDeps): Promise<StaleNodeImages> {
-  const inventory = await loadInventory(deps, { withNodeImages: true });
+  const inventory = await loadInventory(deps, { withNodeImages: true, withWindows: false });
   const stale = inventory.clusters.flatMap((c) =>
     c.nodePools
       .filter((p) => p.latestNodeImageVersion && nodeImageNewer(p.latestNodeImageVersion, p.nodeImageVersion))

@@ -1,6 +1,8 @@
 import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
+import { listManagedClusters } from "../azure/cluster-inventory.js";
 import { freezeIntervals } from "../domain/freezes.js";
 import { assignRings, effectiveRings } from "../domain/rings.js";
+import { desiredWindowChanged, readReason } from "../domain/window-reconcile.js";
 import { toAksWindow, type AksWindowPayload } from "../domain/window-source.js";
 import type { ApplyRingWindowsInput, RingWindowsResult, WindowChange } from "../contracts/ring-windows.js";
 import type { ActivityDeps } from "./deps.js";
@@ -8,9 +10,10 @@ import type { ActivityDeps } from "./deps.js";
 /**
  * Writes each ring's declared window onto its clusters as AKS maintenance configurations (named zone →
  * the utcOffset in force at the next window; freezes → notAllowedDates), so AKS's own windows agree with
- * Ringmaster's. Runs before a rollout relies on them and on the reconcile timer, which re-applies offsets
- * when daylight saving time changes them and corrects drift, a different `startDate` included (it is
- * where AKS starts counting intervalWeeks/Days/Months). Input and result: contracts/ring-windows.ts.
+ * Ringmaster's. Runs before a rollout relies on them (every cluster read) and on the reconcile timer, which
+ * re-applies offsets when daylight saving time changes them and corrects drift, a different `startDate`
+ * included (it is where AKS starts counting intervalWeeks/Days/Months), reading a cluster only when that
+ * can matter (domain/window-reconcile.ts): about once a day. Input and result: contracts/ring-windows.ts.
  */
 const CONFIG = {
   kubernetes: "aksManagedAutoUpgradeSchedule",
@@ -22,14 +25,14 @@ export async function applyRingWindows(
   input: ApplyRingWindowsInput,
 ): Promise<RingWindowsResult> {
   const policy = deps.policy();
-  if (!policy.spec.manageWindows) return { written: [], unchanged: 0 };
-  const { aks } = deps.adapters();
+  if (!policy.spec.manageWindows)
+    return { written: [], unchanged: 0, read: 0, skipped: 0, source: "none (manageWindows is off)" };
+  const adapters = deps.adapters();
+  const { aks } = adapters;
   const freezes = freezeIntervals(policy.spec.freezes);
   const rings = new Map(effectiveRings(policy).map((r) => [r.name, r]));
-  const clusters = (
-    await Promise.all(deps.settings().RINGMASTER_SUBSCRIPTION_IDS.map((s) => aks.listClusters(s)))
-  ).flat();
-  const inventoryLike = clusters.map((c) => ({
+  const listing = await listManagedClusters(adapters, deps.settings().RINGMASTER_SUBSCRIPTION_IDS);
+  const inventoryLike = listing.clusters.map((c) => ({
     ...c,
     kubernetesVersion: c.currentKubernetesVersion,
     nodePools: [],
@@ -38,20 +41,27 @@ export async function applyRingWindows(
   const assignment = assignRings(policy, inventoryLike);
   const written: WindowChange[] = [];
   let unchanged = 0;
+  let read = 0;
+  let skipped = 0;
+  const since = input.sinceMs;
   for (const [ringName, members] of assignment.byRing) {
     const ring = rings.get(ringName);
     if (!ring?.window) continue;
+    const window = ring.window;
+    const ringChanged = since !== undefined && desiredWindowChanged(window, freezes, since, input.nowMs);
     for (const c of members) {
+      if (!readReason(c.id, ringChanged, input.nowMs, since)) {
+        skipped++;
+        continue;
+      }
+      // One list call answers for all of the cluster's configurations (not one GET per configuration).
+      read++;
+      const configs = await aks.listMaintenanceConfigurations(c.id);
       for (const name of input.kinds.map((k) => CONFIG[k])) {
-        const current = await aks.getMaintenanceConfiguration(c.id, name);
+        const current = configs.find((m) => m.name === name);
         // AKS's startDate is the anchor of its interval counting: a different one is drift.
         const configured = current?.maintenanceWindow?.startDate;
-        const desired = toAksWindow(
-          ring.window,
-          input.nowMs,
-          freezes,
-          configured ? day(configured) : undefined,
-        );
+        const desired = toAksWindow(window, input.nowMs, freezes, configured ? day(configured) : undefined);
         const now = describeWindow(desired);
         const was = describe(current);
         if (was === now) {
@@ -63,7 +73,11 @@ export async function applyRingWindows(
       }
     }
   }
-  return { written, unchanged };
+  const source =
+    listing.source === "resourceGraph"
+      ? "Resource Graph"
+      : `ARM list per subscription (Resource Graph failed: ${listing.fallbackReason ?? "unknown"})`;
+  return { written, unchanged, read, skipped, source };
 }
 
 function toSdk(w: AksWindowPayload): NonNullable<MaintenanceConfiguration["maintenanceWindow"]> {

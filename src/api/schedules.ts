@@ -2,6 +2,7 @@ import type { InvocationContext, Timer } from "@azure/functions";
 import * as df from "durable-functions";
 import { createActivities } from "../activities/index.js";
 import { activityDeps } from "../app/activity-deps.js";
+import { scheduledRunSpan } from "../config/ncrontab.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { durableClientPort } from "../dispatch/durable-client-port.js";
 import { nodeImagePollInstanceId } from "../contracts/instance-ids.js";
@@ -28,11 +29,17 @@ export async function nodeImagePoll(_timer: Timer, context: InvocationContext): 
 export async function windowReconcile(_timer: Timer, context: InvocationContext): Promise<void> {
   if (!getRuntimeConfig().policy.spec.manageWindows) return;
   const activities = createActivities(activityDeps);
+  // Each run covers the span since the previous scheduled run and reads only what can have changed in it
+  // (about one list call per cluster a day); without a previous instant, every cluster is read.
+  const nowMs = getAdapters().clock.now();
+  const span = scheduledRunSpan(getRuntimeConfig().settings.RINGMASTER_RECONCILE_SCHEDULE, nowMs);
   const result = await activities.applyRingWindows({
     kinds: ["kubernetes", "nodeImage"],
-    nowMs: getAdapters().clock.now(),
+    ...(span ? { nowMs: span.current, sinceMs: span.previous } : { nowMs }),
   });
   for (const w of result.written)
     context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
-  context.info(`window reconcile: ${result.written.length} written, ${result.unchanged} unchanged`);
+  context.info(
+    `window reconcile: ${result.read} clusters read, ${result.skipped} not due; ${result.written.length} written, ${result.unchanged} unchanged; clusters from ${result.source}`,
+  );
 }

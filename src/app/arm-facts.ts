@@ -1,4 +1,5 @@
 import type { Adapters } from "../azure/compose.js";
+import { listManagedClusters } from "../azure/cluster-inventory.js";
 import { describeAzureError } from "../azure/errors.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 
@@ -10,7 +11,7 @@ import type { ArmFacts } from "../dispatch/verify.js";
  * so the event fails transiently and is redelivered instead of being judged on a guess.
  */
 export function armFacts(
-  adapters: Pick<Adapters, "aks" | "fleet">,
+  adapters: Pick<Adapters, "aks" | "fleet" | "graph">,
   managedSubscriptions: readonly string[],
 ): ArmFacts {
   const managed = new Set(managedSubscriptions.map((s) => s.toLowerCase()));
@@ -42,12 +43,11 @@ export function armFacts(
     },
     async managedRegions() {
       const regions = new Map<string, { subscriptionId: string; location: string }>();
-      for (const subscriptionId of managedSubscriptions)
-        for (const c of await adapters.aks.listClusters(subscriptionId))
-          regions.set(`${subscriptionId}|${c.location}`.toLowerCase(), {
-            subscriptionId,
-            location: c.location,
-          });
+      for (const c of (await listManagedClusters(adapters, managedSubscriptions)).clusters)
+        regions.set(`${c.subscriptionId}|${c.location}`.toLowerCase(), {
+          subscriptionId: c.subscriptionId,
+          location: c.location,
+        });
       return [...regions.values()];
     },
   };

@@ -1,46 +1,10 @@
-import type { ResourceGraphClient } from "@azure/arm-resourcegraph";
 import { parseClusterId } from "../domain/cluster-ref.js";
 import type { ArmRestClient } from "./arm-rest.js";
 
 /**
- * Fleet-wide reads: Resource Graph for the inventory (1,000 rows a page), Cost Management for daily cost
- * per cluster, and Azure Monitor for the alerts that fired on a cluster (health gates).
+ * Fleet-wide reads besides the inventory (Resource Graph, resource-graph.ts): Cost Management for daily
+ * cost per cluster, and Azure Monitor for the alerts that fired on a cluster (health gates).
  */
-export interface GraphCluster {
-  readonly id: string;
-  readonly name: string;
-  readonly subscriptionId: string;
-  readonly resourceGroup: string;
-  readonly location: string;
-  readonly tags: Record<string, string>;
-  readonly properties: Record<string, unknown>;
-}
-
-export const MANAGED_CLUSTERS_QUERY =
-  "resources | where type =~ 'microsoft.containerservice/managedclusters' | project id, name, subscriptionId, resourceGroup, location, tags, properties";
-
-export class ResourceGraphAdapter {
-  /** The client may be built on first use: the composition root loads the SDK then (cold start, compose.ts). */
-  constructor(private readonly client: () => ResourceGraphClient | Promise<ResourceGraphClient>) {}
-
-  async managedClusters(subscriptions: readonly string[]): Promise<GraphCluster[]> {
-    const out: GraphCluster[] = [];
-    let skipToken: string | undefined;
-    do {
-      const page = await (
-        await this.client()
-      ).resources({
-        query: MANAGED_CLUSTERS_QUERY,
-        subscriptions: [...subscriptions],
-        options: { top: 1000, ...(skipToken ? { skipToken } : {}), resultFormat: "objectArray" },
-      });
-      out.push(...(page.data as GraphCluster[]));
-      skipToken = page.skipToken;
-    } while (skipToken);
-    return out;
-  }
-}
-
 export interface DailyCost {
   readonly clusterId: string;
   readonly day: string;

@@ -17,3 +17,19 @@ export function ncrontabProblem(expression: string): string | undefined {
     return (error instanceof Error ? error.message : String(error)).replace(/^CronPattern: /, "");
   }
 }
+
+/**
+ * The scheduled instant a run at `nowMs` stands for (the latest at or just before now: a timer may fire a
+ * little late) and the one before it. Consecutive runs then cover consecutive, non-overlapping spans
+ * (previous, current], however late each fired. Undefined when the schedule has no such instants.
+ */
+export function scheduledRunSpan(
+  expression: string,
+  nowMs: number,
+): { previous: number; current: number } | undefined {
+  const runs = new Cron(expression, { paused: true, ...NCRONTAB_OPTIONS }).previousRuns(
+    2,
+    new Date(nowMs + 1000),
+  );
+  return runs[0] && runs[1] ? { current: runs[0].getTime(), previous: runs[1].getTime() } : undefined;
+}

@@ -142,6 +142,13 @@ export const ClusterWorkflowStatusSchema = z.object({
   startAt: z.string().optional(),
   /** Why the last window was missed (nothing was written), shown while waiting for the next. */
   missedWindow: z.string().optional(),
+  /**
+   * What AKS's NodePoolRolling* events said so far in this attempt: pools rolled of the pools the upgrade
+   * moves, and the last event. Events are hints: the upgrade ends only on what ARM reports.
+   */
+  progress: z
+    .object({ rolled: z.number(), of: z.number(), pool: z.string(), phase: z.string(), time: z.string() })
+    .optional(),
 });
 export type ClusterWorkflowStatus = z.infer<typeof ClusterWorkflowStatusSchema>;
 /** The fields beside the phase a cluster workflow sets as it goes. */

@@ -9,7 +9,13 @@ import {
   COMMON_ALERT_SCHEMA_ID,
   LEGACY_BUDGET_SCHEMA_ID,
 } from "./envelopes/alerts.js";
-import { AKS_EVENT_TYPES, buildAksEvent, type Built } from "./schemas/aks.js";
+import {
+  AKS_EVENT_TYPES,
+  buildAksEvent,
+  buildRollingProgressEvent,
+  ROLLING_PROGRESS_TYPE,
+  type Built,
+} from "./schemas/aks.js";
 import {
   buildFleetGate,
   buildScheduledEvent,
@@ -196,6 +202,7 @@ function route(view: EnvelopeView): Built {
   const type = view.type.toLowerCase();
   const aksKind = AKS_EVENT_TYPES[type];
   if (aksKind) return buildAksEvent(aksKind, view);
+  if (type === ROLLING_PROGRESS_TYPE) return buildRollingProgressEvent(view);
   if (type === SCHEDULED_EVENT_TYPE) return buildScheduledEvent(view);
   const gateAction = FLEET_GATE_TYPES[type];
   if (gateAction) return buildFleetGate(gateAction, view);

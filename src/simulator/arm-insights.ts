@@ -1,4 +1,4 @@
-import { clusterId, clusterJson } from "./aks-state.js";
+import { clusterId } from "./aks-state.js";
 import { armError, ok, pathPattern, type Route } from "./http-kit.js";
 import type { World } from "./world.js";
 
@@ -6,55 +6,13 @@ import type { World } from "./world.js";
 const ALERT_TIME_RANGES: Readonly<Record<string, number>> = { "1h": 1, "1d": 24, "7d": 168, "30d": 720 };
 
 /**
- * The read-side services Ringmaster queries: Resource Graph (the managed-cluster queries only), Cost
+ * The read-side services Ringmaster queries besides Resource Graph (arm-resourcegraph.ts): Cost
  * Management daily cost per cluster, and fired Azure Monitor alerts for a cluster.
  */
 const DAY = 86_400_000;
 
 export function insightRoutes(world: World): Route[] {
   return [
-    {
-      method: "POST",
-      pattern: pathPattern("/providers/Microsoft.ResourceGraph/resources"),
-      api: "resourceGraph.resources",
-      kind: "read",
-      handler: (req) => {
-        const body = (req.body ?? {}) as {
-          query?: string;
-          subscriptions?: string[];
-          options?: { $top?: number; $skipToken?: string };
-        };
-        const query = body.query ?? "";
-        if (!/microsoft\.containerservice\/managedclusters/i.test(query)) {
-          return armError(
-            400,
-            "BadRequest",
-            "The simulated Resource Graph answers queries over microsoft.containerservice/managedclusters only.",
-          );
-        }
-        const subs = new Set((body.subscriptions ?? []).map((s) => s.toLowerCase()));
-        const rows = world.clusters
-          .filter((c) => subs.size === 0 || subs.has(c.subscriptionId.toLowerCase()))
-          .map((c) => ({
-            ...clusterJson(c),
-            id: clusterId(c),
-            type: "microsoft.containerservice/managedclusters",
-            subscriptionId: c.subscriptionId,
-            resourceGroup: c.resourceGroup.toLowerCase(),
-          }));
-        const top = Math.min(body.options?.$top ?? 1000, 1000);
-        const skip = Number(body.options?.$skipToken ?? 0);
-        const page = rows.slice(skip, skip + top);
-        const next = skip + top < rows.length ? String(skip + top) : undefined;
-        return ok({
-          totalRecords: rows.length,
-          count: page.length,
-          resultTruncated: "false",
-          data: page,
-          ...(next ? { $skipToken: next } : {}),
-        });
-      },
-    },
     {
       method: "POST",
       pattern: pathPattern("/subscriptions/{sub}/providers/Microsoft.CostManagement/query"),

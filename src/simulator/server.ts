@@ -9,6 +9,7 @@ import { aksRoutes } from "./arm-aks.js";
 import { fleetRoutes } from "./arm-fleet.js";
 import { insightRoutes } from "./arm-insights.js";
 import { maintenanceRoutes } from "./arm-maintenance.js";
+import { resourceGraphRoutes } from "./arm-resourcegraph.js";
 import type { Fleet } from "./fleet-schema.js";
 import { armError, type Reply, type Route, type SimRequest } from "./http-kit.js";
 import { IDENTITY_PATH, ManagedIdentityEndpoint } from "./managed-identity.js";
@@ -54,6 +55,7 @@ export class Simulator {
       ...fleetRoutes(this.world),
       ...maintenanceRoutes(this.world),
       ...insightRoutes(this.world),
+      ...resourceGraphRoutes(this.world),
     ];
     this.identity = new ManagedIdentityEndpoint(this.world.records);
     this.email = new EmailService(this.world, this.identity);

@@ -60,6 +60,8 @@ function clusterAuditData(result: ClusterResult): Record<string, unknown> {
 
 function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, ClusterResult, unknown> {
   const poolEvents: PoolEvent[] = [];
+  // Event Grid delivers at least once: a redelivered event (same key) is heard once.
+  const seenEvents = new Set<string>();
   const base = { clusterId: input.clusterId, name: input.name, ring: input.ring };
   const status = (phase: ClusterWorkflowStatus["phase"], extra: ClusterStatusDetail = {}) =>
     ctx.df.setCustomStatus({
@@ -127,8 +129,11 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
         if (!pre.retriable) return failed(failure);
       } else {
         const steps = input.kind === "kubernetes" ? [undefined] : pre.pools.map((p) => p.pool);
+        const planned = pre.pools.map((p) => p.pool);
+        const attemptEvents = poolEvents.length;
         for (const [index, pool] of steps.entries()) {
-          status("upgrading", { attempt: attempts, ...(pool ? { pool } : {}), since: iso(nowMs(ctx)) });
+          const upgrading = { attempt: attempts, ...(pool ? { pool } : {}), since: iso(nowMs(ctx)) };
+          status("upgrading", upgrading);
           // Each write carries what is left of the predicted duration: the pools still to do.
           const remainingMs = Math.ceil((input.durationMs * (steps.length - index)) / steps.length);
           const start = yield* activity(ctx, "startUpgrade", {
@@ -157,7 +162,12 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
               input.clusterId,
             );
           wrote = true;
-          const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents);
+          const check = yield* follow(ctx, start.handle, input.slowPollMs, poolEvents, seenEvents, () =>
+            status("upgrading", {
+              ...upgrading,
+              progress: rollingProgress(planned, poolEvents.slice(attemptEvents)),
+            }),
+          );
           if (check.status !== "succeeded") {
             const failedPool = [...poolEvents].reverse().find((e) => e.phase === "Failed")?.pool ?? pool;
             failure = {
@@ -224,12 +234,21 @@ function* verify(
   };
 }
 
-/** Follows a running operation: progress from NodePoolRolling* events, a poll when none arrives for a while. */
+/** Pools a result keeps events for, at most (a cluster has at most 100 pools; each rolls once an attempt). */
+const MAX_POOL_EVENTS = 300;
+
+/**
+ * Follows a running operation: progress from NodePoolRolling* events (shown in the status as they arrive),
+ * a poll when none arrives for a while. Events are hints: only an end of rolling leads to a check of the
+ * operation with ARM, and only ARM's answer ends the wait.
+ */
 function* follow(
   ctx: Ctx,
   handle: OperationRef,
   slowPollMs: number,
   poolEvents: PoolEvent[],
+  seen: Set<string>,
+  onProgress: () => void,
 ): Generator<df.Task, OperationStatus, unknown> {
   for (;;) {
     const event = ctx.df.waitForExternalEvent(ExternalEvent.nodePoolRolling);
@@ -239,15 +258,31 @@ function* follow(
       poll.cancel();
       const parsed = NodePoolRollingEventSchema.safeParse(event.result);
       const e = parsed.success ? parsed.data : undefined;
-      poolEvents.push({
-        pool: e?.nodePoolName ?? "",
-        phase: e?.phase ?? "",
-        time: e?.time ?? iso(nowMs(ctx)),
-      });
+      if (e && seen.has(e.eventKey)) continue;
+      if (e) seen.add(e.eventKey);
+      if (poolEvents.length < MAX_POOL_EVENTS)
+        poolEvents.push({
+          pool: e?.nodePoolName ?? "",
+          phase: e?.phase ?? "",
+          time: e?.time ?? iso(nowMs(ctx)),
+        });
+      if (e) onProgress();
       // Only an end of rolling can mean the operation is over; check then.
       if (e?.phase === "Started") continue;
     }
     const check = yield* activityWithRetry(ctx, "checkOperation", handle);
     if (check.done) return check;
   }
+}
+
+/** The status's view of this attempt's events: pools of the plan AKS reported rolled, and the last event. */
+export function rollingProgress(
+  planned: readonly string[],
+  events: readonly PoolEvent[],
+): NonNullable<ClusterStatusDetail["progress"]> {
+  const last = events[events.length - 1] ?? { pool: "", phase: "", time: "" };
+  const rolled = new Set(
+    events.filter((e) => e.phase === "Succeeded" && planned.includes(e.pool)).map((e) => e.pool),
+  );
+  return { rolled: rolled.size, of: planned.length, pool: last.pool, phase: last.phase, time: last.time };
 }

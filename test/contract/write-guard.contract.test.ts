@@ -170,10 +170,11 @@ describe("Contract: list calls survive throttling (one retry mechanism for every
 
   it("loads the inventory through bare 429s and Retry-After on every list it makes", async () => {
     const fault = (api: string, extra = "") => `  - { api: ${api}, status: 429, times: 4${extra} }\n`;
+    // The cluster list is Resource Graph's query now (ARM list is its fallback, tested below directly).
     h = await startSimulator(
       testFleetYaml(
         "faults:\n" +
-          fault("managedClusters.list") +
+          fault("resourceGraph.resources") +
           fault("maintenanceConfigurations.listByManagedCluster", ", retryAfterSeconds: 30") +
           fault("agentPools.getUpgradeProfile") +
           fault("managedClusters.listKubernetesVersions"),
@@ -183,6 +184,7 @@ describe("Contract: list calls survive throttling (one retry mechanism for every
     expect(inventory.clusters.map((c) => c.name).sort()).toEqual(["alpha", "beta"]);
     expect(inventory.availableVersions.westeurope).toEqual(expect.arrayContaining(["1.30.5", "1.31.2"]));
     expect(h.sim.world.records.counters.get("fault:429")).toBe(16);
+    expect(h.sim.world.records.counters.get("api:managedClusters.list")).toBeUndefined();
   });
 
   it("gives up after a bounded number of tries with ARM's own error", async () => {

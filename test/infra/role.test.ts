@@ -3,6 +3,7 @@ import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";
+import { resourceGraphRoutes } from "../../src/simulator/arm-resourcegraph.js";
 import { maintenanceRoutes } from "../../src/simulator/arm-maintenance.js";
 import type { Route } from "../../src/simulator/http-kit.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
@@ -66,7 +67,13 @@ export function rbacAction(method: string, kind: Route["kind"], template: string
 
 function routeTable(): Route[] {
   const world = new World(parseFleetYaml(testFleetYaml()), realClock());
-  return [...aksRoutes(world), ...fleetRoutes(world), ...maintenanceRoutes(world), ...insightRoutes(world)];
+  return [
+    ...aksRoutes(world),
+    ...fleetRoutes(world),
+    ...maintenanceRoutes(world),
+    ...insightRoutes(world),
+    ...resourceGraphRoutes(world),
+  ];
 }
 
 /** RBAC actions of the ARM requests the simulator audited during the tour (ACS email is data plane). */

@@ -8,6 +8,7 @@ import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";
+import { resourceGraphRoutes } from "../../src/simulator/arm-resourcegraph.js";
 import { maintenanceRoutes } from "../../src/simulator/arm-maintenance.js";
 import { SIMULATED_APIS } from "../../src/simulator/fleet-checks.js";
 import { FleetFileError, loadFleetFile, parseFleetYaml } from "../../src/simulator/load-fleet.js";
@@ -92,6 +93,7 @@ describe("Fleet files: what cannot be right is refused, with its path", () => {
       ...fleetRoutes(world),
       ...maintenanceRoutes(world),
       ...insightRoutes(world),
+      ...resourceGraphRoutes(world),
     ].map((r) => r.api);
     expect(new Set([...served, "emails.send"])).toEqual(SIMULATED_APIS);
   });

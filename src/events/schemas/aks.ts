@@ -5,7 +5,7 @@ import { describeIssues, kubernetesVersion } from "../field-schemas.js";
 import type { EnvelopeView } from "../envelopes/envelope-view.js";
 
 /**
- * `data` of the six Microsoft.ContainerService events. Every property is a string and optional in the SDK
+ * `data` of the six Microsoft.ContainerService events (and the spec examples' NodePoolRollingProgress). Every property is a string and optional in the SDK
  * types; Ringmaster requires the one field each event exists to carry.
  * @see https://learn.microsoft.com/azure/event-grid/event-schema-aks
  */
@@ -52,6 +52,41 @@ export const AKS_EVENT_TYPES: Readonly<Record<string, EventKind>> = {
 };
 
 export type Built = { ok: true; event: AcceptedEvent } | { ok: false; reason: string };
+
+/**
+ * `Microsoft.ContainerService.NodePoolRollingProgress`: the REST spec's examples carry it (event-grid-schema
+ * and cloud-events-schema `node_pool_rolling_progress.json`) with `data.rollingProgressState` "Started";
+ * no SDK ships it. Should AKS send it, it is read as the NodePoolRolling* event its state names.
+ */
+export const ROLLING_PROGRESS_TYPE = "microsoft.containerservice.nodepoolrollingprogress";
+
+const ROLLING_PROGRESS_KIND: Readonly<Record<string, EventKind>> = {
+  started: EventKind.NodePoolRollingStarted,
+  succeeded: EventKind.NodePoolRollingSucceeded,
+  failed: EventKind.NodePoolRollingFailed,
+};
+
+const RollingProgressDataSchema = z.object(
+  {
+    rollingProgressState: z.string({
+      error: "missing; expected Started, Succeeded or Failed",
+    }),
+  },
+  { error: "expected an object with nodePoolName and rollingProgressState" },
+);
+
+export function buildRollingProgressEvent(view: EnvelopeView): Built {
+  const data = RollingProgressDataSchema.safeParse(view.data);
+  if (!data.success) return { ok: false, reason: describeIssues(data.error.issues, "data") };
+  const state = data.data.rollingProgressState;
+  const kind = ROLLING_PROGRESS_KIND[state.toLowerCase()];
+  if (!kind)
+    return {
+      ok: false,
+      reason: `data.rollingProgressState: "${state.slice(0, 40)}" is not Started, Succeeded or Failed`,
+    };
+  return buildAksEvent(kind, view);
+}
 
 export function buildAksEvent(kind: EventKind, view: EnvelopeView): Built {
   const sourceField = view.schema === "EventGrid" ? "topic" : "source";
