@@ -39,6 +39,7 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
             fleet,
             clock,
             port: Number(opts.port),
+            ...(store ? { recordsDir: store.dir } : {}),
             ...(opts.deliverTo ? { deliverTo: opts.deliverTo } : {}),
             ...(saved ? { prepare: (world) => restoreWorld(world, saved.snapshot) } : {}),
           });
