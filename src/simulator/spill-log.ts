@@ -55,9 +55,9 @@ export class SpillLog<T> {
 
   /** Puts back a saved state: `recent` in memory, and `spilled` entries already in the file. */
   resume(recent: readonly T[], spilled: number): void {
-    this.recentEntries.push(...recent);
     this.spilledCount = spilled;
     this.resumeLines = spilled;
+    for (const entry of recent) this.push(entry);
   }
 
   /** Closes the file; spilled entries stay in it (the newest stay with the saved state, not in the file). */
