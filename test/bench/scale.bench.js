@@ -94,6 +94,9 @@ async function durableFigures(baseUrl) {
     f.customStatus = Math.max(f.customStatus, utf16Bytes(i.customStatus));
     f.input = Math.max(f.input, utf16Bytes(i.input));
     f.output = Math.max(f.output, utf16Bytes(i.output));
+    // Where each cluster's own workflow stands (waiting for its window, upgrading, done…).
+    const phase = `${i.runtimeStatus}${i.customStatus?.phase ? `/${i.customStatus.phase}` : ""}`;
+    if (i.name === "clusterUpgrade") f.phases = { ...f.phases, [phase]: (f.phases?.[phase] ?? 0) + 1 };
   }
   // History of each instance's current execution (continueAsNew starts a new one), eight at a time.
   const queue = [...instances];
@@ -167,6 +170,13 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   const summary = run.sim.world.summary();
   const durable = await durableFigures(run.host.baseUrl);
   const rollouts = (await api("/api/rollouts")).body?.rollouts ?? [];
+  const failure = new Map();
+  for (const r of rollouts.filter((x) => x.runtimeStatus === "Failed")) {
+    const one = await api(
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(r.id)}?showInput=false`,
+    );
+    failure.set(r.id, JSON.stringify(one.body?.output ?? null).slice(0, 400));
+  }
   const hours = (run.clock.now() - Date.parse(START)) / 3_600_000;
   const perHour = new Map();
   for (const e of records.emails)
@@ -203,6 +213,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
       runtimeStatus: r.runtimeStatus,
       state: r.state,
       ring: r.ring,
+      output: r.runtimeStatus === "Failed" ? failure.get(r.id) : undefined,
     })),
     approved: Object.fromEntries(approved),
   };
@@ -234,12 +245,18 @@ function report(r) {
     "orchestration instances",
     `${r.durable.instances} ${JSON.stringify(Object.fromEntries(names.map(([n, f]) => [n, f.instances])))}`,
   );
+  if (r.durable.byName.clusterUpgrade?.phases)
+    row("cluster workflows by phase", JSON.stringify(r.durable.byName.clusterUpgrade.phases));
   row(
     "emails per simulated hour (peak hour)",
     `${r.emailsPerHour.toFixed(2)} (${r.emailsPeakHour}), ${r.emails} in all`,
   );
   row("prod approvals granted", JSON.stringify(r.approved));
-  for (const x of r.rollouts) row(`  ${x.id}`, `${x.runtimeStatus} ${x.state ?? ""} ${x.ring ?? ""}`);
+  for (const x of r.rollouts)
+    row(
+      `  ${x.id}`,
+      `${x.runtimeStatus} ${x.state ?? ""} ${x.ring ?? ""}${x.output ? ` — ${x.output}` : ""}`,
+    );
 }
 
 export async function run() {
