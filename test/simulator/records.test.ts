@@ -133,6 +133,26 @@ describe("Simulator summary: 429s by bucket and operations in flight", () => {
   let sim: Simulator | undefined;
   afterEach(async () => sim?.stop());
 
+  it("/_sim/audit answers the whole history from file and memory, and `?last=N` the newest", async () => {
+    const fleet = parseFleetYaml(testFleetYaml());
+    const recordsDir = tempDir();
+    sim = await Simulator.start({
+      fleet,
+      clock: virtualClock({ virtualStart: START, speed: 1 }),
+      recordsDir,
+    });
+    const before = sim.world.records.auditTotal;
+    for (let i = 0; i < 3 * AUDIT_IN_MEMORY; i++) sim.world.records.log("event", `e${i}`);
+    expect(sim.world.records.auditDropped).toBeGreaterThan(0);
+    const all = (await (await fetch(`${sim.url}/_sim/audit`)).json()) as { what: string }[];
+    expect(all).toHaveLength(before + 3 * AUDIT_IN_MEMORY);
+    expect(all[before]!.what).toBe("e0");
+    const last = (await (await fetch(`${sim.url}/_sim/audit?last=2`)).json()) as { what: string }[];
+    expect(last.map((a) => a.what)).toEqual([`e${3 * AUDIT_IN_MEMORY - 2}`, `e${3 * AUDIT_IN_MEMORY - 1}`]);
+    const summary = (await (await fetch(`${sim.url}/_sim/summary`)).json()) as { audit: { entries: number } };
+    expect(summary.audit.entries).toBe(before + 3 * AUDIT_IN_MEMORY);
+  });
+
   it("counts each 429 under the bucket that was empty (and injected ones as `fault`)", async () => {
     const fleet = parseFleetYaml(
       testFleetYaml(
