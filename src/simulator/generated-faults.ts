@@ -8,7 +8,8 @@ import type { FleetInput } from "./fleet-generator.js";
  * to 1. Clusters are picked with the generator's seeded random, so the same seed picks the same ones.
  */
 export const FAULT_WORDS = {
-  "drain-failure": "count clusters whose next user-pool upgrade fails draining (PodDrainFailure)",
+  "drain-failure":
+    "count clusters whose next upgrade of a user pool (else the system pool) fails draining (PodDrainFailure)",
   "slow-upgrade": "count clusters whose next upgrade step takes 60 simulated minutes longer",
   "control-plane-failure": "count clusters whose next control-plane upgrade fails (UpgradeFailed)",
   throttle: "managedClusters.get answers count 429s (Retry-After: 5 s)",

@@ -25,10 +25,11 @@ export function registerGenerateCommand(simulate: Command, io: CliIo, setExit: (
     )
     .option("--seed <s>", "seed for names, versions, pools and fault targets", "1")
     .option("--start <iso>", "the simulated clock's start", "2026-11-23T00:00:00Z")
-    .option("--faults <list>", `comma-separated faults to inject:\n${vocabulary}`, "")
+    .option("--faults <list>", "comma-separated name=count faults to inject (the words are below)")
     .addHelpText(
       "after",
-      "\nThe rings match examples/policy.yaml's selectors (tags env: dev|staging|prod) with the default --rings.\n" +
+      `\nFaults:\n${vocabulary}\n` +
+        "\nThe rings match examples/policy.yaml's selectors (tags env: dev|staging|prod) with the default --rings.\n" +
         "Example: ringmaster simulate generate --clusters 300 --subscriptions 5 --regions westeurope,northeurope,eastus > fleet.yaml",
     )
     .action((opts: GenerateFlags) => {
@@ -48,14 +49,13 @@ export function registerGenerateCommand(simulate: Command, io: CliIo, setExit: (
 }
 
 /** The flags as commander hands them over (every value a string; defaults filled in). */
-type GenerateFlags = Record<
-  "clusters" | "subscriptions" | "regions" | "rings" | "seed" | "start" | "faults",
-  string
->;
+type GenerateFlags = Record<"clusters" | "subscriptions" | "regions" | "rings" | "seed" | "start", string> & {
+  faults?: string;
+};
 
 function commandLine(opts: GenerateFlags): string {
   const args = Object.entries(opts)
-    .filter(([, v]) => v !== "")
+    .filter(([, v]) => v !== undefined && v !== "")
     .map(([k, v]) => `--${k} ${v}`);
   return `ringmaster simulate generate ${args.join(" ")}`;
 }
