@@ -18,6 +18,9 @@ import * as clockModule from "../../dist/src/clock/clock.js";
 import { startLocalRun } from "../../dist/src/app/local-run.js";
 import { fleetYaml } from "../../dist/src/cli/commands/simulate-generate.js";
 import { generateFleet } from "../../dist/src/simulator/fleet-generator.js";
+import { DateTime, Duration } from "luxon";
+import { parse } from "yaml";
+import { readFileSync } from "node:fs";
 import { row } from "./harness.js";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
@@ -113,6 +116,59 @@ async function durableFigures(baseUrl) {
   return { reported: reported ?? null, byName, instances: instances.length };
 }
 
+/**
+ * Ring order, soak and freezes judged from the simulator's operations (not Ringmaster's view): per
+ * Kubernetes target, no ring's first upgrade starts before the previous ring's last upgrade ended plus
+ * that ring's soak, and no upgrade starts inside a freeze. Read from the policy file itself.
+ */
+function orderAndFreezes(operations, ringOf) {
+  const spec = parse(readFileSync(POLICY, "utf8")).spec;
+  const rings = spec.rings.map((r) => ({
+    name: r.name,
+    soakMs: Duration.fromISO(r.soak ?? spec.defaults?.soak ?? "PT0S").toMillis(),
+  }));
+  const freezes = (spec.freezes ?? []).map((f) => ({
+    name: f.name,
+    start: DateTime.fromISO(f.start, { zone: f.timeZone ?? "UTC" }).toMillis(),
+    end: DateTime.fromISO(f.end, { zone: f.timeZone ?? "UTC" }).toMillis(),
+  }));
+  const upgrades = new Map();
+  for (const o of operations) {
+    if (o.kind === "nodeImageUpgrade") continue;
+    const u = upgrades.get(o.id) ?? { cluster: o.cluster, target: o.target, start: Infinity, end: -Infinity };
+    u.start = Math.min(u.start, Date.parse(o.start));
+    u.end = Math.max(u.end, Date.parse(o.end ?? o.start));
+    upgrades.set(o.id, u);
+  }
+  const violations = [];
+  const byTarget = new Map();
+  for (const u of upgrades.values()) {
+    const perRing = byTarget.get(u.target) ?? new Map();
+    const ring = ringOf.get(u.cluster);
+    const span = perRing.get(ring) ?? { first: Infinity, last: -Infinity };
+    span.first = Math.min(span.first, u.start);
+    span.last = Math.max(span.last, u.end);
+    perRing.set(ring, span);
+    byTarget.set(u.target, perRing);
+    for (const f of freezes)
+      if (f.start <= u.start && u.start < f.end)
+        violations.push(`${u.cluster} started inside freeze ${f.name}`);
+  }
+  for (const [target, perRing] of byTarget) {
+    let previous;
+    for (const ring of rings) {
+      const span = perRing.get(ring.name);
+      if (!span) continue;
+      if (previous && span.first < previous.span.last + previous.ring.soakMs)
+        violations.push(
+          `${target}: ${ring.name} started ${new Date(span.first).toISOString()}, before ${previous.ring.name}'s soak ended`,
+        );
+      previous = { ring, span };
+    }
+  }
+  return { upgrades: upgrades.size, violations };
+}
+
 async function childRun({ clusters, days, clock, speed, seed }) {
   const dir = mkdtempSync(join(tmpdir(), "rm-bench-scale-"));
   const fleetFile = join(dir, "fleet.yaml");
@@ -186,6 +242,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   for (const o of records.operations)
     if (o.result === "Succeeded" && o.pool === null)
       upgraded[ringOf.get(o.cluster)] = (upgraded[ringOf.get(o.cluster)] ?? 0) + 1;
+  const judged = orderAndFreezes(records.operations, ringOf);
   await run.stop();
   rmSync(dir, { recursive: true, force: true });
   const perCluster = Object.values(summary.perCluster);
@@ -213,9 +270,11 @@ async function childRun({ clusters, days, clock, speed, seed }) {
       runtimeStatus: r.runtimeStatus,
       state: r.state,
       ring: r.ring,
+      rings: (r.rings ?? []).map((x) => `${x.name}:${x.status}(${x.clusters})`).join(" "),
       output: r.runtimeStatus === "Failed" ? failure.get(r.id) : undefined,
     })),
     approved: Object.fromEntries(approved),
+    judged,
   };
 }
 
@@ -252,10 +311,14 @@ function report(r) {
     `${r.emailsPerHour.toFixed(2)} (${r.emailsPeakHour}), ${r.emails} in all`,
   );
   row("prod approvals granted", JSON.stringify(r.approved));
+  row(
+    "ring order, soak and freezes (simulator's records)",
+    `${r.judged.upgrades} upgrades, ${r.judged.violations.length} violation(s)${r.judged.violations.length ? `: ${r.judged.violations.slice(0, 3).join("; ")}` : ""}`,
+  );
   for (const x of r.rollouts)
     row(
       `  ${x.id}`,
-      `${x.runtimeStatus} ${x.state ?? ""} ${x.ring ?? ""}${x.output ? ` — ${x.output}` : ""}`,
+      `${x.runtimeStatus} ${x.state ?? ""} ${x.ring ?? ""} [${x.rings}]${x.output ? ` — ${x.output}` : ""}`,
     );
 }
 
