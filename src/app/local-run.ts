@@ -71,7 +71,8 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "ringmaster-run-"));
   // The simulated world lives beside the task hub: a restart on the same state resumes the world and its
   // clock where they were, instead of the fleet file's start (which the durable state is already past).
-  const store = new WorldStore(join(stateDir, "simulator"));
+  const simulatorDir = join(stateDir, "simulator");
+  const store = new WorldStore(simulatorDir);
   const saved = store.load(fleet);
   const realStart = Date.now();
   const virtualStart = saved?.resumeAt ?? Date.parse(fleet.clock.start);
@@ -81,6 +82,8 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     fleet,
     clock,
     deliverTo: "deferred",
+    // Audit records and Event Grid deliveries too many for memory spill beside the saved world.
+    recordsDir: simulatorDir,
     ...(saved ? { prepare: (world) => restoreWorld(world, saved.snapshot) } : {}),
   });
   store.attach(sim.world);

@@ -71,6 +71,7 @@ export class EmailService {
       const oldest = minuteAgo.length >= perMinute ? minuteAgo[0]! + 60_000 : hourAgo[0]! + 3_600_000;
       const seconds = Math.max(1, Math.ceil((oldest - now) / 1000));
       this.world.records.log("email", `send refused: quota (${perMinute}/min, ${perHour}/h) exceeded`);
+      this.world.records.countThrottled("email-quota");
       // Retry-After is in simulated seconds; SDKs wait in real time, so also say it in real milliseconds.
       const realMs = Math.ceil((seconds * 1000) / this.world.clock.speed);
       return {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock, TimerHandle } from "../clock/clock.js";
-import { clusterId, etag, keyOf, type SimCluster, type SimPool } from "./aks-state.js";
+import { clusterId, etag, inFlightScope, keyOf, type SimCluster, type SimPool } from "./aks-state.js";
 import type { OperationRecord, Records } from "./records.js";
 
 /**
@@ -136,6 +136,7 @@ export class Operations {
       records: [],
     };
     this.all.set(op.id, op);
+    this.ctx.records.trackInFlight(inFlightScope(cluster), 1);
     cluster.runningOperation = op.id;
     cluster.provisioningState = kind === "nodeImageUpgrade" ? "UpgradingNodeImageVersion" : "Upgrading";
     cluster.provisioningError = undefined;
@@ -277,6 +278,7 @@ export class Operations {
       }
     }
     const { cluster } = op;
+    this.ctx.records.trackInFlight(inFlightScope(cluster), -1);
     cluster.runningOperation = undefined;
     cluster.provisioningState = status;
     cluster.provisioningError = status === "Succeeded" ? undefined : error;

@@ -38,6 +38,9 @@ export interface SimCluster {
 
 export const clusterKey = (sub: string, rg: string, name: string) => `${sub}/${rg}/${name}`.toLowerCase();
 export const keyOf = (c: SimCluster) => clusterKey(c.subscriptionId, c.resourceGroup, c.name);
+/** Where AKS's concurrent operations are counted in the summary: `subscriptionId/region`. */
+export const inFlightScope = (c: Pick<SimCluster, "subscriptionId" | "location">) =>
+  `${c.subscriptionId}/${c.location}`.toLowerCase();
 
 export function clusterId(c: Pick<SimCluster, "subscriptionId" | "resourceGroup" | "name">): string {
   return `/subscriptions/${c.subscriptionId}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`;

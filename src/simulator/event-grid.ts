@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock/clock.js";
 import type { Records } from "./records.js";
+import { mulberry32 } from "./seeded-random.js";
+import { SpillLog } from "./spill-log.js";
 
 /**
  * Event Grid delivery to a webhook, as the service does it: the subscription validation handshake first
@@ -45,9 +47,22 @@ export interface PendingDelivery {
 /** What a restart must not lose: events not yet acknowledged or dead-lettered, and what happened so far. */
 export interface DeliveryState {
   readonly pending: readonly PendingDelivery[];
-  readonly delivered: EventGridDelivery["delivered"];
+  /** The newest attempts (older ones are in `deliveries.jsonl`, `deliveredSpilled` of them). */
+  readonly delivered: readonly DeliveryAttempt[];
+  readonly deliveredSpilled?: number;
   readonly deadLettered: EventGridDelivery["deadLettered"];
 }
+
+/** One delivery attempt and the status the webhook answered (0: no answer). */
+export interface DeliveryAttempt {
+  readonly event: EventGridEvent;
+  readonly attempt: number;
+  readonly status: number;
+  readonly time: string;
+}
+
+/** Delivery attempts kept in memory (between this and twice this); older ones spill to a file. */
+const DELIVERIES_IN_MEMORY = 1_000;
 
 export class EventGridDelivery {
   private validated = false;
@@ -57,13 +72,24 @@ export class EventGridDelivery {
   /** Every delivery not yet acknowledged or dead-lettered (queued, in flight, or waiting to retry). */
   private readonly pending = new Set<PendingDelivery>();
   private random: () => number;
-  readonly delivered: { event: EventGridEvent; attempt: number; status: number; time: string }[] = [];
+  private readonly deliveredLog: SpillLog<DeliveryAttempt>;
   readonly deadLettered: { event: EventGridEvent; reason: string }[] = [];
   private stopped = false;
   private inFlight = new Set<Promise<void>>();
 
   constructor(private readonly o: DeliveryOptions) {
     this.random = mulberry32(o.seed ?? 1);
+    this.deliveredLog = new SpillLog(o.records.fileFor("deliveries"), DELIVERIES_IN_MEMORY);
+  }
+
+  /** Every delivery attempt, oldest first (reads the spilled part from its file: not for hot paths). */
+  get delivered(): readonly DeliveryAttempt[] {
+    return this.deliveredLog.all();
+  }
+
+  /** How many delivery attempts were made in all. */
+  get deliveredCount(): number {
+    return this.deliveredLog.total;
   }
 
   private target: string | undefined;
@@ -85,6 +111,7 @@ export class EventGridDelivery {
 
   stop(): void {
     this.stopped = true;
+    this.deliveredLog.close();
   }
 
   async drain(): Promise<void> {
@@ -111,12 +138,17 @@ export class EventGridDelivery {
 
   /** The delivery state to save (world-store.ts). */
   exportState(): DeliveryState {
-    return { pending: [...this.pending], delivered: this.delivered, deadLettered: this.deadLettered };
+    return {
+      pending: [...this.pending],
+      delivered: this.deliveredLog.recent,
+      deliveredSpilled: this.deliveredLog.spilled,
+      deadLettered: this.deadLettered,
+    };
   }
 
   /** Picks up saved deliveries: retries wait for their due time, the rest go out after the handshake. */
   restoreState(state: DeliveryState): void {
-    this.delivered.push(...state.delivered);
+    this.deliveredLog.resume(state.delivered, state.deliveredSpilled ?? 0);
     this.deadLettered.push(...state.deadLettered);
     for (const d of state.pending) {
       const copy: PendingDelivery = { ...d };
@@ -184,7 +216,7 @@ export class EventGridDelivery {
       .then((res) => res.status)
       .catch(() => 0)
       .then((status) => {
-        this.delivered.push({ event, attempt, status, time: new Date(this.o.clock.now()).toISOString() });
+        this.deliveredLog.push({ event, attempt, status, time: new Date(this.o.clock.now()).toISOString() });
         this.pending.delete(d);
         if (status >= 200 && status <= 204) return;
         if (NO_RETRY.has(status)) {
@@ -226,16 +258,4 @@ async function post(url: string, body: unknown, headers: Record<string, string>)
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(30_000),
   });
-}
-
-/** A small seeded generator, so duplicate deliveries are reproducible run to run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

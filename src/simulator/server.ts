@@ -29,6 +29,11 @@ export interface SimulatorOptions {
   readonly deliverTo?: string;
   /** The only directory `POST /_sim/summary?file=` writes in (default: the working directory at start). */
   readonly stateDir?: string;
+  /**
+   * Where records too many to keep in memory spill (`audit.jsonl`, `deliveries.jsonl`; records.ts). Without
+   * it the oldest are counted and dropped, so memory stays bounded either way.
+   */
+  readonly recordsDir?: string;
   /** Runs on the built world before its schedule starts: how a saved state is restored (world-snapshot.ts). */
   readonly prepare?: (world: World) => void;
   /**
@@ -49,7 +54,10 @@ export class Simulator {
   url = "";
 
   private constructor(private readonly options: SimulatorOptions) {
-    this.world = new World(options.fleet, options.clock, { deliverTo: options.deliverTo });
+    this.world = new World(options.fleet, options.clock, {
+      deliverTo: options.deliverTo,
+      recordsDir: options.recordsDir,
+    });
     this.routes = [
       ...aksRoutes(this.world),
       ...fleetRoutes(this.world),
@@ -257,6 +265,7 @@ export class Simulator {
         headers["retry-after-ms"] = String(Math.ceil((fault.retryAfterSeconds * 1000) / this.speed()));
       }
       w.records.count(`fault:${fault.status}`);
+      if (fault.status === 429) w.records.countThrottled("fault");
       return {
         status: fault.status,
         headers,
@@ -266,11 +275,14 @@ export class Simulator {
     if (route) {
       const armSpec =
         kind === "read" ? LIMITS.armReads : kind === "delete" ? LIMITS.armDeletes : LIMITS.armWrites;
-      const wait =
-        w.throttle.take(`arm:${sub}:${kind}`, armSpec) ??
-        (route.aks ? w.throttle.take(aksScope(route, req), LIMITS[route.aks.bucket]) : undefined);
+      const armWait = w.throttle.take(`arm:${sub}:${kind}`, armSpec);
+      const aksWait =
+        armWait === undefined && route.aks
+          ? w.throttle.take(aksScope(route, req), LIMITS[route.aks.bucket])
+          : undefined;
+      const wait = armWait ?? aksWait;
       if (wait !== undefined) {
-        w.records.count("throttled:429");
+        w.records.countThrottled(armWait !== undefined ? `arm-${kind}s` : route.aks!.bucket);
         return {
           status: 429,
           headers: {
@@ -311,13 +323,22 @@ export class Simulator {
         status: 200,
         body: { now: new Date(w.clock.now()).toISOString(), description: w.clock.description },
       };
-    if (what === "audit") return { status: 200, body: w.records.audit };
+    if (what === "audit") {
+      // The whole audit by default (older entries read back from the records file); `?last=N` for the newest.
+      const last = Number(req.query.get("last") ?? NaN);
+      if (Number.isInteger(last) && last > 0 && last <= w.records.recentAudit.length)
+        return { status: 200, body: w.records.recentAudit.slice(-last) };
+      const all = w.records.audit;
+      return { status: 200, body: Number.isInteger(last) && last > 0 ? all.slice(-last) : all };
+    }
     if (what === "counters")
       return {
         status: 200,
         body: {
           requests: Object.fromEntries(w.records.counters),
           perCluster: Object.fromEntries(w.records.perCluster),
+          throttled: w.records.throttled(),
+          peakInFlight: Object.fromEntries(w.records.peakInFlight),
         },
       };
     if (what === "outbox") return { status: 200, body: w.records.emails };

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { SimOperation } from "./aks-operations.js";
-import { etagsAfter, keyOf } from "./aks-state.js";
+import { etagsAfter, inFlightScope, keyOf } from "./aks-state.js";
 import type { Fleet } from "./fleet-schema.js";
 import type { OperationRecord } from "./records.js";
 import type { World } from "./world.js";
@@ -12,7 +12,11 @@ import type { World } from "./world.js";
  * current step ends), faults left, records, and Event Grid deliveries not yet acknowledged. The schema is
  * the source of truth when reading a saved file back.
  */
-/** Audit entries kept in a snapshot (newest); the rest are counted, so a long run's file stays bounded. */
+/**
+ * Audit entries kept in a snapshot (newest); the rest are counted, so a long run's file stays bounded. The
+ * records keep at most this many in memory (records.ts AUDIT_IN_MEMORY × 2), so the snapshot holds them all
+ * and the older ones are in the records directory's `audit.jsonl`.
+ */
 export const AUDIT_KEPT = 10_000;
 
 const json = z.record(z.string(), z.unknown());
@@ -128,6 +132,8 @@ export const WorldSnapshotSchema = z.object({
     ),
     counters: z.record(z.string(), z.number()),
     perCluster: z.record(z.string(), z.object({ reads: z.number(), writes: z.number(), polls: z.number() })),
+    /** The most operations seen in flight at once per subscriptionId/region (absent in older states). */
+    peakInFlight: z.record(z.string(), z.number().int()).default({}),
   }),
   operations: z.array(OperationState),
   events: z.object({
@@ -142,6 +148,7 @@ export const WorldSnapshotSchema = z.object({
     delivered: z.array(
       z.object({ event: EventState, attempt: z.number(), status: z.number(), time: z.string() }),
     ),
+    deliveredSpilled: z.number().int().min(0).default(0),
     deadLettered: z.array(z.object({ event: EventState, reason: z.string() })),
   }),
 });
@@ -201,14 +208,15 @@ export function snapshotWorld(world: World): WorldSnapshot {
     assignments: Object.fromEntries(world.assignments),
     faultsLeft: world.faults.remainingCounts(),
     records: {
-      audit: r.audit
+      audit: r.recentAudit
         .slice(-AUDIT_KEPT)
         .map((a) => ({ ...a, ...(a.detail ? { detail: { ...a.detail } } : {}) })),
-      auditDropped: r.auditDropped + Math.max(0, r.audit.length - AUDIT_KEPT),
+      auditDropped: r.auditDropped + Math.max(0, r.recentAudit.length - AUDIT_KEPT),
       operations: r.operations.map((o) => ({ ...o })),
       emails: r.emails.map((e) => ({ ...e, to: [...e.to], cc: [...e.cc] })),
       counters: Object.fromEntries(r.counters),
       perCluster: Object.fromEntries(r.perCluster),
+      peakInFlight: Object.fromEntries(r.peakInFlight),
     },
     operations: [...world.operations.all.values()].map(operationState),
     events: {
@@ -219,6 +227,7 @@ export function snapshotWorld(world: World): WorldSnapshot {
         ...(d.due !== undefined ? { due: d.due } : {}),
       })),
       delivered: [...events.delivered],
+      deliveredSpilled: events.deliveredSpilled ?? 0,
       deadLettered: [...events.deadLettered],
     },
   };
@@ -256,14 +265,14 @@ export function restoreWorld(world: World, s: WorldSnapshot): void {
   world.faults.restoreCounts(s.faultsLeft);
 
   const r = world.records;
-  r.audit.push(...s.records.audit);
-  r.auditDropped = s.records.auditDropped;
+  r.restoreAudit(s.records.audit, s.records.auditDropped);
   r.operations.push(
     ...s.records.operations.map(({ error, ...o }) => ({ ...o, ...(error ? { error } : {}) })),
   );
   r.emails.push(...s.records.emails);
   for (const [k, v] of Object.entries(s.records.counters)) r.counters.set(k, v);
   for (const [k, v] of Object.entries(s.records.perCluster)) r.perCluster.set(k, v);
+  for (const [k, v] of Object.entries(s.records.peakInFlight)) r.peakInFlight.set(k, v);
 
   for (const o of s.operations) {
     const cluster = byKey.get(o.cluster);
@@ -291,6 +300,7 @@ export function restoreWorld(world: World, s: WorldSnapshot): void {
       records: o.records.map((i) => r.operations[i]).filter((x): x is OperationRecord => x !== undefined),
     };
     world.operations.all.set(op.id, op);
+    if (op.status === "InProgress") r.trackInFlight(inFlightScope(cluster), 1);
     world.operations.armStep(op);
   }
   world.events.restoreState(s.events);

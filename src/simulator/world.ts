@@ -34,9 +34,9 @@ export class World {
   constructor(
     readonly fleet: Fleet,
     readonly clock: Clock,
-    options: { deliverTo?: string | undefined } = {},
+    options: { deliverTo?: string | undefined; recordsDir?: string | undefined } = {},
   ) {
-    this.records = new Records(() => clock.now());
+    this.records = new Records(() => clock.now(), { dir: options.recordsDir });
     this.clusters = clustersFromFleet(fleet);
     this.faults = new FaultBook(fleet.faults);
     this.throttle = new Throttle(() => clock.now());
@@ -101,6 +101,7 @@ export class World {
 
   stop(): void {
     this.events.stop();
+    this.records.close();
   }
 
   private schedule(at: number, now: number, run: (quiet: boolean) => unknown): void {
@@ -221,7 +222,12 @@ export class World {
       emails: this.records.emails.map((e) => ({ time: e.time, to: e.to, subject: e.subject })),
       requests: Object.fromEntries(this.records.counters),
       perCluster: Object.fromEntries(this.records.perCluster),
-      events: { delivered: this.events.delivered.length, deadLettered: this.events.deadLettered.length },
+      events: { delivered: this.events.deliveredCount, deadLettered: this.events.deadLettered.length },
+      audit: { entries: this.records.auditTotal, inMemory: this.records.recentAudit.length },
+      // 429s the simulator answered, by the bucket that was empty (arm-reads, aksOperationStatus, fault…).
+      throttled: this.records.throttled(),
+      // The most AKS operations seen running at once per subscriptionId/region.
+      peakInFlight: Object.fromEntries(this.records.peakInFlight),
     };
   }
 }

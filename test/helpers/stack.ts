@@ -74,7 +74,8 @@ export async function startStack(o: {
   const fleet = parseFleetYaml(o.fleetYaml, "fleet.yaml");
   const params = { virtualStart: Date.parse(fleet.clock.start), speed: o.speed, realStart: Date.now() };
   const clock = virtualClock(params);
-  const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred" });
+  // Records too many for memory spill to the run's directory, so journeys still read the whole audit.
+  const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred", recordsDir: dir });
   const env = {
     ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }),
     RINGMASTER_LRO_POLL_SECONDS: "1",

@@ -6,15 +6,17 @@ import { Simulator } from "../../simulator/server.js";
 import { restoreWorld } from "../../simulator/world-snapshot.js";
 import { WorldStore } from "../../simulator/world-store.js";
 import type { CliIo } from "../main.js";
+import { registerGenerateCommand } from "./simulate-generate.js";
 
 /** `ringmaster simulate --fleet FILE`: the simulated Azure alone, on its virtual clock, until SIGINT/SIGTERM. */
 export function registerSimulateCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const simulate = program
     .command("simulate")
     .description(
       "Run the simulated Azure (ARM, Event Grid delivery, Communication Services) from a fleet file",
     )
-    .requiredOption("--fleet <file>", "fleet file (examples/fleet.yaml format)")
+    // Checked in the action, not by commander: `simulate generate` needs no fleet file.
+    .option("--fleet <file>", "fleet file (examples/fleet.yaml format); required")
     .option("--port <n>", "HTTP port on 127.0.0.1", "7080")
     .option("--speed <x>", "simulated seconds per real second (default: the fleet file's clock.speed)")
     .option(
@@ -23,9 +25,13 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
     )
     .option("--state <dir>", "save the simulated world here; starting again with it resumes world and clock")
     .action(
-      async (opts: { fleet: string; port: string; speed?: string; deliverTo?: string; state?: string }) => {
+      async (opts: { fleet?: string; port: string; speed?: string; deliverTo?: string; state?: string }) => {
         let sim: Simulator;
         let store: WorldStore | undefined;
+        if (opts.fleet === undefined) {
+          io.err("ringmaster simulate: required option '--fleet <file>' not specified\n");
+          return setExit(2);
+        }
         try {
           const fleet = loadFleetFile(opts.fleet);
           const speed = opts.speed === undefined ? fleet.clock.speed : Number(opts.speed);
@@ -39,6 +45,7 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
             fleet,
             clock,
             port: Number(opts.port),
+            ...(store ? { recordsDir: store.dir } : {}),
             ...(opts.deliverTo ? { deliverTo: opts.deliverTo } : {}),
             ...(saved ? { prepare: (world) => restoreWorld(world, saved.snapshot) } : {}),
           });
@@ -62,4 +69,5 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
         });
       },
     );
+  registerGenerateCommand(simulate, io, setExit);
 }
