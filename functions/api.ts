@@ -1,14 +1,14 @@
 // The operations API: rollouts, approvals, pause/resume/cancel, Fleet gates, forecast.
 import { app } from "@azure/functions";
-import * as df from "durable-functions";
 import { answerApproval, approveFleetGate, control } from "../src/api/control.js";
 import { guarded } from "../src/api/guarded.js";
 import { forecast, getRollout, listRollouts, startRollout } from "../src/api/rollouts.js";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
-getRuntimeConfig();
-
-const client = [df.input.durableClient()];
+// Not `df.input.durableClient()` (the same binding): durable-functions loads on the first call
+// (src/api/deps.ts). Settings and policy are read on first use too; functions/schedules.ts validates the
+// settings when the host loads the app.
+const client = [durableClientInput()];
 const authLevel = "function" as const;
 
 app.http("listRollouts", {

@@ -1,10 +1,13 @@
-// Durable orchestrations and activities: names → src/workflows and src/activities.
+// Durable orchestrations and activities: names → src/workflows and src/activities. Registered through
+// src/app/durable-app.ts, not `df.app.*`, so loading this file does not load durable-functions' HTTP client.
+// Settings and policy are read on first use (src/app/runtime-config.ts); functions/schedules.ts validates
+// the settings when the host loads the app.
 import type { InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
 import { createActivities } from "../src/activities/index.js";
 import { activityDeps } from "../src/app/activity-deps.js";
 import { auditHubConfigured, auditOutput } from "../src/azure/audit.js";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { registerActivity, registerOrchestration } from "../src/app/durable-app.js";
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 import { WorkflowName } from "../src/contracts/workflow-names.js";
 import { clusterUpgradeWorkflow } from "../src/workflows/cluster-upgrade.js";
 import { endOfSupportWorkflow } from "../src/workflows/end-of-support.js";
@@ -13,15 +16,13 @@ import { nodeImageRefreshWorkflow } from "../src/workflows/node-image-refresh.js
 import { digestWorkflow, notifyWorkflow } from "../src/workflows/notify.js";
 import { rolloutWorkflow } from "../src/workflows/rollout.js";
 
-getRuntimeConfig();
-
-df.app.orchestration(WorkflowName.rollout, rolloutWorkflow);
-df.app.orchestration(WorkflowName.clusterUpgrade, clusterUpgradeWorkflow);
-df.app.orchestration(WorkflowName.nodeImageRefresh, nodeImageRefreshWorkflow);
-df.app.orchestration(WorkflowName.endOfSupport, endOfSupportWorkflow);
-df.app.orchestration(WorkflowName.fleetGate, fleetGateWorkflow);
-df.app.orchestration(WorkflowName.notify, notifyWorkflow);
-df.app.orchestration(WorkflowName.digest, digestWorkflow);
+registerOrchestration(WorkflowName.rollout, rolloutWorkflow);
+registerOrchestration(WorkflowName.clusterUpgrade, clusterUpgradeWorkflow);
+registerOrchestration(WorkflowName.nodeImageRefresh, nodeImageRefreshWorkflow);
+registerOrchestration(WorkflowName.endOfSupport, endOfSupportWorkflow);
+registerOrchestration(WorkflowName.fleetGate, fleetGateWorkflow);
+registerOrchestration(WorkflowName.notify, notifyWorkflow);
+registerOrchestration(WorkflowName.digest, digestWorkflow);
 
 const activities = createActivities(activityDeps);
 // The audit hub's output binding exists only when its connection does: the host cannot bind an output to
@@ -29,8 +30,8 @@ const activities = createActivities(activityDeps);
 const auditOutputs = auditHubConfigured(process.env) ? [auditOutput] : [];
 for (const [name, fn] of Object.entries(activities)) {
   const handler = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
-  df.app.activity(name, {
-    extraInputs: [df.input.durableClient()],
+  registerActivity(name, {
+    extraInputs: [durableClientInput()],
     ...(name === "publishAudit" ? { extraOutputs: auditOutputs } : {}),
     handler: (input: unknown, context: InvocationContext) => handler(input, context),
   });

@@ -1,6 +1,7 @@
 import { input, type FunctionInput, type InvocationContext } from "@azure/functions";
 import { durableClientPort } from "./durable-client-port.js";
 import type { InstancePort } from "./port.js";
+import type * as DurableFunctions from "durable-functions";
 
 /**
  * The ingress triggers without `durable-functions` at load time. Its index pulls in the durable HTTP client
@@ -12,11 +13,14 @@ export function durableClientInput(): FunctionInput {
   return input.generic({ type: "durableClient" });
 }
 
+let loaded: Promise<typeof DurableFunctions> | undefined;
+/** durable-functions itself, imported once, on the first invocation that talks to the durable backend. */
+export const durableFunctions = () => (loaded ??= import("durable-functions"));
+
 /** The invocation's durable client as the dispatcher's port, with the library loaded on the first call. */
 export function lazyDurablePort(context: InvocationContext): InstancePort {
   let port: Promise<InstancePort> | undefined;
-  const real = () =>
-    (port ??= import("durable-functions").then((df) => durableClientPort(df.getClient(context))));
+  const real = () => (port ??= durableFunctions().then((df) => durableClientPort(df.getClient(context))));
   return {
     status: async (id) => (await real()).status(id),
     start: async (workflow, id, value) => (await real()).start(workflow, id, value),

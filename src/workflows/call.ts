@@ -1,4 +1,6 @@
-import * as df from "durable-functions";
+import type * as df from "durable-functions";
+// Not from the package index: that loads its HTTP client (src/app/durable-app.ts says why).
+import { RetryOptions } from "durable-functions/lib/src/RetryOptions.js";
 import type { Activities, ActivityName } from "../activities/index.js";
 import type { MessageInput } from "../notify/message.js";
 
@@ -23,7 +25,7 @@ export function* activityWithRetry<K extends ActivityName>(
   name: K,
   input: Parameters<Activities[K]>[0],
 ): Generator<df.Task, Result<K>, unknown> {
-  const retry = new df.RetryOptions(30_000, 3);
+  const retry = new RetryOptions(30_000, 3);
   retry.backoffCoefficient = 2;
   return (yield ctx.df.callActivityWithRetry(name, retry, input)) as Result<K>;
 }
