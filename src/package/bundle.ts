@@ -1,6 +1,6 @@
-import { build, type Metafile } from "esbuild";
+import { build, type Metafile, type Plugin } from "esbuild";
 import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /**
  * The deployed app as esbuild bundles (issue 12, cold start): one ESM file per entry (`functions/*.ts` →
@@ -38,6 +38,28 @@ export const WORKER_PROVIDED = ["@azure/functions-core"] as const;
 const REQUIRE_BANNER = `import { createRequire as __ringmasterCreateRequire } from "node:module";
 const require = __ringmasterCreateRequire(import.meta.url);`;
 
+/**
+ * zod 4 re-exports every message locale as `z.locales` (366 KB, a quarter of what the app loads at start),
+ * while its default, English, comes from classic/schemas.js importing locales/en.js itself. The app calls
+ * no `z.config(z.locales.xx())`, so the bundle keeps `z.locales.en` and drops the rest.
+ * test/unit/package/bundle.test.ts checks bundled zod still answers in English.
+ */
+export const zodEnglishOnly: Plugin = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[/\\]zod[/\\]v4[/\\](classic|core)$/.test(args.resolveDir)
+        ? { path: join(args.resolveDir, "..", "locales", "en.js"), namespace: "zod-locales" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: "js",
+    }));
+  },
+};
+
 export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
   const appDir = resolve(options.appDir);
   const entryFiles = readdirSync(join(appDir, "functions"))
@@ -59,11 +81,16 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
     sourcesContent: false,
     external: [...WORKER_PROVIDED],
     banner: { js: REQUIRE_BANNER },
+    plugins: [zodEnglishOnly],
     metafile: true,
     logLevel: "silent",
   });
-  const problems = [...result.errors, ...result.warnings];
-  if (result.errors.length > 0) throw new Error(`esbuild: ${problems.map((p) => p.text).join("; ")}`);
+  // esbuild rejects on errors; a warning (an unresolvable require, a misplaced import.meta) is one here too,
+  // since what it warns about would break in Azure, not on this machine.
+  if (result.warnings.length > 0)
+    throw new Error(
+      `esbuild: ${result.warnings.map((w) => `${w.location?.file ?? ""}: ${w.text}`).join("; ")}`,
+    );
   return {
     entries: entryFiles.map((f) => `dist/functions/${f.replace(/\.ts$/, ".js")}`),
     metafile: result.metafile,
@@ -71,10 +98,11 @@ export async function bundleApp(options: BundleOptions): Promise<BundleResult> {
 }
 
 /**
- * The packages an output file loads with static imports alone, transitively: what loading it costs before
- * any `import()` runs. Output paths as in the metafile (relative to appDir).
+ * The input files an output file loads with static imports alone, transitively: what loading it costs before
+ * any `import()` runs. Output and input paths as in the metafile (relative to appDir; a dependency's path
+ * contains `node_modules/<package>/`).
  */
-export function staticPackages(metafile: Metafile, output: string): Set<string> {
+export function staticInputs(metafile: Metafile, output: string): Set<string> {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
@@ -83,11 +111,15 @@ export function staticPackages(metafile: Metafile, output: string): Set<string> 
       if (i.kind === "import-statement" && !i.external) visit(i.path);
   };
   visit(output);
+  return new Set([...seen].flatMap((file) => Object.keys(metafile.outputs[file]?.inputs ?? {})));
+}
+
+/** The packages among `staticInputs`: `zod`, `@azure/functions`, … */
+export function staticPackages(metafile: Metafile, output: string): Set<string> {
   const packages = new Set<string>();
-  for (const file of seen)
-    for (const input of Object.keys(metafile.outputs[file]?.inputs ?? {})) {
-      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
-      packages.add(m ? m[1]! : input);
-    }
+  for (const input of staticInputs(metafile, output)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.add(m[1]!);
+  }
   return packages;
 }
