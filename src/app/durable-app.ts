@@ -22,8 +22,9 @@ export function registerOrchestration(name: string, handler: OrchestrationHandle
   app.generic(name, {
     trigger: trigger.generic({ type: "orchestrationTrigger" }),
     handler: async (orchestrationTrigger, context) => {
+      // CommonJS: its exports arrive as `default` (src/dispatch/lazy-durable.ts says why).
       listener ??= import("durable-functions/lib/src/orchestrations/Orchestrator.js").then(
-        ({ Orchestrator }) => new Orchestrator(handler).listen(),
+        ({ default: cjs }) => new cjs.Orchestrator(handler).listen(),
       );
       return (await listener)(orchestrationTrigger, context);
     },

@@ -13,9 +13,18 @@ export function durableClientInput(): FunctionInput {
   return input.generic({ type: "durableClient" });
 }
 
-let loaded: Promise<typeof DurableFunctions> | undefined;
-/** durable-functions itself, imported once, on the first invocation that talks to the durable backend. */
-export const durableFunctions = () => (loaded ??= import("durable-functions"));
+/** What the app takes from durable-functions' index: the durable client of an invocation. */
+interface DurableIndex {
+  readonly getClient: typeof DurableFunctions.getClient;
+}
+let loaded: Promise<DurableIndex> | undefined;
+/**
+ * durable-functions itself, imported once, on the first invocation that talks to the durable backend. It
+ * is CommonJS: `import()` gives its `module.exports` as `default`, in Node and in the esbuild bundle alike
+ * (only Node adds named exports beside it, which the bundle does not).
+ */
+export const durableFunctions = (): Promise<DurableIndex> =>
+  (loaded ??= import("durable-functions").then((m): DurableIndex => m.default));
 
 /** The invocation's durable client as the dispatcher's port, with the library loaded on the first call. */
 export function lazyDurablePort(context: InvocationContext): InstancePort {
