@@ -199,11 +199,13 @@ describe("e2e: the packaged zip in azure mode", () => {
   });
 
   it("is self-contained: the bundle imports only its own chunks, Node built-ins and the worker's module", () => {
+    // esbuild writes static imports as statements of their own, and dynamic ones as import("…").
     const specifiers = new Set<string>();
     for (const f of files.filter((x) => x.endsWith(".js"))) {
       const text = readFileSync(join(appDir, f), "utf8");
-      for (const m of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)"([^"]+)"/g))
-        specifiers.add(m[1]!);
+      for (const re of [/^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)";$/gm, /^import\s*"([^"]+)";$/gm])
+        for (const m of text.matchAll(re)) specifiers.add(m[1]!);
+      for (const m of text.matchAll(/(?:\bimport|require)\("([^"]+)"\)/g)) specifiers.add(m[1]!);
     }
     const foreign = [...specifiers].filter(
       (s) => !s.startsWith("./") && !s.startsWith("../") && !s.startsWith("node:") && !isBuiltin(s),
