@@ -1,6 +1,6 @@
 // Timers: node-image poll (AKS emits no event for new images) and maintenance-window reconcile.
 import { app } from "@azure/functions";
-import { nodeImagePoll, windowReconcile } from "../src/api/schedules.js";
+import { once } from "../src/azure/lazy-sdk.js";
 import { getSettings } from "../src/config/settings.js";
 import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
@@ -10,9 +10,15 @@ import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 // start-up by name. The policy file is read on first use (src/app/runtime-config.ts).
 const settings = getSettings();
 
+/** The timer handlers (activities, adapters, policy), imported on the first tick (issue 12, cold start). */
+const schedules = once(() => import("../src/api/schedules.js"));
+
 app.timer("nodeImagePoll", {
   schedule: settings.RINGMASTER_NODE_IMAGE_SCHEDULE,
   extraInputs: [durableClientInput()],
-  handler: nodeImagePoll,
+  handler: async (timer, context) => (await schedules()).nodeImagePoll(timer, context),
 });
-app.timer("windowReconcile", { schedule: settings.RINGMASTER_RECONCILE_SCHEDULE, handler: windowReconcile });
+app.timer("windowReconcile", {
+  schedule: settings.RINGMASTER_RECONCILE_SCHEDULE,
+  handler: async (timer, context) => (await schedules()).windowReconcile(timer, context),
+});

@@ -15,24 +15,31 @@ import type { OrchestrationHandler } from "durable-functions";
  * its index, which loads the durable HTTP client (axios, form-data, lodash, validator): the largest part of
  * the app's cold start. Here the trigger metadata is built with @azure/functions exactly as the library
  * builds it (same binding, same generated name), and the orchestrator module, which needs none of that, is
- * imported on the first orchestration call. test/unit/app/durable-app.test.ts compares both registrations.
+ * imported on the first orchestration call, with the orchestrator's own code. test/unit/app/durable-app.test.ts
+ * compares both registrations.
  */
-export function registerOrchestration(name: string, handler: OrchestrationHandler): void {
+export interface LazyOrchestration {
+  /** The orchestrator function, imported on the orchestration's first episode in this process. */
+  readonly load: () => Promise<OrchestrationHandler>;
+}
+
+export function registerOrchestration(name: string, orchestration: LazyOrchestration): void {
   let listener: Promise<(trigger: unknown, context: Parameters<FunctionHandler>[1]) => Promise<unknown>>;
   app.generic(name, {
     trigger: trigger.generic({ type: "orchestrationTrigger" }),
     handler: async (orchestrationTrigger, context) => {
       // CommonJS: its exports arrive as `default` (src/dispatch/lazy-durable.ts says why).
-      listener ??= import("durable-functions/lib/src/orchestrations/Orchestrator.js").then(
-        ({ default: cjs }) => new cjs.Orchestrator(handler).listen(),
-      );
+      listener ??= Promise.all([
+        import("durable-functions/lib/src/orchestrations/Orchestrator.js"),
+        orchestration.load(),
+      ]).then(([{ default: cjs }, handler]) => new cjs.Orchestrator(handler).listen());
       return (await listener)(orchestrationTrigger, context);
     },
   });
 }
 
 export interface ActivityRegistration {
-  readonly handler: FunctionHandler;
+  readonly handler: (input: unknown, context: Parameters<FunctionHandler>[1]) => Promise<unknown>;
   readonly extraInputs?: FunctionInput[];
   readonly extraOutputs?: FunctionOutput[];
 }

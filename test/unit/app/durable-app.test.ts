@@ -66,7 +66,7 @@ async function run(name: string): Promise<unknown> {
 describe("Durable registration without durable-functions' index", () => {
   it("gives an orchestration the trigger metadata df.app.orchestration gives it", async () => {
     df.app.orchestration("viaLibrary", orchestrator);
-    lazy.registerOrchestration("viaSeam", orchestrator);
+    lazy.registerOrchestration("viaSeam", { load: () => Promise.resolve(orchestrator) });
     expect(bindingsOf("viaSeam")).toEqual(bindingsOf("viaLibrary"));
     expect(Object.values(bindingsOf("viaSeam"))).toEqual([
       expect.objectContaining({ type: "orchestrationTrigger", direction: "in" }),
