@@ -11,12 +11,11 @@ declare module "durable-functions/lib/src/orchestrations/Orchestrator.js" {
   import type { InvocationContext } from "@azure/functions";
   import type { OrchestrationHandler } from "durable-functions";
 
-  class Orchestrator {
-    constructor(fn: OrchestrationHandler);
+  interface Orchestrator {
     /** The trigger handler `df.app.orchestration` registers (through util/testingUtils createOrchestrator). */
     listen(): (orchestrationTrigger: unknown, context: InvocationContext) => Promise<unknown>;
   }
   /** CommonJS: `import()` gives `module.exports` as `default` (named exports exist in Node only). */
-  const cjsExports: { readonly Orchestrator: typeof Orchestrator };
+  const cjsExports: { readonly Orchestrator: new (fn: OrchestrationHandler) => Orchestrator };
   export default cjsExports;
 }
