@@ -1,14 +1,41 @@
 // The operations API: rollouts, approvals, pause/resume/cancel, Fleet gates, forecast.
-import { app } from "@azure/functions";
-import * as df from "durable-functions";
-import { answerApproval, approveFleetGate, control } from "../src/api/control.js";
-import { guarded } from "../src/api/guarded.js";
-import { forecast, getRollout, listRollouts, startRollout } from "../src/api/rollouts.js";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from "@azure/functions";
+import { once } from "../src/azure/lazy-sdk.js";
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
-getRuntimeConfig();
+/**
+ * The handlers, imported on the first request rather than when the host loads the app (issue 12, cold
+ * start): the API's schemas, the policy and the adapters are not needed to register the routes.
+ */
+const handlers = once(async () => {
+  const [{ guarded }, rollouts, api] = await Promise.all([
+    import("../src/api/guarded.js"),
+    import("../src/api/rollouts.js"),
+    import("../src/api/control.js"),
+  ]);
+  return {
+    listRollouts: guarded(rollouts.listRollouts),
+    startRollout: guarded(rollouts.startRollout),
+    getRollout: guarded(rollouts.getRollout),
+    approveRollout: guarded((r, d) => api.answerApproval(r, d, true)),
+    rejectRollout: guarded((r, d) => api.answerApproval(r, d, false)),
+    pauseRollout: guarded((r, d) => api.control(r, d, "pause")),
+    resumeRollout: guarded((r, d) => api.control(r, d, "resume")),
+    cancelRollout: guarded((r, d) => api.control(r, d, "cancel")),
+    approveFleetGateRequest: guarded(api.approveFleetGate),
+    forecast: guarded(rollouts.forecast),
+  };
+});
+type Name = keyof Awaited<ReturnType<typeof handlers>>;
+const handler =
+  (name: Name) =>
+  async (req: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
+    (await handlers())[name](req, context);
 
-const client = [df.input.durableClient()];
+// Not `df.input.durableClient()` (the same binding): durable-functions loads on the first call
+// (src/api/deps.ts). Settings and policy are read on first use too; functions/schedules.ts validates the
+// settings when the host loads the app.
+const client = [durableClientInput()];
 const authLevel = "function" as const;
 
 app.http("listRollouts", {
@@ -16,35 +43,35 @@ app.http("listRollouts", {
   methods: ["GET"],
   authLevel,
   extraInputs: client,
-  handler: guarded(listRollouts),
+  handler: handler("listRollouts"),
 });
 app.http("startRollout", {
   route: "rollouts",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: guarded(startRollout),
+  handler: handler("startRollout"),
 });
 app.http("getRollout", {
   route: "rollouts/{id}",
   methods: ["GET"],
   authLevel,
   extraInputs: client,
-  handler: guarded(getRollout),
+  handler: handler("getRollout"),
 });
 app.http("approveRollout", {
   route: "rollouts/{id}/approve",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: guarded((r, d) => answerApproval(r, d, true)),
+  handler: handler("approveRollout"),
 });
 app.http("rejectRollout", {
   route: "rollouts/{id}/reject",
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: guarded((r, d) => answerApproval(r, d, false)),
+  handler: handler("rejectRollout"),
 });
 for (const action of ["pause", "resume", "cancel"] as const) {
   app.http(`${action}Rollout`, {
@@ -52,7 +79,7 @@ for (const action of ["pause", "resume", "cancel"] as const) {
     methods: ["POST"],
     authLevel,
     extraInputs: client,
-    handler: guarded((r, d) => control(r, d, action)),
+    handler: handler(`${action}Rollout`),
   });
 }
 app.http("approveFleetGateRequest", {
@@ -60,6 +87,6 @@ app.http("approveFleetGateRequest", {
   methods: ["POST"],
   authLevel,
   extraInputs: client,
-  handler: guarded(approveFleetGate),
+  handler: handler("approveFleetGateRequest"),
 });
-app.http("forecast", { route: "plan", methods: ["GET"], authLevel, handler: guarded(forecast) });
+app.http("forecast", { route: "plan", methods: ["GET"], authLevel, handler: handler("forecast") });

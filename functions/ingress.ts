@@ -1,43 +1,31 @@
 // Inbound events: Event Grid trigger, Event Hub trigger and a webhook, all feeding one dispatcher.
+// Loading this file loads @azure/functions and nothing else of weight: the dispatcher, its zod schemas and
+// the policy come with the first event (src/app/ingress-handlers.ts), and durable-functions with the first
+// durable call (src/dispatch/lazy-durable.ts). The host still reads every trigger's metadata at start.
 import { app, output } from "@azure/functions";
-import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../src/app/runtime-config.js";
-import { armFacts } from "../src/app/arm-facts.js";
-import {
-  eventGridHandler,
-  eventHubHandler,
-  webhookHandler,
-  type TriggerDeps,
-} from "../src/dispatch/triggers.js";
-// Not `df.input.durableClient()`: loading durable-functions here would double this file's cold start.
+import { once } from "../src/azure/lazy-sdk.js";
+import { ingressHubName } from "../src/config/binding-settings.js";
 import { durableClientInput } from "../src/dispatch/lazy-durable.js";
-
-// Validate settings and policy while the host loads this file: a bad value stops start-up, by name.
-getRuntimeConfig();
 
 const poisonOutput = output.storageQueue({
   queueName: "ringmaster-poison",
   connection: "AzureWebJobsStorage",
 });
-const deps: TriggerDeps = {
-  // Dispatch decides for any list of policies (pure, by name); this app runs one.
-  policies: () => [getRuntimeConfig().policy],
-  poisonOutput,
-  verify: () => ({
-    facts: armFacts(getAdapters(), getRuntimeConfig().settings.RINGMASTER_SUBSCRIPTION_IDS),
-    publicBaseUrl: publicBaseUrl(),
-  }),
-};
+const handlers = once(async () =>
+  (await import("../src/app/ingress-handlers.js")).ingressHandlers(poisonOutput),
+);
 
 app.eventGrid("aksEvents", {
   extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
-  handler: eventGridHandler(deps),
+  handler: async (event, context) => (await handlers()).eventGrid(event, context),
 });
 
 app.eventHub("ingressHub", {
   connection: "RINGMASTER_EVENTHUB",
-  // The validated setting (default filled in), so an unset optional name cannot stop the host.
-  eventHubName: getRuntimeConfig().settings.RINGMASTER_EVENTHUB_NAME,
+  // The setting with its default filled in (src/config/settings.ts validates it on first use), so an unset
+  // optional name cannot stop the host.
+  eventHubName: ingressHubName(process.env),
   cardinality: "many",
   retry: {
     strategy: "exponentialBackoff",
@@ -47,7 +35,7 @@ app.eventHub("ingressHub", {
   },
   extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
-  handler: eventHubHandler(deps),
+  handler: async (messages, context) => (await handlers()).eventHub(messages, context),
 });
 
 app.http("eventsWebhook", {
@@ -56,5 +44,5 @@ app.http("eventsWebhook", {
   authLevel: "function",
   extraInputs: [durableClientInput()],
   extraOutputs: [poisonOutput],
-  handler: webhookHandler(deps),
+  handler: async (request, context) => (await handlers()).webhook(request, context),
 });

@@ -1,17 +1,24 @@
 // Timers: node-image poll (AKS emits no event for new images) and maintenance-window reconcile.
 import { app } from "@azure/functions";
-import * as df from "durable-functions";
-import { nodeImagePoll, windowReconcile } from "../src/api/schedules.js";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { once } from "../src/azure/lazy-sdk.js";
+import { getSettings } from "../src/config/settings.js";
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
 // The schedules are the validated settings themselves (defaults filled in), not `%SETTING%` references: a
 // reference to an unset optional setting would stop the Functions host, and this way the schedule that runs
-// is the one the app checked with croner.
-const { settings } = getRuntimeConfig();
+// is the one the app checked with croner. This is the app's load-time settings check: a bad setting stops
+// start-up by name. The policy file is read on first use (src/app/runtime-config.ts).
+const settings = getSettings();
+
+/** The timer handlers (activities, adapters, policy), imported on the first tick (issue 12, cold start). */
+const schedules = once(() => import("../src/api/schedules.js"));
 
 app.timer("nodeImagePoll", {
   schedule: settings.RINGMASTER_NODE_IMAGE_SCHEDULE,
-  extraInputs: [df.input.durableClient()],
-  handler: nodeImagePoll,
+  extraInputs: [durableClientInput()],
+  handler: async (timer, context) => (await schedules()).nodeImagePoll(timer, context),
 });
-app.timer("windowReconcile", { schedule: settings.RINGMASTER_RECONCILE_SCHEDULE, handler: windowReconcile });
+app.timer("windowReconcile", {
+  schedule: settings.RINGMASTER_RECONCILE_SCHEDULE,
+  handler: async (timer, context) => (await schedules()).windowReconcile(timer, context),
+});

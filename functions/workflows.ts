@@ -1,37 +1,57 @@
-// Durable orchestrations and activities: names → src/workflows and src/activities.
+// Durable orchestrations and activities: names → src/workflows and src/activities. Registered through
+// src/app/durable-app.ts, not `df.app.*`: loading this file loads neither durable-functions' index (its HTTP
+// client) nor the workflows and activities themselves, which are imported on their first call (issue 12,
+// cold start). Settings and policy are read on first use (src/app/runtime-config.ts); functions/schedules.ts
+// validates the settings when the host loads the app.
 import type { InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
-import { createActivities } from "../src/activities/index.js";
-import { activityDeps } from "../src/app/activity-deps.js";
+import { ACTIVITY_NAMES } from "../src/app/activity-names.js";
+import { registerActivity, registerOrchestration } from "../src/app/durable-app.js";
 import { auditHubConfigured, auditOutput } from "../src/azure/audit.js";
-import { getRuntimeConfig } from "../src/app/runtime-config.js";
+import { once } from "../src/azure/lazy-sdk.js";
 import { WorkflowName } from "../src/contracts/workflow-names.js";
-import { clusterUpgradeWorkflow } from "../src/workflows/cluster-upgrade.js";
-import { endOfSupportWorkflow } from "../src/workflows/end-of-support.js";
-import { fleetGateWorkflow } from "../src/workflows/fleet-gate.js";
-import { nodeImageRefreshWorkflow } from "../src/workflows/node-image-refresh.js";
-import { digestWorkflow, notifyWorkflow } from "../src/workflows/notify.js";
-import { rolloutWorkflow } from "../src/workflows/rollout.js";
+import { durableClientInput } from "../src/dispatch/lazy-durable.js";
 
-getRuntimeConfig();
+registerOrchestration(WorkflowName.rollout, {
+  load: async () => (await import("../src/workflows/rollout.js")).rolloutWorkflow,
+});
+registerOrchestration(WorkflowName.clusterUpgrade, {
+  load: async () => (await import("../src/workflows/cluster-upgrade.js")).clusterUpgradeWorkflow,
+});
+registerOrchestration(WorkflowName.nodeImageRefresh, {
+  load: async () => (await import("../src/workflows/node-image-refresh.js")).nodeImageRefreshWorkflow,
+});
+registerOrchestration(WorkflowName.endOfSupport, {
+  load: async () => (await import("../src/workflows/end-of-support.js")).endOfSupportWorkflow,
+});
+registerOrchestration(WorkflowName.fleetGate, {
+  load: async () => (await import("../src/workflows/fleet-gate.js")).fleetGateWorkflow,
+});
+registerOrchestration(WorkflowName.notify, {
+  load: async () => (await import("../src/workflows/notify.js")).notifyWorkflow,
+});
+registerOrchestration(WorkflowName.digest, {
+  load: async () => (await import("../src/workflows/notify.js")).digestWorkflow,
+});
 
-df.app.orchestration(WorkflowName.rollout, rolloutWorkflow);
-df.app.orchestration(WorkflowName.clusterUpgrade, clusterUpgradeWorkflow);
-df.app.orchestration(WorkflowName.nodeImageRefresh, nodeImageRefreshWorkflow);
-df.app.orchestration(WorkflowName.endOfSupport, endOfSupportWorkflow);
-df.app.orchestration(WorkflowName.fleetGate, fleetGateWorkflow);
-df.app.orchestration(WorkflowName.notify, notifyWorkflow);
-df.app.orchestration(WorkflowName.digest, digestWorkflow);
+/** The activities over this process's dependencies, built on the first activity call. */
+const activities = once(async () => {
+  const [{ createActivities }, { activityDeps }] = await Promise.all([
+    import("../src/activities/index.js"),
+    import("../src/app/activity-deps.js"),
+  ]);
+  return createActivities(activityDeps);
+});
 
-const activities = createActivities(activityDeps);
 // The audit hub's output binding exists only when its connection does: the host cannot bind an output to
 // a connection it cannot resolve, and without one the activity logs the events instead.
 const auditOutputs = auditHubConfigured(process.env) ? [auditOutput] : [];
-for (const [name, fn] of Object.entries(activities)) {
-  const handler = fn as (input: unknown, context: InvocationContext) => Promise<unknown>;
-  df.app.activity(name, {
-    extraInputs: [df.input.durableClient()],
+for (const name of ACTIVITY_NAMES) {
+  registerActivity(name, {
+    extraInputs: [durableClientInput()],
     ...(name === "publishAudit" ? { extraOutputs: auditOutputs } : {}),
-    handler: (input: unknown, context: InvocationContext) => handler(input, context),
+    handler: async (input: unknown, context: InvocationContext) => {
+      const handler = (await activities())[name] as (i: unknown, c: InvocationContext) => Promise<unknown>;
+      return handler(input, context);
+    },
   });
 }

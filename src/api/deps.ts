@@ -1,9 +1,9 @@
 import type { InvocationContext } from "@azure/functions";
-import * as df from "durable-functions";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "../app/runtime-config.js";
 import type { Policy } from "../config/policy.js";
 import { armFacts } from "../app/arm-facts.js";
 import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.js";
+import { durableFunctions } from "../dispatch/lazy-durable.js";
 import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 import type { ActorPolicy } from "./actor.js";
@@ -30,8 +30,9 @@ export interface ApiDeps {
   readonly actorPolicy?: ActorPolicy;
 }
 
-export function apiDeps(context: InvocationContext): ApiDeps {
-  const client = df.getClient(context);
+/** durable-functions (with its HTTP client) loads on the first API call, not when the host loads the app. */
+export async function apiDeps(context: InvocationContext): Promise<ApiDeps> {
+  const client = (await durableFunctions()).getClient(context);
   const { settings, policy } = getRuntimeConfig();
   return {
     port: durableClientPort(client),

@@ -12,11 +12,11 @@ const REASON_MAX = 300;
  */
 export function guarded(
   handler: (req: HttpRequest, deps: ApiDeps) => Promise<HttpResponseInit>,
-  depsOf: (context: InvocationContext) => ApiDeps = apiDeps,
+  depsOf: (context: InvocationContext) => ApiDeps | Promise<ApiDeps> = apiDeps,
 ): (req: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
   return async (req, context) => {
     try {
-      return await handler(req, depsOf(context));
+      return await handler(req, await depsOf(context));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       context.error(`api: ${req.method} ${new URL(req.url).pathname} failed: ${safeLogField(message)}`);

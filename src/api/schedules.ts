@@ -1,10 +1,9 @@
 import type { InvocationContext, Timer } from "@azure/functions";
-import * as df from "durable-functions";
 import { createActivities } from "../activities/index.js";
 import { activityDeps } from "../app/activity-deps.js";
 import { scheduledRunSpan } from "../config/ncrontab.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
-import { durableClientPort } from "../dispatch/durable-client-port.js";
+import { lazyDurablePort } from "../dispatch/lazy-durable.js";
 import { nodeImagePollInstanceId } from "../contracts/instance-ids.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 
@@ -17,7 +16,7 @@ export async function nodeImagePoll(_timer: Timer, context: InvocationContext): 
   if (policy.spec.nodeImage?.enabled === false) return;
   const day = new Date(getAdapters().clock.now()).toISOString().slice(0, 10);
   const id = nodeImagePollInstanceId(policy.metadata.name, day);
-  const durable = durableClientPort(df.getClient(context));
+  const durable = lazyDurablePort(context);
   if ((await durable.status(id)) !== undefined) {
     context.info(`node-image poll ${id} already ran`);
     return;

@@ -1,6 +1,5 @@
-import * as df from "durable-functions";
 import type { ActivityDeps } from "../activities/deps.js";
-import { durableClientPort } from "../dispatch/durable-client-port.js";
+import { lazyDurablePort } from "../dispatch/lazy-durable.js";
 import { getAdapters, getRuntimeConfig, publicBaseUrl } from "./runtime-config.js";
 
 /** The production wiring of activity dependencies: settings, policy and adapters of this process. */
@@ -8,6 +7,7 @@ export const activityDeps: ActivityDeps = {
   adapters: getAdapters,
   policy: () => getRuntimeConfig().policy,
   settings: () => getRuntimeConfig().settings,
-  durable: (context) => durableClientPort(df.getClient(context)),
+  // durable-functions (and its HTTP client) loads on the first durable call, not with the app.
+  durable: lazyDurablePort,
   publicBaseUrl,
 };

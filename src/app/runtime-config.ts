@@ -12,8 +12,10 @@ export interface RuntimeConfig {
 let cached: RuntimeConfig | undefined;
 
 /**
- * Settings and policy, read and validated once per process. Entry files call this at load time, so a
- * wrong setting or policy stops start-up with the message that names it, instead of failing later.
+ * Settings and policy, read and validated once per process, on first use: the first invocation that needs
+ * them, which fails with the message that names a wrong setting or policy. Loading them while the host
+ * loads the app cost each cold start the policy's YAML and schema (issue 12); functions/schedules.ts still
+ * validates the settings at load, so a wrong setting stops start-up by name.
  */
 export function getRuntimeConfig(): RuntimeConfig {
   if (cached) return cached;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_EVENTHUB_NAME } from "./binding-settings.js";
 import { SettingsError } from "./errors.js";
 import { ncrontabProblem } from "./ncrontab.js";
 import { describeSettingValue } from "../shared/redact.js";
@@ -76,7 +77,7 @@ const baseSettings = z.object({
     .default(30),
   /** Name of the connection setting for the ingress Event Hub; empty disables the real Event Hub listener. */
   RINGMASTER_EVENTHUB: optionalText,
-  RINGMASTER_EVENTHUB_NAME: textOr("ringmaster-ingress"),
+  RINGMASTER_EVENTHUB_NAME: textOr(DEFAULT_EVENTHUB_NAME),
   /**
    * The audit hub's connection (an output binding's `connection`): a connection string here, or by identity
    * `RINGMASTER_AUDIT_EVENTHUB__fullyQualifiedNamespace` (+ `__credential`, `__clientId`) as infra/ sets it.

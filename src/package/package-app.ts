@@ -17,27 +17,18 @@ import { z } from "zod";
 import { isIgnored, parseFuncignore } from "./funcignore.js";
 
 /**
- * The deployable zip (`npm run package`): what the Functions host runs, and nothing else. dist/, host.json,
- * a package.json without scripts or devDependencies (the zip is deployed as built: no remote build), the
- * policy file(s) the app reads, and the production dependency closure. That closure is read from
- * package-lock.json, the file `npm ci --omit=dev` installs from: every package not marked `dev`, copied
- * from node_modules, so packaging needs no network. `.funcignore` applies to everything copied.
+ * The deployable zip (`npm run package`): what the Functions host runs, and nothing else. The app bundled
+ * by esbuild (bundle.ts: dist/functions/*.js, one per entry, and dist/chunks/, with source maps), host.json,
+ * a package.json without scripts or dependencies (the bundle carries every one of them, so the zip has no
+ * node_modules and is deployed as built: no remote build), and the policy file(s) the app reads.
+ * `.funcignore` applies to everything copied.
  */
-const LockSchema = z.object({
-  lockfileVersion: z.number().int().min(2, "package-lock.json must be lockfileVersion 2 or 3 (npm 7+)"),
-  packages: z.record(
-    z.string(),
-    z.looseObject({ dev: z.boolean().optional(), optional: z.boolean().optional() }),
-  ),
-});
-
 const PackageJsonSchema = z.looseObject({
   name: z.string(),
   version: z.string(),
   type: z.string().optional(),
   main: z.string({ error: 'package.json needs "main" (the v4 model finds entry files through it)' }),
   engines: z.record(z.string(), z.string()).optional(),
-  dependencies: z.record(z.string(), z.string()).optional(),
 });
 
 export interface PackageOptions {
@@ -51,20 +42,22 @@ export interface PackageOptions {
 export interface PackageResult {
   readonly zip: string;
   readonly files: number;
-  readonly packages: number;
+  /** The entry bundles the host loads through `main` (dist/functions/<entry>.js). */
+  readonly entries: readonly string[];
 }
 
 export class PackageError extends Error {
   override readonly name = "PackageError";
 }
 
-export function packageApp(options: PackageOptions): PackageResult {
+export async function packageApp(options: PackageOptions): Promise<PackageResult> {
   const appDir = resolve(options.appDir);
-  if (!existsSync(join(appDir, "dist", "functions")))
-    throw new PackageError(`${join(appDir, "dist")} has no functions/: run "npm run build" first`);
+  if (!existsSync(join(appDir, "functions")))
+    throw new PackageError(`${appDir} has no functions/ (the app's entry files)`);
   const ignoreFile = join(appDir, ".funcignore");
   const rules = existsSync(ignoreFile) ? parseFuncignore(readFileSync(ignoreFile, "utf8")) : [];
   const stage = mkdtempSync(join(tmpdir(), "ringmaster-package-"));
+  const built = mkdtempSync(join(tmpdir(), "ringmaster-bundle-"));
   let files = 0;
   const copy = (from: string, rel: string): void => {
     const stat = lstatSync(from);
@@ -80,7 +73,10 @@ export function packageApp(options: PackageOptions): PackageResult {
     files++;
   };
   try {
-    copy(join(appDir, "dist"), "dist");
+    // Imported here: esbuild is a build tool (a devDependency), which the rest of the CLI must not need.
+    const { bundleApp } = await import("./bundle.js");
+    const bundle = await bundleApp({ appDir, outDir: built });
+    copy(join(built, "dist"), "dist");
     copy(join(appDir, "host.json"), "host.json");
     for (const policy of options.policyFiles ?? ["examples/policy.yaml"]) {
       if (!existsSync(join(appDir, policy)))
@@ -89,15 +85,18 @@ export function packageApp(options: PackageOptions): PackageResult {
     }
     writeFileSync(join(stage, "package.json"), `${JSON.stringify(deployedPackageJson(appDir), null, 2)}\n`);
     files++;
-    const packages = copyProductionDependencies(appDir, (from, rel) => copy(from, rel));
     zipDirectory(stage, resolve(options.out));
-    return { zip: resolve(options.out), files, packages };
+    return { zip: resolve(options.out), files, entries: bundle.entries };
   } finally {
     rmSync(stage, { recursive: true, force: true });
+    rmSync(built, { recursive: true, force: true });
   }
 }
 
-/** package.json as deployed: no scripts (`prepare` would try to build) and no devDependencies. */
+/**
+ * package.json as deployed: no scripts (`prepare` would try to build), and no dependencies, which are in the
+ * bundle; an install there would only add an unused node_modules.
+ */
 function deployedPackageJson(appDir: string): Record<string, unknown> {
   const pkg = PackageJsonSchema.parse(JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")));
   return {
@@ -107,33 +106,7 @@ function deployedPackageJson(appDir: string): Record<string, unknown> {
     ...(pkg.type ? { type: pkg.type } : {}),
     main: pkg.main,
     ...(pkg.engines ? { engines: pkg.engines } : {}),
-    dependencies: pkg.dependencies ?? {},
   };
-}
-
-/** Copies every non-dev package of the lockfile; nested node_modules are entries of their own. */
-function copyProductionDependencies(appDir: string, copy: (from: string, rel: string) => void): number {
-  const lockPath = join(appDir, "package-lock.json");
-  if (!existsSync(lockPath)) throw new PackageError(`${lockPath} is missing: run "npm install" once`);
-  const parsed = LockSchema.safeParse(JSON.parse(readFileSync(lockPath, "utf8")));
-  if (!parsed.success)
-    throw new PackageError(`${lockPath}: ${parsed.error.issues.map((i) => i.message).join("; ")}`);
-  let count = 0;
-  for (const [key, entry] of Object.entries(parsed.data.packages)) {
-    if (!key.startsWith("node_modules/") || entry.dev === true) continue;
-    const from = join(appDir, key);
-    if (!existsSync(from)) {
-      // An optional dependency for another platform is legitimately absent.
-      if (entry.optional === true) continue;
-      throw new PackageError(`${key} is in package-lock.json but not installed: run "npm ci" first`);
-    }
-    for (const name of readdirSync(from)) {
-      if (name === "node_modules") continue;
-      copy(join(from, name), `${key}/${name}`);
-    }
-    count++;
-  }
-  return count;
 }
 
 /**

@@ -1,4 +1,6 @@
-import * as df from "durable-functions";
+import type * as df from "durable-functions";
+// Not from the package index: that loads its HTTP client (src/app/durable-app.ts says why).
+import { RetryOptions } from "durable-functions/lib/src/RetryOptions.js";
 import type { ActivityInput, ActivityName, ActivityOutput } from "../contracts/activities.js";
 import type { MessageInput } from "../contracts/messages.js";
 
@@ -24,7 +26,7 @@ export function* activityWithRetry<K extends ActivityName>(
   name: K,
   input: ActivityInput<K>,
 ): Generator<df.Task, Result<K>, unknown> {
-  const retry = new df.RetryOptions(30_000, 3);
+  const retry = new RetryOptions(30_000, 3);
   retry.backoffCoefficient = 2;
   return (yield ctx.df.callActivityWithRetry(name, retry, input)) as Result<K>;
 }

@@ -1,13 +1,6 @@
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,8 +13,8 @@ import { startHost, waitFor, type HostProcess } from "../helpers/host-process.js
 import { REPO } from "../helpers/stack.js";
 
 /**
- * The artifact deployed is the one tested: `packageApp` (what `npm run package` runs) builds the zip, the
- * test unpacks it into an empty directory and runs the local host on that directory in azure mode — no
+ * The artifact deployed is the one tested: `packageApp` (what `npm run package` runs) bundles the app with
+ * esbuild and builds the zip, the test unpacks it into an empty directory and runs the local host on that directory in azure mode — no
  * static token, no transport rewriting. `DefaultAzureCredential` gets its tokens from the simulator's App
  * Service managed-identity endpoint (IDENTITY_ENDPOINT/IDENTITY_HEADER); the simulator serves HTTPS with a
  * certificate made here with openssl and trusted through NODE_EXTRA_CA_CERTS, as Azure's would be. Azure
@@ -98,7 +91,7 @@ describe("e2e: the packaged zip in azure mode", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "rm-package-"));
     const zip = join(dir, "ringmaster.zip");
-    packageApp({ appDir: REPO, out: zip });
+    await packageApp({ appDir: REPO, out: zip });
     appDir = join(dir, "wwwroot");
     mkdirSync(appDir);
     execFileSync("unzip", ["-q", zip, "-d", appDir]);
@@ -189,26 +182,41 @@ describe("e2e: the packaged zip in azure mode", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("holds dist, host.json, package.json, the example policy and production dependencies only", () => {
+  it("holds the bundled app, host.json, package.json and the example policy only: no node_modules", () => {
     expect(files).toContain("host.json");
     expect(files).toContain("examples/policy.yaml");
-    for (const entry of ["api", "ingress", "schedules", "workflows"])
+    for (const entry of ["api", "ingress", "schedules", "telemetry", "workflows"])
       expect(files).toContain(`dist/functions/${entry}.js`);
+    expect(files.some((f) => /^dist\/chunks\/.+\.js$/.test(f))).toBe(true);
     const pkg = JSON.parse(readFileSync(join(appDir, "package.json"), "utf8")) as Record<string, unknown>;
+    // The glob the host loads matches the entry bundles, not the chunks they share.
     expect(pkg.main).toBe("dist/functions/*.js");
+    expect(pkg.type).toBe("module");
+    expect(pkg.dependencies).toBeUndefined();
     expect(pkg.devDependencies).toBeUndefined();
     expect(pkg.scripts).toBeUndefined();
-    for (const dep of ["@azure/functions", "durable-functions", "@azure/identity", "zod"])
-      expect(existsSync(join(appDir, "node_modules", dep, "package.json")), dep).toBe(true);
-    for (const dev of ["vitest", "typescript", "eslint", "prettier", "fast-check", "node"])
-      expect(existsSync(join(appDir, "node_modules", dev)), dev).toBe(false);
+    expect(files.filter((f) => f.startsWith("node_modules/"))).toEqual([]);
   });
 
-  it("leaves out what .funcignore excludes: source maps, declarations, local tooling", () => {
-    expect(files.filter((f) => f.endsWith(".map"))).toEqual([]);
+  it("is self-contained: the bundle imports only its own chunks, Node built-ins and the worker's module", () => {
+    // esbuild writes static imports as statements of their own, and dynamic ones as import("…").
+    const specifiers = new Set<string>();
+    for (const f of files.filter((x) => x.endsWith(".js"))) {
+      const text = readFileSync(join(appDir, f), "utf8");
+      for (const re of [/^(?:import|export)\b[^;"]*?\bfrom\s*"([^"]+)";$/gm, /^import\s*"([^"]+)";$/gm])
+        for (const m of text.matchAll(re)) specifiers.add(m[1]!);
+      for (const m of text.matchAll(/(?:\bimport|require)\("([^"]+)"\)/g)) specifiers.add(m[1]!);
+    }
+    const foreign = [...specifiers].filter(
+      (s) => !s.startsWith("./") && !s.startsWith("../") && !s.startsWith("node:") && !isBuiltin(s),
+    );
+    expect(foreign).toEqual(["@azure/functions-core"]);
+  });
+
+  it("keeps the bundle's source maps and leaves out declarations and the local tooling", () => {
+    expect(files).toContain("dist/functions/ingress.js.map");
     expect(files.filter((f) => f.endsWith(".d.ts"))).toEqual([]);
-    expect(files.some((f) => f.startsWith("dist/src/simulator/"))).toBe(false);
-    expect(files.some((f) => f.startsWith("dist/src/cli/"))).toBe(false);
+    expect(files.some((f) => f.startsWith("dist/src/"))).toBe(false);
     expect(files.some((f) => f.startsWith("src/") || f.startsWith("test/"))).toBe(false);
   });
 

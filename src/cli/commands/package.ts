@@ -8,18 +8,18 @@ export function registerPackageCommand(program: Command, io: CliIo, setExit: (co
   program
     .command("package")
     .description(
-      "Build the deployable zip: dist, host.json, policy, production dependencies (.funcignore applies)",
+      "Build the deployable zip: the app bundled with esbuild, host.json, policy (.funcignore applies)",
     )
     .option("--cwd <dir>", "the app directory", ".")
     .option("--out <file>", "the zip to write", ".ringmaster/package/ringmaster.zip")
     .option("--policy <file...>", "policy file(s) the app reads, relative to the app", [
       "examples/policy.yaml",
     ])
-    .action((o: { cwd: string; out: string; policy: string[] }) => {
+    .action(async (o: { cwd: string; out: string; policy: string[] }) => {
       try {
-        const r = packageApp({ appDir: o.cwd, out: o.out, policyFiles: o.policy });
+        const r = await packageApp({ appDir: o.cwd, out: o.out, policyFiles: o.policy });
         io.out(
-          `${relative(process.cwd(), r.zip) || r.zip}: ${r.files} files, ${r.packages} production packages\n`,
+          `${relative(process.cwd(), r.zip) || r.zip}: ${r.files} files, entries ${r.entries.join(", ")}\n`,
         );
       } catch (error) {
         io.err(`ringmaster package: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
  * Cold start (issue 12, test/bench/coldstart.bench.js measures it): loading the entry files must load no
  * Azure SDK client package; each is imported when its client is first needed. This checks the module graph
  * rather than time, so it holds on a loaded machine: a fresh node process imports the compiled entry files
- * with a resolve hook that lists every package resolved.
+ * (dist/, as the local host runs them; test/unit/package/bundle.test.ts checks the deployed bundle) with a
+ * resolve hook that lists every module resolved.
  */
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
 const SDKS = [
@@ -26,10 +27,15 @@ const dir = mkdtempSync(join(tmpdir(), "rm-coldstart-"));
 const hook = join(dir, "hook.mjs");
 writeFileSync(
   hook,
-  `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(r.url); if (m) process.stderr.write("PKG " + m[1] + "\\n"); return r; }`,
+  `export async function resolve(s, c, next) { const r = await next(s, c); const m = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(r.url); if (m) process.stderr.write("PKG " + m[1] + " " + r.url + "\\n"); return r; }`,
 );
 
 function packagesLoadedBy(entries: string[]): Set<string> {
+  return new Set(modulesLoadedBy(entries).map((m) => m.pkg));
+}
+
+/** Every module of a package the entries load: the package and the resolved URL. */
+function modulesLoadedBy(entries: string[]): { pkg: string; url: string }[] {
   const script = `import { register } from "node:module"; register(${JSON.stringify(pathToFileURL(hook).href)});
 const { installCoreApi, Registry } = await import(${JSON.stringify(pathToFileURL(join(REPO, "dist/src/devhost/core-api.js")).href)});
 installCoreApi(new Registry());
@@ -47,23 +53,34 @@ for (const e of ${JSON.stringify(entries.map((e) => pathToFileURL(join(REPO, e))
     },
   });
   expect(r.status, r.stderr).toBe(0);
-  return new Set([...r.stderr.matchAll(/^PKG (.+)$/gm)].map((m) => m[1]!));
+  return [...r.stderr.matchAll(/^PKG (\S+) (\S+)$/gm)].map((m) => ({ pkg: m[1]!, url: m[2]! }));
 }
 
 describe("Cold start: what loading the app imports", () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("the webhook and Event Hub entry (ingress.js) loads no Azure SDK and not durable-functions", () => {
+  it("the webhook and Event Hub entry (ingress.js) loads @azure/functions only: no SDK, durable-functions, zod or yaml", () => {
     const loaded = packagesLoadedBy(["dist/functions/ingress.js"]);
     expect(loaded.has("@azure/functions")).toBe(true);
-    expect([...loaded].filter((p) => SDKS.includes(p) || p === "durable-functions")).toEqual([]);
+    // The dispatcher, its event schemas and the policy come with the first event (src/app/ingress-handlers.ts).
+    expect(
+      [...loaded].filter(
+        (p) => SDKS.includes(p) || ["durable-functions", "zod", "yaml", "luxon", "croner"].includes(p),
+      ),
+    ).toEqual([]);
   });
 
-  it("the whole app (every entry file) loads no Azure SDK client package", () => {
+  it("the whole app (every entry file) loads no Azure SDK, no durable-functions, no yaml and no luxon", () => {
     const loaded = packagesLoadedBy(
-      ["api", "ingress", "schedules", "workflows"].map((f) => `dist/functions/${f}.js`),
+      ["api", "ingress", "schedules", "telemetry", "workflows"].map((f) => `dist/functions/${f}.js`),
     );
-    expect(loaded.has("durable-functions")).toBe(true);
-    expect([...loaded].filter((p) => SDKS.includes(p))).toEqual([]);
+    // Settings are checked at load (functions/schedules.ts): zod and croner. The rest comes on first call:
+    // durable-functions (src/app/durable-app.ts), the workflows, activities, API handlers and the policy.
+    expect(loaded.has("zod")).toBe(true);
+    expect(
+      [...loaded].filter(
+        (p) => SDKS.includes(p) || ["axios", "durable-functions", "yaml", "luxon"].includes(p),
+      ),
+    ).toEqual([]);
   });
 });

@@ -28,13 +28,16 @@ describe("Function: .funcignore rules (gitignore syntax, as func pack reads them
     );
     for (const kept of [
       "dist/functions/ingress.js",
+      // The bundle's maps ship (src/package/bundle.ts); dependencies' do not.
+      "dist/functions/ingress.js.map",
+      "dist/chunks/chunk-ABCDEF12.js.map",
       "dist/src/devhost/clock.js",
       "host.json",
       "node_modules/zod/package.json",
     ])
       expect(isIgnored(rules, kept, false), kept).toBe(false);
     for (const dropped of [
-      "dist/functions/ingress.js.map",
+      "node_modules/zod/index.js.map",
       "node_modules/zod/index.d.ts",
       "local.settings.json",
     ])
