@@ -3,6 +3,7 @@ import { app } from "@azure/functions";
 import * as df from "durable-functions";
 import { answerApproval, approveFleetGate, control } from "../src/api/control.js";
 import { guarded } from "../src/api/guarded.js";
+import { listRolloutClusters } from "../src/api/rollout-clusters.js";
 import { forecast, getRollout, listRollouts, startRollout } from "../src/api/rollouts.js";
 import { getRuntimeConfig } from "../src/app/runtime-config.js";
 
@@ -31,6 +32,13 @@ app.http("getRollout", {
   authLevel,
   extraInputs: client,
   handler: guarded(getRollout),
+});
+app.http("rolloutClusters", {
+  route: "rollouts/{id}/clusters",
+  methods: ["GET"],
+  authLevel,
+  extraInputs: client,
+  handler: guarded(listRolloutClusters),
 });
 app.http("approveRollout", {
   route: "rollouts/{id}/approve",

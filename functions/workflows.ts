@@ -11,12 +11,14 @@ import { endOfSupportWorkflow } from "../src/workflows/end-of-support.js";
 import { fleetGateWorkflow } from "../src/workflows/fleet-gate.js";
 import { nodeImageRefreshWorkflow } from "../src/workflows/node-image-refresh.js";
 import { digestWorkflow, notifyWorkflow } from "../src/workflows/notify.js";
+import { laneWorkflow } from "../src/workflows/rollout-lane.js";
 import { rolloutWorkflow } from "../src/workflows/rollout.js";
 
 getRuntimeConfig();
 
 df.app.orchestration(WorkflowName.rollout, rolloutWorkflow);
 df.app.orchestration(WorkflowName.clusterUpgrade, clusterUpgradeWorkflow);
+df.app.orchestration(WorkflowName.rolloutLane, laneWorkflow);
 df.app.orchestration(WorkflowName.nodeImageRefresh, nodeImageRefreshWorkflow);
 df.app.orchestration(WorkflowName.endOfSupport, endOfSupportWorkflow);
 df.app.orchestration(WorkflowName.fleetGate, fleetGateWorkflow);

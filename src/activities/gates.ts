@@ -1,6 +1,8 @@
 import type { Gate } from "../config/policy.js";
 import type { Settings } from "../config/settings.js";
 import type { PoolEvent } from "../contracts/cluster-results.js";
+import type { InvocationContext } from "@azure/functions";
+import { LaneResultSchema } from "../contracts/lanes.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -25,7 +27,63 @@ export interface GateInput {
   readonly poolEvents: Readonly<Record<string, readonly PoolEvent[]>>;
 }
 
+/** A ring's gates over what its lanes upgraded (read from the lanes' outputs: the rollout keeps no cluster list). */
+export interface RingGateInput {
+  readonly gates: readonly Gate[];
+  readonly laneIds: readonly string[];
+  readonly runId: string;
+}
+
+/** Lines of evidence kept per gate (problems first), each cut to `EVIDENCE_CHARS`: the status stays small. */
+export const EVIDENCE_LINES = 4;
+const EVIDENCE_CHARS = 200;
+
 export async function evaluateGates(
+  deps: ActivityDeps,
+  input: GateInput | RingGateInput,
+  context?: InvocationContext,
+): Promise<{ passed: boolean; results: GateResult[] }> {
+  const clusters = "laneIds" in input ? await upgradedByLanes(deps, input, context) : input;
+  const evaluated = await evaluate(deps, { gates: input.gates, ...clusters });
+  return {
+    passed: evaluated.passed,
+    results: evaluated.results.map((r) => ({ ...r, evidence: boundedEvidence(r.evidence) })),
+  };
+}
+
+async function upgradedByLanes(
+  deps: ActivityDeps,
+  input: RingGateInput,
+  context: InvocationContext | undefined,
+): Promise<Omit<GateInput, "gates">> {
+  if (!context) throw new Error("evaluateGates over lanes needs the activity's invocation context");
+  const durable = deps.durable(context);
+  const clusterIds: string[] = [];
+  const poolEvents: Record<string, readonly PoolEvent[]> = {};
+  for (const id of input.laneIds) {
+    const out = LaneResultSchema.safeParse((await durable.describe(id))?.output);
+    if (!out.success || out.data.runId !== input.runId) continue;
+    for (const u of out.data.upgraded) {
+      clusterIds.push(u.clusterId);
+      poolEvents[u.clusterId] = u.poolEvents;
+    }
+  }
+  return { clusterIds, poolEvents };
+}
+
+/** At most `EVIDENCE_LINES` lines, the ones that explain a failure first, and how many were left out. */
+export function boundedEvidence(lines: readonly string[]): string[] {
+  const cut = (l: string) => (l.length > EVIDENCE_CHARS ? `${l.slice(0, EVIDENCE_CHARS - 1)}…` : l);
+  if (lines.length <= EVIDENCE_LINES) return lines.map(cut);
+  const ok = /: Succeeded$|not blocking|^no |^\d+ NodePoolRolling/;
+  const ordered = [...lines.filter((l) => !ok.test(l)), ...lines.filter((l) => ok.test(l))];
+  return [
+    ...ordered.slice(0, EVIDENCE_LINES - 1).map(cut),
+    `… and ${lines.length - (EVIDENCE_LINES - 1)} more`,
+  ];
+}
+
+async function evaluate(
   deps: ActivityDeps,
   input: GateInput,
 ): Promise<{ passed: boolean; results: GateResult[] }> {

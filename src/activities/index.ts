@@ -6,6 +6,7 @@ import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { publishAudit } from "./audit.js";
 import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
+import { laneOutcomes, reportLaneResult, signalLanes, startLanes } from "./lanes.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
@@ -19,7 +20,16 @@ import { metricLine } from "../shared/telemetry.js";
 export function createActivities(deps: ActivityDeps) {
   return {
     loadInventory: (input: { withNodeImages: boolean }) => loadInventory(deps, input),
-    prepareRollout: (input: Parameters<typeof prepareRollout>[1]) => prepareRollout(deps, input),
+    prepareRollout: (input: Parameters<typeof prepareRollout>[1], context: InvocationContext) =>
+      prepareRollout(deps, input, context),
+    startLanes: (input: Parameters<typeof startLanes>[1], context: InvocationContext) =>
+      startLanes(deps, input, context),
+    signalLanes: (input: Parameters<typeof signalLanes>[1], context: InvocationContext) =>
+      signalLanes(deps, input, context),
+    reportLaneResult: (input: Parameters<typeof reportLaneResult>[1], context: InvocationContext) =>
+      reportLaneResult(deps, input, context),
+    laneOutcomes: (input: Parameters<typeof laneOutcomes>[1], context: InvocationContext) =>
+      laneOutcomes(deps, input, context),
     applyRingWindows: (input: Parameters<typeof applyRingWindows>[1]) => applyRingWindows(deps, input),
     launchClusters: (input: Parameters<typeof launchClusters>[1], context: InvocationContext) =>
       launchClusters(deps, input, context),
@@ -31,7 +41,8 @@ export function createActivities(deps: ActivityDeps) {
     startUpgrade: (input: Parameters<typeof startUpgrade>[1]) => startUpgrade(deps, input),
     checkOperation: (input: Parameters<typeof checkOperation>[1]) => checkOperation(deps, input),
     inspectCluster: (input: { clusterId: string }) => inspectCluster(deps, input),
-    evaluateGates: (input: Parameters<typeof evaluateGates>[1]) => evaluateGates(deps, input),
+    evaluateGates: (input: Parameters<typeof evaluateGates>[1], context: InvocationContext) =>
+      evaluateGates(deps, input, context),
     findStaleNodeImages: () => findStaleNodeImages(deps),
     planSupportUpgrade: (input: Parameters<typeof planSupportUpgrade>[1]) => planSupportUpgrade(deps, input),
     queueNotification: (input: Parameters<typeof queueNotification>[1], context: InvocationContext) =>

@@ -1,16 +1,22 @@
+import type { InvocationContext } from "@azure/functions";
 import type { Gate } from "../config/policy.js";
-import { concurrencyBucket } from "../domain/auto-upgrade.js";
-import { freezeIntervals } from "../domain/freezes.js";
-import { chooseWindow, planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
+import { planRollout, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
-import type { ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
+import type { InstancePort } from "../contracts/durable-port.js";
+import type { LaneInput } from "../contracts/lanes.js";
+import { WorkflowName } from "../contracts/workflow-names.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
+import { splitIntoLanes, type PlanSummary } from "./lane-plan.js";
+
+export type { ForecastRow, PlanSummary, RingSummary } from "./lane-plan.js";
 
 /**
  * Everything a rollout decides before it starts, done once in an activity so its result is recorded in
  * history instead of being recomputed on every replay: the inventory, the plan (forecast) and, per ring,
- * the input of each cluster workflow (window source, predicted duration, retries).
+ * the input of each cluster workflow (window source, predicted duration, retries). The clusters go to lanes
+ * (lane-plan.ts), started here and waiting for their ring; the rollout gets a summary whose size does not
+ * grow with the fleet.
  */
 export interface RingSettings {
   readonly name: string;
@@ -25,8 +31,9 @@ export interface RingSettings {
 }
 
 export interface PreparedRollout {
-  readonly plan: Plan;
-  readonly rings: readonly { name: string; clusters: readonly ClusterUpgradeInput[] }[];
+  /** The plan's time: every lane and cluster workflow of this run carries it. */
+  readonly runId: string;
+  readonly plan: PlanSummary;
   /** The policy as the workflow needs it: workflows do not read files or settings. */
   readonly settings: {
     readonly manageWindows: boolean;
@@ -40,18 +47,24 @@ export interface PreparedRollout {
 export async function prepareRollout(
   deps: ActivityDeps,
   input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number },
+  context: InvocationContext,
 ): Promise<PreparedRollout> {
   const policy = deps.policy();
   const inventory = await loadInventory(deps, { withNodeImages: input.kind === "nodeImage" });
   const target: PlanTarget =
     input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
-  const rings = effectiveRings(policy);
-  const blocked = freezeIntervals(policy.spec.freezes).map((f) => ({ start: f.start, end: f.end }));
-  const slowPollMs = policy.spec.defaults.slowPoll.ms;
-  const byId = new Map(inventory.clusters.map((c) => [c.id, c]));
-  return {
+  const split = splitIntoLanes(
+    { rolloutId: input.rolloutId, kind: input.kind, target: input.target, nowMs: input.nowMs },
     plan,
+    policy,
+    inventory,
+  );
+  // The lanes hold the plan from here on: each waits for its ring to start (rollout-lane.ts).
+  if (!split.summary.nothingToDo) await startLanes(deps.durable(context), split.lanes);
+  return {
+    runId: plan.now,
+    plan: split.summary,
     settings: {
       manageWindows: policy.spec.manageWindows,
       baseUrl: deps.publicBaseUrl(),
@@ -59,7 +72,7 @@ export async function prepareRollout(
         timeoutMs: policy.spec.versions.approval.timeout.ms,
         onTimeout: policy.spec.versions.approval.onTimeout,
       },
-      rings: rings.map((r) => ({
+      rings: effectiveRings(policy).map((r) => ({
         name: r.name,
         approvalRequired: r.approval.required,
         approvalTimeoutMs: r.approval.timeoutMs,
@@ -71,32 +84,18 @@ export async function prepareRollout(
         notify: r.notify,
       })),
     },
-    rings: rings.map((ring) => ({
-      name: ring.name,
-      clusters: plan.clusters
-        .filter((c) => c.ring === ring.name && c.status === "scheduled")
-        .map((c) => {
-          const cluster = byId.get(c.clusterId)!;
-          const window = chooseWindow(cluster, ring, policy, input.kind).window;
-          return {
-            rolloutId: input.rolloutId,
-            runId: plan.now,
-            ring: ring.name,
-            clusterId: c.clusterId,
-            name: c.name,
-            bucket: concurrencyBucket(c),
-            kind: input.kind,
-            target: input.target,
-            pinnedImages: {},
-            durationMs: c.durationMinutes * 60_000,
-            window: window ? (JSON.parse(JSON.stringify(window)) as ClusterUpgradeInput["window"]) : null,
-            blocked,
-            notBefore: input.nowMs,
-            horizonEnd: Date.parse(plan.horizonEnd),
-            retries: ring.retries,
-            slowPollMs,
-          };
-        }),
-    })),
   };
+}
+
+/** Starts each lane once per run: a retried activity finds this run's lanes there and leaves them be. */
+async function startLanes(
+  durable: InstancePort,
+  lanes: readonly { id: string; input: LaneInput }[],
+): Promise<void> {
+  for (const lane of lanes) {
+    const existing = await durable.describe(lane.id);
+    const input = existing?.input as { runId?: unknown } | undefined;
+    if (existing && input?.runId === lane.input.runId) continue;
+    await durable.start(WorkflowName.rolloutLane, lane.id, lane.input);
+  }
 }

@@ -7,6 +7,7 @@ import { durableClientPort, optionalIso } from "../dispatch/durable-client-port.
 import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 import type { ActorPolicy } from "./actor.js";
+import { instanceQuery, type InstancePage, type InstanceQuery } from "./instance-query.js";
 
 /** An instance as the list shows it. */
 export interface InstanceSummary {
@@ -21,6 +22,8 @@ export interface InstanceSummary {
 export interface ApiDeps {
   readonly port: DurablePort;
   list(): Promise<readonly InstanceSummary[]>;
+  /** One page of instances by id prefix (lanes of a rollout): the durable HTTP API's instance query. */
+  instances(query: InstanceQuery): Promise<InstancePage>;
   /** ARM reads: whether a target is offered, whether a Fleet gate may be approved. */
   facts(): ArmFacts;
   /** The one policy this app runs: rollouts the API starts are named after it. */
@@ -44,6 +47,7 @@ export function apiDeps(context: InvocationContext): ApiDeps {
         customStatus: s.customStatus,
       }));
     },
+    instances: instanceQuery(client),
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
     policy,
     publicBaseUrl: publicBaseUrl(),

@@ -1,11 +1,18 @@
 import type { PreparedRollout } from "../activities/prepare.js";
-import type { ClusterResult } from "../contracts/cluster-results.js";
-import type { RolloutStateName, RolloutStatus } from "../contracts/rollout-status.js";
+import { emptyCounts, utf16Bytes } from "../contracts/lanes.js";
+import {
+  ATTENTION_MAX,
+  type Attention,
+  type RolloutStateName,
+  type RolloutStatus,
+} from "../contracts/rollout-status.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
+import type { Ctx } from "./call.js";
 
 /**
  * The rollout's custom status (its shape: contracts/rollout-status.ts): what the API and the terminal show,
- * its state, each ring with its clusters, the pending approval or halt. Small: names, states, short reasons.
+ * its state, each ring with its counts, the clusters that need attention, the pending approval or halt.
+ * Bounded whatever the fleet size: clusters themselves are in their lanes' statuses (contracts/lanes.ts).
  */
 export function initialStatus(id: string, input: RolloutInput, prepared: PreparedRollout): RolloutStatus {
   return {
@@ -18,19 +25,13 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
     rings: prepared.plan.rings.map((r) => ({
       name: r.name,
       status: "pending",
-      clusters: Object.fromEntries(
-        prepared.plan.clusters
-          .filter((c) => c.ring === r.name)
-          .map((c) => [
-            c.name,
-            c.status === "scheduled"
-              ? {
-                  status: "scheduled" as const,
-                  ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}),
-                }
-              : { status: "skipped" as const, reason: c.reason ?? "", code: c.reasonCode ?? "" },
-          ]),
-      ),
+      counts: {
+        ...emptyCounts(),
+        total: r.clusters,
+        scheduled: r.scheduled,
+        skipped: r.clusters - r.scheduled,
+      },
+      lanes: { total: r.lanes, done: 0 },
     })),
   };
 }
@@ -46,12 +47,45 @@ export function enter(status: RolloutStatus, state: RolloutStateName, phase: str
   else status.ring = ring;
 }
 
+/** Adds a cluster that needs attention; past `ATTENTION_MAX` it is only counted ("and N more"). */
+export function notice(status: RolloutStatus, cluster: Attention): void {
+  const attention = (status.attention ??= { clusters: [], more: 0 });
+  if (attention.clusters.length < ATTENTION_MAX) attention.clusters.push(cluster);
+  else attention.more++;
+}
+
+/** Azure fails an orchestration whose custom status reaches 17,408 UTF-16 bytes; ours stays under this. */
+export const STATUS_BUDGET_BYTES = 15 * 1024;
+
+/**
+ * The status as published: if it ever outgrows the budget (many rings with long gate evidence), evidence
+ * of earlier rings goes first, then attention entries (counted in `more`), then the phase is cut.
+ */
+export function fitStatus(status: RolloutStatus): RolloutStatus {
+  if (utf16Bytes(status) <= STATUS_BUDGET_BYTES) return status;
+  const fitted = structuredClone(status);
+  for (const ring of fitted.rings) {
+    if (utf16Bytes(fitted) <= STATUS_BUDGET_BYTES) return fitted;
+    for (const g of ring.gates ?? []) g.evidence = g.evidence.slice(0, 1);
+  }
+  const attention = fitted.attention;
+  while (attention?.clusters.length && utf16Bytes(fitted) > STATUS_BUDGET_BYTES) {
+    attention.clusters.pop();
+    attention.more++;
+  }
+  if (utf16Bytes(fitted) > STATUS_BUDGET_BYTES) fitted.phase = fitted.phase.slice(0, 200);
+  return fitted;
+}
+
+export function publish(ctx: Ctx, status: RolloutStatus): void {
+  ctx.df.setCustomStatus(fitStatus(status));
+}
+
 /** What one execution of the rollout hands the next (continueAsNew): one ring per execution keeps histories short. */
 export interface RolloutState {
   readonly input: RolloutInput;
   readonly prepared?: PreparedRollout;
   readonly ringIndex: number;
   readonly pinnedImages: Record<string, string>;
-  readonly results: ClusterResult[];
   readonly status?: RolloutStatus;
 }

@@ -1,0 +1,106 @@
+import type { InvocationContext } from "@azure/functions";
+import { isActive } from "../contracts/durable-port.js";
+import { RolloutEvents, type ControlEvent } from "../contracts/events.js";
+import { FailureCode } from "../contracts/failure-codes.js";
+import {
+  emptyCounts,
+  LaneEvents,
+  LaneInputSchema,
+  LaneResultSchema,
+  type LaneResult,
+  type LaneStartEvent,
+} from "../contracts/lanes.js";
+import type { ActivityDeps } from "./deps.js";
+
+/**
+ * The rollout's side of its lanes (contracts/lanes.ts, workflows/rollout-lane.ts): start a ring's lanes,
+ * forward pause/resume/cancel to them, and look at lanes whose report may have been lost. The lane's side:
+ * report its result to the rollout. Raising an event twice is harmless (lanes ignore what they do not wait for).
+ */
+export async function startLanes(
+  deps: ActivityDeps,
+  input: { laneIds: readonly string[] } & LaneStartEvent,
+  context: InvocationContext,
+): Promise<{ started: number }> {
+  const durable = deps.durable(context);
+  let started = 0;
+  for (const id of input.laneIds)
+    if (await durable.raise(id, LaneEvents.start, { runId: input.runId, pinnedImages: input.pinnedImages }))
+      started++;
+  return { started };
+}
+
+export async function signalLanes(
+  deps: ActivityDeps,
+  input: { laneIds: readonly string[]; data: ControlEvent },
+  context: InvocationContext,
+): Promise<{ delivered: number }> {
+  const durable = deps.durable(context);
+  let delivered = 0;
+  for (const id of input.laneIds) {
+    if (!isActive(await durable.status(id))) continue;
+    if (await durable.raise(id, RolloutEvents.control, input.data)) delivered++;
+  }
+  return { delivered };
+}
+
+/** A lane's last step: tell the rollout. A rollout that is gone (canceled, terminated) no longer listens. */
+export async function reportLaneResult(
+  deps: ActivityDeps,
+  input: { rolloutId: string; result: LaneResult },
+  context: InvocationContext,
+): Promise<{ delivered: boolean }> {
+  const durable = deps.durable(context);
+  if (!isActive(await durable.status(input.rolloutId))) return { delivered: false };
+  return { delivered: await durable.raise(input.rolloutId, LaneEvents.result, input.result) };
+}
+
+/**
+ * Lanes of this run that have ended, with their results: what a lost report would have said. A lane that
+ * failed or was terminated counts every cluster it had not settled as failed (or canceled), so the failure
+ * budget sees them.
+ */
+export async function laneOutcomes(
+  deps: ActivityDeps,
+  input: { laneIds: readonly string[]; runId: string },
+  context: InvocationContext,
+): Promise<LaneResult[]> {
+  const durable = deps.durable(context);
+  const ended: LaneResult[] = [];
+  for (const id of input.laneIds) {
+    const view = await durable.describe(id);
+    if (!view || isActive(view.runtimeStatus)) continue;
+    const output = LaneResultSchema.safeParse(view.output);
+    if (view.runtimeStatus === "Completed" && output.success && output.data.runId === input.runId) {
+      ended.push(output.data);
+      continue;
+    }
+    const lane = LaneInputSchema.safeParse(view.input);
+    if (!lane.success || lane.data.runId !== input.runId) continue;
+    const terminated = view.runtimeStatus === "Terminated";
+    const counts = emptyCounts();
+    counts.total = lane.data.clusters.length;
+    counts[terminated ? "canceled" : "failed"] = lane.data.clusters.length;
+    const reason = `the lane workflow ended ${view.runtimeStatus}: ${typeof view.output === "string" ? view.output.split("\n")[0]!.slice(0, 200) : "no result"}`;
+    ended.push({
+      lane: id,
+      runId: input.runId,
+      ring: lane.data.ring,
+      canceled: terminated,
+      counts,
+      failed: terminated
+        ? []
+        : lane.data.clusters.map((c) => ({
+            clusterId: c.clusterId,
+            name: c.name,
+            ring: lane.data.ring,
+            code: FailureCode.workflowFailed,
+            reason,
+            attempts: 0,
+          })),
+      noticed: [],
+      upgraded: [],
+    });
+  }
+  return ended;
+}
