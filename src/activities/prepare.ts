@@ -1,6 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
-import type { Gate } from "../config/policy.js";
-import { planRollout, type PlanTarget } from "../domain/planner.js";
+import type { Gate, Policy } from "../config/policy.js";
+import type { Inventory } from "../domain/inventory.js";
+import { planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
 import { effectiveRings } from "../domain/rings.js";
 import type { InstancePort } from "../contracts/durable-port.js";
 import type { LaneInput } from "../contracts/lanes.js";
@@ -54,20 +55,27 @@ export async function prepareRollout(
   const target: PlanTarget =
     input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
-  const split = splitIntoLanes(
-    { rolloutId: input.rolloutId, kind: input.kind, target: input.target, nowMs: input.nowMs },
-    plan,
-    policy,
-    inventory,
-  );
+  const { prepared, lanes } = preparedFrom(input, plan, policy, inventory, deps.publicBaseUrl());
   // The lanes hold the plan from here on: each waits for its ring to start (rollout-lane.ts).
-  if (!split.summary.nothingToDo) await startLanes(deps.durable(context), split.lanes);
-  return {
+  if (!prepared.plan.nothingToDo) await startLanes(deps.durable(context), lanes);
+  return prepared;
+}
+
+/** The plan as the rollout keeps it, and the lanes that hold its clusters (pure; the activity starts them). */
+export function preparedFrom(
+  input: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number },
+  plan: Plan,
+  policy: Policy,
+  inventory: Inventory,
+  baseUrl: string,
+): { prepared: PreparedRollout; lanes: { id: string; input: LaneInput }[] } {
+  const split = splitIntoLanes(input, plan, policy, inventory);
+  const prepared: PreparedRollout = {
     runId: plan.now,
     plan: split.summary,
     settings: {
       manageWindows: policy.spec.manageWindows,
-      baseUrl: deps.publicBaseUrl(),
+      baseUrl,
       rolloutApproval: {
         timeoutMs: policy.spec.versions.approval.timeout.ms,
         onTimeout: policy.spec.versions.approval.onTimeout,
@@ -85,6 +93,7 @@ export async function prepareRollout(
       })),
     },
   };
+  return { prepared, lanes: split.lanes };
 }
 
 /** Starts each lane once per run: a retried activity finds this run's lanes there and leaves them be. */

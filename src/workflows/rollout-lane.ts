@@ -29,7 +29,7 @@ import { failureMessage } from "./rollout-messages.js";
 /** How often a lane re-asks about clusters held by another rollout, or whose report may have been lost. */
 const RECHECK_MS = 6 * 60 * 60_000;
 /** Waits per execution before the lane continues as new (its state is bounded: ≤ LANE_SIZE clusters). */
-const TURNS_PER_EXECUTION = 80;
+const TURNS_PER_EXECUTION = 60;
 
 /**
  * One lane of a ring (contracts/lanes.ts): started with its slice of the plan when the rollout is prepared,

@@ -19,6 +19,21 @@ const RECHECK_MS = 6 * 60 * 60_000;
 /** Failures kept for the halt email (the rest are counted; each lane's status has them all). */
 export const HALT_LINES = 20;
 
+/** Waits per execution before the rollout continues as new mid-ring (a ring may run for weeks). */
+const TURNS_PER_EXECUTION = 60;
+
+/** Where a ring stands, carried through continueAsNew: lane numbers and what their reports added up to. */
+export interface RingProgress {
+  readonly running: number[];
+  readonly done: number[];
+  readonly failed: LaneFailure[];
+  readonly failedCount: number;
+  readonly succeeded: number;
+  readonly images: Record<string, string>;
+  readonly paused: boolean;
+  readonly canceled: boolean;
+}
+
 export interface RingOutcome {
   readonly failed: readonly LaneFailure[];
   readonly failedCount: number;
@@ -42,23 +57,25 @@ export function* runRing(
   state: RolloutState,
   ringStatus: RingState,
   status: RolloutStatus,
-): Generator<df.Task, RingOutcome, unknown> {
+): Generator<df.Task, RingOutcome | { progress: RingProgress }, unknown> {
   const ring = prepared.plan.rings[state.ringIndex]!;
   const ids = laneIds(ctx.df.instanceId, state.ringIndex, ring.lanes);
+  const carried = state.ring;
   const queues: string[][] = [];
   for (let i = 0, b = 0; b < ring.buckets.length; i += ring.buckets[b]!, b++)
     queues.push(ids.slice(i, i + ring.buckets[b]!));
   const bucketOf = new Map(queues.flatMap((q, b) => q.map((id) => [id, b] as const)));
-  const running = new Set<string>();
-  const done = new Set<string>();
-  const failed: LaneFailure[] = [];
-  let failedCount = 0;
-  let succeeded = 0;
-  const images: Record<string, string> = {};
-  let paused = false;
-  let canceled = false;
+  const running = new Set<string>(carried?.running.map((n) => ids[n]!) ?? []);
+  const done = new Set<string>(carried?.done.map((n) => ids[n]!) ?? []);
+  const failed: LaneFailure[] = [...(carried?.failed ?? [])];
+  let failedCount = carried?.failedCount ?? 0;
+  let succeeded = carried?.succeeded ?? 0;
+  const images: Record<string, string> = { ...carried?.images };
+  let paused = carried?.paused ?? false;
+  let canceled = carried?.canceled ?? false;
 
-  const plannedSkips = ringStatus.counts.skipped;
+  // The plan's skips: what the ring's counts started with (carried in the status's ring entry).
+  const plannedSkips = ring.clusters - ring.scheduled;
   const settled = () => {
     const c = ringStatus.counts;
     return c.succeeded + c.failed + c.canceled + (c.skipped - plannedSkips);
@@ -108,15 +125,33 @@ export function* runRing(
     }
   }
 
-  if (!paused) yield* startNext();
-  for (;;) {
+  if (!carried && !paused) yield* startNext();
+  // After a continueAsNew the first wait is a recheck at once: a report may have raced the hand-over.
+  let recheckNow = carried !== undefined;
+  for (let turn = 0; ; turn++) {
     showCounts();
     publish(ctx, status);
     if (done.size === ids.length) break;
+    if (turn >= TURNS_PER_EXECUTION) {
+      const index = (set: Set<string>) => [...set].map((id) => ids.indexOf(id));
+      return {
+        progress: {
+          running: index(running),
+          done: index(done),
+          failed,
+          failedCount,
+          succeeded,
+          images,
+          paused,
+          canceled,
+        },
+      };
+    }
 
     const report = ctx.df.waitForExternalEvent(LaneEvents.result);
     const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
-    const recheck = ctx.df.createTimer(at(nowMs(ctx) + RECHECK_MS));
+    const recheck = ctx.df.createTimer(at(nowMs(ctx) + (recheckNow ? 0 : RECHECK_MS)));
+    recheckNow = false;
     const winner = yield ctx.df.Task.any([report, control, recheck]);
     if (winner !== recheck) recheck.cancel();
 

@@ -8,6 +8,7 @@ import {
 } from "../contracts/rollout-status.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
 import type { Ctx } from "./call.js";
+import type { RingProgress } from "./rollout-ring.js";
 
 /**
  * The rollout's custom status (its shape: contracts/rollout-status.ts): what the API and the terminal show,
@@ -88,4 +89,6 @@ export interface RolloutState {
   readonly ringIndex: number;
   readonly pinnedImages: Record<string, string>;
   readonly status?: RolloutStatus;
+  /** Set when an execution continued as new in the middle of ring `ringIndex`. */
+  readonly ring?: RingProgress;
 }

@@ -82,29 +82,37 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   if (!ring || !settings || !ringStatus)
     return yield* finish(ctx, { ...state, prepared, status }, "completed", state.ringIndex);
 
-  ringStatus.status = "running";
-  enter(status, "running", `ring ${settings.name}`, settings.name);
-  publish(ctx, status);
-  yield* audit(ctx, "ring.started", id, { ring: settings.name, clusters: ring.scheduled });
+  if (!state.ring) {
+    ringStatus.status = "running";
+    enter(status, "running", `ring ${settings.name}`, settings.name);
+    publish(ctx, status);
+    yield* audit(ctx, "ring.started", id, { ring: settings.name, clusters: ring.scheduled });
 
-  if (settings.approvalRequired && ring.scheduled > 0) {
-    const plannedStart = Date.parse(ring.firstStart ?? iso(nowMs(ctx)));
-    const answer = yield* approval(
-      ctx,
-      prepared,
-      status,
-      settings.name,
-      settings.approvalTimeoutMs,
-      settings.onTimeout,
-      plannedStart,
-    );
-    if (answer !== "approved") {
-      ringStatus.status = answer;
-      return yield* finish(ctx, { ...state, prepared, status }, answer, state.ringIndex);
+    if (settings.approvalRequired && ring.scheduled > 0) {
+      const plannedStart = Date.parse(ring.firstStart ?? iso(nowMs(ctx)));
+      const answer = yield* approval(
+        ctx,
+        prepared,
+        status,
+        settings.name,
+        settings.approvalTimeoutMs,
+        settings.onTimeout,
+        plannedStart,
+      );
+      if (answer !== "approved") {
+        ringStatus.status = answer;
+        return yield* finish(ctx, { ...state, prepared, status }, answer, state.ringIndex);
+      }
     }
   }
 
-  const outcome = yield* runRing(ctx, prepared, state, ringStatus, status);
+  const ran = yield* runRing(ctx, prepared, state, ringStatus, status);
+  if ("progress" in ran) {
+    // A long ring: the next execution goes on where this one stands (a fresh, short history).
+    ctx.df.continueAsNew({ ...state, prepared, status, ring: ran.progress } satisfies RolloutState);
+    return undefined;
+  }
+  const outcome = ran;
   const { canceled, failed, failedCount } = outcome;
   ringStatus.status = canceled ? "canceled" : failedCount > settings.failureBudget ? "halted" : "succeeded";
   const end = (how: "canceled") => finish(ctx, { ...state, prepared, status }, how, state.ringIndex + 1);
@@ -165,6 +173,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   ctx.df.continueAsNew({
     input,
     prepared,
+    // (no `ring`: the next execution starts the next ring)
     ringIndex: state.ringIndex + 1,
     pinnedImages,
     status,
