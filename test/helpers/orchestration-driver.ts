@@ -26,7 +26,11 @@ interface FakeTask {
 export interface Scenario {
   activity(instanceId: string, name: string, input: unknown, now: number): unknown;
   /** The next event for this instance among `names`, if one is queued. */
-  nextEvent(instanceId: string, names: readonly string[], now: number): { name: string; data: unknown } | undefined;
+  nextEvent(
+    instanceId: string,
+    names: readonly string[],
+    now: number,
+  ): { name: string; data: unknown } | undefined;
 }
 
 export interface Measured {
@@ -158,7 +162,8 @@ export function runOrchestration(
         return winner;
       }
       const timer = children.find((x) => x.kind === "timer");
-      if (!timer) throw new Error(`${instanceId}: waits for ${events.map((x) => x.name).join("/")} and none will come`);
+      if (!timer)
+        throw new Error(`${instanceId}: waits for ${events.map((x) => x.name).join("/")} and none will come`);
       clock.now = Math.max(clock.now, timer.fireAt!);
       return timer;
     }
