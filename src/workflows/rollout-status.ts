@@ -60,21 +60,27 @@ export const STATUS_BUDGET_BYTES = 15 * 1024;
 
 /**
  * The status as published: if it ever outgrows the budget (many rings with long gate evidence), evidence
- * of earlier rings goes first, then attention entries (counted in `more`), then the phase is cut.
+ * of earlier rings is cut to one line first, then attention entries go (counted in `more`), then evidence
+ * altogether (the verdicts stay), then the phase is cut.
  */
 export function fitStatus(status: RolloutStatus): RolloutStatus {
-  if (utf16Bytes(status) <= STATUS_BUDGET_BYTES) return status;
+  const fits = (s: RolloutStatus) => utf16Bytes(s) <= STATUS_BUDGET_BYTES;
+  if (fits(status)) return status;
   const fitted = structuredClone(status);
-  for (const ring of fitted.rings) {
-    if (utf16Bytes(fitted) <= STATUS_BUDGET_BYTES) return fitted;
-    for (const g of ring.gates ?? []) g.evidence = g.evidence.slice(0, 1);
-  }
+  const evidence = (keep: (lines: readonly string[]) => string[]) => {
+    for (const ring of fitted.rings) {
+      if (fits(fitted)) return;
+      for (const g of ring.gates ?? []) g.evidence = keep(g.evidence);
+    }
+  };
+  evidence((lines) => lines.slice(0, 1).map((l) => (l.length > 120 ? `${l.slice(0, 119)}…` : l)));
   const attention = fitted.attention;
-  while (attention?.clusters.length && utf16Bytes(fitted) > STATUS_BUDGET_BYTES) {
+  while (attention?.clusters.length && !fits(fitted)) {
     attention.clusters.pop();
     attention.more++;
   }
-  if (utf16Bytes(fitted) > STATUS_BUDGET_BYTES) fitted.phase = fitted.phase.slice(0, 200);
+  evidence(() => []);
+  if (!fits(fitted)) fitted.phase = fitted.phase.slice(0, 200);
   return fitted;
 }
 
