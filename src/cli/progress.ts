@@ -1,4 +1,5 @@
 import type { LocalRun } from "../app/local-run.js";
+import { LaneStatusSchema } from "../contracts/lanes.js";
 import { ClusterWorkflowStatusSchema, readRolloutStatus } from "../contracts/rollout-status.js";
 
 /**
@@ -49,6 +50,18 @@ export class ProgressReporter {
             ? ` (at ${c.retryAt.slice(0, 16).replace("T", " ")})`
             : "";
       this.note(i.instanceId, `${c.phase}${detail}`, (v) => `[${stamp}]   cluster ${c.cluster}: ${v}`);
+    }
+    // A small fleet: each cluster's state as its lane shows it (planned, started, waiting, its result).
+    for (const i of instances.filter((x) => small && x.instanceId.startsWith("lane:"))) {
+      const lane = LaneStatusSchema.safeParse(i.customStatus);
+      if (!lane.success) continue;
+      for (const [name, c] of Object.entries(lane.data.clusters))
+        this.note(
+          `${lane.data.rollout}|${name}`,
+          c.status,
+          (v) =>
+            `[${stamp}]   ${lane.data.ring}/${name}: ${v}${c.reason && v !== "scheduled" ? ` (${c.reason})` : ""}`,
+        );
     }
     for (const i of instances.filter((x) => x.instanceId.startsWith("rollout:"))) {
       const read = readRolloutStatus(i.customStatus);
