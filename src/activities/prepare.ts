@@ -1,4 +1,5 @@
 import type { InvocationContext } from "@azure/functions";
+import pLimit from "p-limit";
 import type { Gate, Policy } from "../config/policy.js";
 import type { Inventory } from "../domain/inventory.js";
 import { planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
@@ -96,15 +97,23 @@ export function preparedFrom(
   return { prepared, lanes: split.lanes };
 }
 
+/** Lanes started at once: a 5,000-cluster plan has hundreds, and each start is a round trip to the backend. */
+const LANE_STARTS_IN_PARALLEL = 8;
+
 /** Starts each lane once per run: a retried activity finds this run's lanes there and leaves them be. */
 async function startLanes(
   durable: InstancePort,
   lanes: readonly { id: string; input: LaneInput }[],
 ): Promise<void> {
-  for (const lane of lanes) {
-    const existing = await durable.describe(lane.id);
-    const input = existing?.input as { runId?: unknown } | undefined;
-    if (existing && input?.runId === lane.input.runId) continue;
-    await durable.start(WorkflowName.rolloutLane, lane.id, lane.input);
-  }
+  const limit = pLimit(LANE_STARTS_IN_PARALLEL);
+  await Promise.all(
+    lanes.map((lane) =>
+      limit(async () => {
+        const existing = await durable.describe(lane.id);
+        const input = existing?.input as { runId?: unknown } | undefined;
+        if (existing && input?.runId === lane.input.runId) return;
+        await durable.start(WorkflowName.rolloutLane, lane.id, lane.input);
+      }),
+    ),
+  );
 }

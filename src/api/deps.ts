@@ -39,13 +39,29 @@ export function apiDeps(context: InvocationContext): ApiDeps {
   return {
     port: durableClientPort(client),
     async list() {
-      return (await client.getStatusAll()).map((s) => ({
-        instanceId: s.instanceId,
-        runtimeStatus: String(s.runtimeStatus),
-        createdTime: optionalIso("t", s.createdTime).t ?? "",
-        lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
-        customStatus: s.customStatus,
-      }));
+      // Rollouts only (by id prefix, a page at a time): a fleet's thousands of cluster and lane
+      // workflows are not read to list a handful of rollouts.
+      const query = instanceQuery(client);
+      const all: InstanceSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await query({
+          instanceIdPrefix: "rollout:",
+          top: 100,
+          showInput: false,
+          ...(token ? { continuationToken: token } : {}),
+        });
+        for (const s of page.instances)
+          all.push({
+            instanceId: s.instanceId,
+            runtimeStatus: String(s.runtimeStatus),
+            createdTime: optionalIso("t", s.createdTime).t ?? "",
+            lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
+            customStatus: s.customStatus,
+          });
+        token = page.continuationToken;
+      } while (token);
+      return all;
     },
     instances: instanceQuery(client),
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),

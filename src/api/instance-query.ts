@@ -12,6 +12,8 @@ export interface InstancePage {
     readonly runtimeStatus: string;
     readonly input?: unknown;
     readonly customStatus?: unknown;
+    readonly createdTime?: string;
+    readonly lastUpdatedTime?: string;
   }[];
   /** Absent on the last page. */
   readonly continuationToken?: string;
