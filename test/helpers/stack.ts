@@ -165,7 +165,8 @@ export async function rolloutClusters(stack: Stack, id: string, query = ""): Pro
     const r = await stack.api<{ clusters: RolloutClusterItem[]; continuationToken: string | null }>(
       `/api/rollouts/${encodeURIComponent(id)}/clusters${params.size ? `?${params.toString()}` : ""}`,
     );
-    if (r.status !== 200) throw new Error(`GET clusters of ${id} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    if (r.status !== 200)
+      throw new Error(`GET clusters of ${id} answered ${r.status}: ${JSON.stringify(r.body)}`);
     all.push(...r.body.clusters);
     token = r.body.continuationToken;
     if (!token) return all;
