@@ -84,6 +84,21 @@ export function fitStatus(status: RolloutStatus): RolloutStatus {
   return fitted;
 }
 
+/** The rollout's clusters by result, summed over its rings. */
+export function totals(
+  status: RolloutStatus,
+): Record<"total" | "succeeded" | "failed" | "skipped" | "canceled", number> {
+  const sum = (k: "total" | "succeeded" | "failed" | "skipped" | "canceled") =>
+    status.rings.reduce((n, r) => n + r.counts[k], 0);
+  return {
+    total: sum("total"),
+    succeeded: sum("succeeded"),
+    failed: sum("failed"),
+    skipped: sum("skipped"),
+    canceled: sum("canceled"),
+  };
+}
+
 export function publish(ctx: Ctx, status: RolloutStatus): void {
   ctx.df.setCustomStatus(fitStatus(status));
 }

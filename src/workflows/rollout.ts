@@ -21,7 +21,7 @@ import {
   preparationFailedMessage,
   skippedMessage,
 } from "./rollout-messages.js";
-import { enter, initialStatus, publish, type RolloutState } from "./rollout-status.js";
+import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -392,19 +392,4 @@ function* finish(
     ),
   );
   return { outcome, counts, ...(status.attention ? { attention: status.attention } : {}) };
-}
-
-/** The rollout's clusters by result, summed over its rings. */
-function totals(
-  status: RolloutStatus,
-): Record<"total" | "succeeded" | "failed" | "skipped" | "canceled", number> {
-  const sum = (k: "total" | "succeeded" | "failed" | "skipped" | "canceled") =>
-    status.rings.reduce((n, r) => n + r.counts[k], 0);
-  return {
-    total: sum("total"),
-    succeeded: sum("succeeded"),
-    failed: sum("failed"),
-    skipped: sum("skipped"),
-    canceled: sum("canceled"),
-  };
 }
