@@ -6,7 +6,7 @@ import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { publishAudit } from "./audit.js";
 import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
-import { laneOutcomes, reportLaneResult, signalLanes, startLanes } from "./lanes.js";
+import { laneOutcomes, reportLaneResult, rolloutState, signalLanes, startLanes } from "./lanes.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
@@ -28,6 +28,8 @@ export function createActivities(deps: ActivityDeps) {
       signalLanes(deps, input, context),
     reportLaneResult: (input: Parameters<typeof reportLaneResult>[1], context: InvocationContext) =>
       reportLaneResult(deps, input, context),
+    rolloutState: (input: Parameters<typeof rolloutState>[1], context: InvocationContext) =>
+      rolloutState(deps, input, context),
     laneOutcomes: (input: Parameters<typeof laneOutcomes>[1], context: InvocationContext) =>
       laneOutcomes(deps, input, context),
     applyRingWindows: (input: Parameters<typeof applyRingWindows>[1]) => applyRingWindows(deps, input),

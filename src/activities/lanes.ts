@@ -10,6 +10,7 @@ import {
   type LaneResult,
   type LaneStartEvent,
 } from "../contracts/lanes.js";
+import { readRolloutStatus, type RolloutStateName } from "../contracts/rollout-status.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -42,6 +43,16 @@ export async function signalLanes(
     if (await durable.raise(id, RolloutEvents.control, input.data)) delivered++;
   }
   return { delivered };
+}
+
+/** Where a rollout stands (its status's `state`), for a lane that may have missed a pause or cancel. */
+export async function rolloutState(
+  deps: ActivityDeps,
+  input: { rolloutId: string },
+  context: InvocationContext,
+): Promise<{ state: RolloutStateName | null }> {
+  const read = readRolloutStatus((await deps.durable(context).describe(input.rolloutId))?.customStatus);
+  return { state: (read.ok ? read.status?.state : undefined) ?? null };
 }
 
 /** A lane's last step: tell the rollout. A rollout that is gone (canceled, terminated) no longer listens. */

@@ -150,8 +150,30 @@ export function* laneWorkflow(ctx: Ctx): Generator<df.Task, LaneResult | undefin
       });
   }
 
-  // After a continueAsNew the first wait is a recheck at once: a report may have raced the hand-over.
+  function* apply(data: ControlEvent): Generator<df.Task, void, unknown> {
+    if (data.action === "pause") paused = true;
+    if (data.action === "resume") paused = false;
+    if (data.action === "cancel") {
+      canceled = true;
+      for (const name of [...queue.splice(0), ...waiting.splice(0).map((w) => w.name)]) {
+        results.push(canceledResult(input, name, `canceled by ${data.by}`));
+        show(name, { status: "canceled" });
+      }
+    }
+    yield* signal(data);
+  }
+
+  // After a continueAsNew the first wait is a recheck at once: a report may have raced the hand-over. A
+  // pause or cancel may have too (Azure drops events a JavaScript orchestration has not taken when it
+  // continues as new), so the lane also reads where its rollout stands.
   let recheckNow = state.started;
+  if (state.started) {
+    const { state: now } = yield* activityWithRetry(ctx, "rolloutState", { rolloutId: input.rolloutId });
+    const by = "the rollout (read after a hand-over)";
+    if ((now === "canceling" || now === "canceled") && !canceled) yield* apply({ action: "cancel", by });
+    else if (now === "paused" && !paused && !canceled) yield* apply({ action: "pause", by });
+    else if (now === "running" && paused) yield* apply({ action: "resume", by });
+  }
   for (let turn = 0; ; turn++) {
     if (!paused && !canceled && inFlight.size < input.cap && queue.length) {
       yield* launch(queue.splice(0, input.cap - inFlight.size));
@@ -192,17 +214,7 @@ export function* laneWorkflow(ctx: Ctx): Generator<df.Task, LaneResult | undefin
     } else if (winner === control) {
       const parsed = ControlEventSchema.safeParse(control.result);
       if (!parsed.success) continue;
-      const action = parsed.data.action;
-      if (action === "pause") paused = true;
-      if (action === "resume") paused = false;
-      if (action === "cancel") {
-        canceled = true;
-        for (const name of [...queue.splice(0), ...waiting.splice(0).map((w) => w.name)]) {
-          results.push(canceledResult(input, name, `canceled by ${parsed.data.by}`));
-          show(name, { status: "canceled" });
-        }
-      }
-      yield* signal(parsed.data);
+      yield* apply(parsed.data);
     } else {
       // Every few hours: in-flight clusters are re-asked in case a report was lost; held ones get another try.
       const again = [...inFlight];
