@@ -8,15 +8,17 @@ import { durableClientInput } from "../src/dispatch/lazy-durable.js";
  * start): the API's schemas, the policy and the adapters are not needed to register the routes.
  */
 const handlers = once(async () => {
-  const [{ guarded }, rollouts, api] = await Promise.all([
+  const [{ guarded }, rollouts, api, clusters] = await Promise.all([
     import("../src/api/guarded.js"),
     import("../src/api/rollouts.js"),
     import("../src/api/control.js"),
+    import("../src/api/rollout-clusters.js"),
   ]);
   return {
     listRollouts: guarded(rollouts.listRollouts),
     startRollout: guarded(rollouts.startRollout),
     getRollout: guarded(rollouts.getRollout),
+    rolloutClusters: guarded(clusters.listRolloutClusters),
     approveRollout: guarded((r, d) => api.answerApproval(r, d, true)),
     rejectRollout: guarded((r, d) => api.answerApproval(r, d, false)),
     pauseRollout: guarded((r, d) => api.control(r, d, "pause")),
@@ -58,6 +60,13 @@ app.http("getRollout", {
   authLevel,
   extraInputs: client,
   handler: handler("getRollout"),
+});
+app.http("rolloutClusters", {
+  route: "rollouts/{id}/clusters",
+  methods: ["GET"],
+  authLevel,
+  extraInputs: client,
+  handler: handler("rolloutClusters"),
 });
 app.http("approveRollout", {
   route: "rollouts/{id}/approve",

@@ -17,6 +17,9 @@ registerOrchestration(WorkflowName.rollout, {
 registerOrchestration(WorkflowName.clusterUpgrade, {
   load: async () => (await import("../src/workflows/cluster-upgrade.js")).clusterUpgradeWorkflow,
 });
+registerOrchestration(WorkflowName.rolloutLane, {
+  load: async () => (await import("../src/workflows/rollout-lane.js")).laneWorkflow,
+});
 registerOrchestration(WorkflowName.nodeImageRefresh, {
   load: async () => (await import("../src/workflows/node-image-refresh.js")).nodeImageRefreshWorkflow,
 });

@@ -1,16 +1,68 @@
+import type { InvocationContext } from "@azure/functions";
 import type { Settings } from "../config/settings.js";
 import type { PoolEvent } from "../contracts/cluster-results.js";
-import type { GateInput, GateResult, GateVerdict } from "../contracts/gate-results.js";
+import type { GateInput, GateResult, GateVerdict, RingGateInput } from "../contracts/gate-results.js";
+import { LaneResultSchema } from "../contracts/lanes.js";
 import type { ActivityDeps } from "./deps.js";
+
+/** Lines of evidence kept per gate (problems first), each cut to `EVIDENCE_CHARS`: the status stays small. */
+export const EVIDENCE_LINES = 4;
+const EVIDENCE_CHARS = 200;
 
 /**
  * Health gates between rings, each evaluated with the evidence kept: provisioning state of every cluster
  * of the ring, NodePoolRolling* failures seen during the ring, Azure Monitor alerts fired on its clusters
  * within the lookback, and an HTTP probe. In simulator mode a probe of a non-loopback URL goes to the relay
  * that RINGMASTER_PROBE_RELAY names (the simulator, standing in for the outside world: nothing leaves the
- * machine). Input and verdict: contracts/gate-results.ts.
+ * machine). A ring's gates name its lanes, whose outputs say what they upgraded. Input and verdict:
+ * contracts/gate-results.ts.
  */
-export async function evaluateGates(deps: ActivityDeps, input: GateInput): Promise<GateVerdict> {
+export async function evaluateGates(
+  deps: ActivityDeps,
+  input: GateInput | RingGateInput,
+  context?: InvocationContext,
+): Promise<GateVerdict> {
+  const clusters = "laneIds" in input ? await upgradedByLanes(deps, input, context) : input;
+  const evaluated = await evaluate(deps, { gates: input.gates, ...clusters });
+  return {
+    passed: evaluated.passed,
+    results: evaluated.results.map((r) => ({ ...r, evidence: boundedEvidence(r.evidence) })),
+  };
+}
+
+async function upgradedByLanes(
+  deps: ActivityDeps,
+  input: RingGateInput,
+  context: InvocationContext | undefined,
+): Promise<Omit<GateInput, "gates">> {
+  if (!context) throw new Error("evaluateGates over lanes needs the activity's invocation context");
+  const durable = deps.durable(context);
+  const clusterIds: string[] = [];
+  const poolEvents: Record<string, readonly PoolEvent[]> = {};
+  for (const id of input.laneIds) {
+    const out = LaneResultSchema.safeParse((await durable.describe(id))?.output);
+    if (!out.success || out.data.runId !== input.runId) continue;
+    for (const u of out.data.upgraded) {
+      clusterIds.push(u.clusterId);
+      poolEvents[u.clusterId] = u.poolEvents;
+    }
+  }
+  return { clusterIds, poolEvents };
+}
+
+/** At most `EVIDENCE_LINES` lines, the ones that explain a failure first, and how many were left out. */
+export function boundedEvidence(lines: readonly string[]): string[] {
+  const cut = (l: string) => (l.length > EVIDENCE_CHARS ? `${l.slice(0, EVIDENCE_CHARS - 1)}…` : l);
+  if (lines.length <= EVIDENCE_LINES) return lines.map(cut);
+  const ok = /: Succeeded$|not blocking|^no |^\d+ NodePoolRolling/;
+  const ordered = [...lines.filter((l) => !ok.test(l)), ...lines.filter((l) => ok.test(l))];
+  return [
+    ...ordered.slice(0, EVIDENCE_LINES - 1).map(cut),
+    `… and ${lines.length - (EVIDENCE_LINES - 1)} more`,
+  ];
+}
+
+async function evaluate(deps: ActivityDeps, input: GateInput): Promise<GateVerdict> {
   const adapters = deps.adapters();
   const results: GateResult[] = [];
   for (const gate of input.gates) {

@@ -12,6 +12,7 @@ import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { publishAudit } from "./audit.js";
 import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
+import { laneOutcomes, reportLaneResult, rolloutState, signalLanes, startLanes } from "./lanes.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
@@ -35,7 +36,12 @@ export type ActivityImplementations = {
 export function createActivities(deps: ActivityDeps) {
   const implementations = {
     loadInventory: (input) => loadInventory(deps, input),
-    prepareRollout: (input) => prepareRollout(deps, input),
+    prepareRollout: (input, context) => prepareRollout(deps, input, context),
+    startLanes: (input, context) => startLanes(deps, input, context),
+    signalLanes: (input, context) => signalLanes(deps, input, context),
+    reportLaneResult: (input, context) => reportLaneResult(deps, input, context),
+    rolloutState: (input, context) => rolloutState(deps, input, context),
+    laneOutcomes: (input, context) => laneOutcomes(deps, input, context),
     applyRingWindows: (input) => applyRingWindows(deps, input),
     launchClusters: (input, context) => launchClusters(deps, input, context),
     signalClusters: (input, context) => signalClusters(deps, input, context),
@@ -44,7 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     startUpgrade: (input) => startUpgrade(deps, input),
     checkOperation: (input) => checkOperation(deps, input),
     inspectCluster: (input) => inspectCluster(deps, input),
-    evaluateGates: (input) => evaluateGates(deps, input),
+    evaluateGates: (input, context) => evaluateGates(deps, input, context),
     findStaleNodeImages: () => findStaleNodeImages(deps),
     planSupportUpgrade: (input) => planSupportUpgrade(deps, input),
     queueNotification: (input, context) => queueNotification(deps, input, context),

@@ -7,6 +7,7 @@ import { durableFunctions } from "../dispatch/lazy-durable.js";
 import type { DurablePort } from "../contracts/durable-port.js";
 import type { ArmFacts } from "../dispatch/verify.js";
 import type { ActorPolicy } from "./actor.js";
+import { instanceQuery, type InstancePage, type InstanceQuery } from "./instance-query.js";
 
 /** An instance as the list shows it. */
 export interface InstanceSummary {
@@ -21,6 +22,8 @@ export interface InstanceSummary {
 export interface ApiDeps {
   readonly port: DurablePort;
   list(): Promise<readonly InstanceSummary[]>;
+  /** One page of instances by id prefix (lanes of a rollout): the durable HTTP API's instance query. */
+  instances(query: InstanceQuery): Promise<InstancePage>;
   /** ARM reads: whether a target is offered, whether a Fleet gate may be approved. */
   facts(): ArmFacts;
   /** The one policy this app runs: rollouts the API starts are named after it. */
@@ -37,14 +40,31 @@ export async function apiDeps(context: InvocationContext): Promise<ApiDeps> {
   return {
     port: durableClientPort(client),
     async list() {
-      return (await client.getStatusAll()).map((s) => ({
-        instanceId: s.instanceId,
-        runtimeStatus: String(s.runtimeStatus),
-        createdTime: optionalIso("t", s.createdTime).t ?? "",
-        lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
-        customStatus: s.customStatus,
-      }));
+      // Rollouts only (by id prefix, a page at a time): a fleet's thousands of cluster and lane
+      // workflows are not read to list a handful of rollouts.
+      const query = instanceQuery(client);
+      const all: InstanceSummary[] = [];
+      let token: string | undefined;
+      do {
+        const page = await query({
+          instanceIdPrefix: "rollout:",
+          top: 100,
+          showInput: false,
+          ...(token ? { continuationToken: token } : {}),
+        });
+        for (const s of page.instances)
+          all.push({
+            instanceId: s.instanceId,
+            runtimeStatus: String(s.runtimeStatus),
+            createdTime: optionalIso("t", s.createdTime).t ?? "",
+            lastUpdatedTime: optionalIso("t", s.lastUpdatedTime).t ?? "",
+            customStatus: s.customStatus,
+          });
+        token = page.continuationToken;
+      } while (token);
+      return all;
     },
+    instances: instanceQuery(client),
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
     policy,
     publicBaseUrl: publicBaseUrl(),

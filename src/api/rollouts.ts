@@ -8,13 +8,7 @@ import { planGeneration } from "../dispatch/generations.js";
 import { rolloutInstanceId } from "../contracts/instance-ids.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { renderPlanHtml } from "../notify/plan-html.js";
-import {
-  ClusterWorkflowStatusSchema,
-  readRolloutStatus,
-  type ClusterWorkflowStatus,
-  type RolloutDetail,
-  type RolloutListItem,
-} from "../contracts/rollout-status.js";
+import { readRolloutStatus, type RolloutDetail, type RolloutListItem } from "../contracts/rollout-status.js";
 import { RolloutInputSchema } from "../contracts/workflow-inputs.js";
 import type { ApiDeps } from "./deps.js";
 import { resolveActor } from "./actor.js";
@@ -59,7 +53,7 @@ function listItem(s: Shown): RolloutListItem {
     rings: (status?.rings ?? []).map((r) => ({
       name: r.name,
       status: r.status,
-      clusters: Object.keys(r.clusters).length,
+      clusters: r.counts.total,
     })),
   };
 }
@@ -71,30 +65,24 @@ export async function listRollouts(_req: HttpRequest, deps: ApiDeps): Promise<Ht
   return json(200, { rollouts: rollouts.map(listItem) });
 }
 
-/** One rollout with its rings; clusters in flight carry their own workflow's phase (waiting for window, upgrading pool X). */
+/**
+ * One rollout with its rings' counts and the clusters that need attention; every cluster, with its own
+ * workflow's phase when in flight, is a page away (`clustersUri`, rollout-clusters.ts).
+ */
 export async function getRollout(req: HttpRequest, deps: ApiDeps): Promise<HttpResponseInit> {
   const param = rolloutIdParam(req);
   if (!param.ok) return param.response;
   const view = await deps.port.describe(param.id);
   if (!view) return json(404, { error: `no rollout with id ${shown(param.id)}` });
   const { status, head: h } = head({ instanceId: param.id, ...view });
-  const rings: RolloutDetail["rings"] = [];
-  for (const ring of status?.rings ?? []) {
-    const clusters: RolloutDetail["rings"][number]["clusters"] = {};
-    for (const [name, cluster] of Object.entries(ring.clusters)) {
-      const inFlight = cluster.workflow && ["started", "waiting"].includes(cluster.status);
-      clusters[name] = inFlight ? { ...cluster, live: await liveStatus(deps, cluster.workflow!) } : cluster;
-    }
-    rings.push({ ...ring, clusters });
-  }
-  const detail: RolloutDetail = { ...h, rings, status: status ?? null, output: view.output ?? null };
+  const detail: RolloutDetail = {
+    ...h,
+    rings: status?.rings ?? [],
+    clustersUri: `${deps.publicBaseUrl.replace(/\/+$/, "")}/api/rollouts/${encodeURIComponent(param.id)}/clusters`,
+    status: status ?? null,
+    output: view.output ?? null,
+  };
   return json(200, detail);
-}
-
-/** An in-flight cluster's own status (waiting for its window, upgrading pool X), or null before it has one. */
-async function liveStatus(deps: ApiDeps, workflow: string): Promise<ClusterWorkflowStatus | null> {
-  const parsed = ClusterWorkflowStatusSchema.safeParse((await deps.port.describe(workflow))?.customStatus);
-  return parsed.success ? parsed.data : null;
 }
 
 const VERSION = /^\d{1,3}\.\d{1,3}\.\d{1,5}$/;

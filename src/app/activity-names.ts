@@ -9,6 +9,11 @@ import type { ActivityName } from "../contracts/activities.js";
 export const ACTIVITY_NAMES = [
   "loadInventory",
   "prepareRollout",
+  "startLanes",
+  "signalLanes",
+  "reportLaneResult",
+  "rolloutState",
+  "laneOutcomes",
   "applyRingWindows",
   "launchClusters",
   "signalClusters",

@@ -9,7 +9,17 @@ import {
   SignalClustersInputSchema,
 } from "./cluster-launch.js";
 import { DigestSentSchema, QueuedNotificationSchema, SendDigestInputSchema } from "./digests.js";
-import { GateInputSchema, GateVerdictSchema } from "./gate-results.js";
+import { GateInputSchema, GateVerdictSchema, RingGateInputSchema } from "./gate-results.js";
+import {
+  LaneOutcomesInputSchema,
+  LaneOutcomesSchema,
+  ReportLaneResultInputSchema,
+  RolloutStateInputSchema,
+  RolloutStateResultSchema,
+  SignalLanesInputSchema,
+  StartLanesInputSchema,
+  StartLanesResultSchema,
+} from "./lane-launch.js";
 import { MessageSchema } from "./messages.js";
 import { OperationRefSchema, OperationStatusSchema } from "./operation-ref.js";
 import { PreparedRolloutSchema, PrepareRolloutInputSchema } from "./prepared-rollout.js";
@@ -41,6 +51,11 @@ const InventoryShape = z.custom<Inventory>(
 export const ActivityContracts = {
   loadInventory: { input: z.object({ withNodeImages: z.boolean() }), output: InventoryShape },
   prepareRollout: { input: PrepareRolloutInputSchema, output: PreparedRolloutSchema },
+  startLanes: { input: StartLanesInputSchema, output: StartLanesResultSchema },
+  signalLanes: { input: SignalLanesInputSchema, output: z.object({ delivered: z.number() }) },
+  reportLaneResult: { input: ReportLaneResultInputSchema, output: z.object({ delivered: z.boolean() }) },
+  rolloutState: { input: RolloutStateInputSchema, output: RolloutStateResultSchema },
+  laneOutcomes: { input: LaneOutcomesInputSchema, output: LaneOutcomesSchema },
   applyRingWindows: { input: ApplyRingWindowsInputSchema, output: RingWindowsResultSchema },
   launchClusters: { input: LaunchClustersInputSchema, output: z.array(LaunchOutcomeSchema) },
   signalClusters: { input: SignalClustersInputSchema, output: z.object({ delivered: z.number() }) },
@@ -52,7 +67,8 @@ export const ActivityContracts = {
   startUpgrade: { input: StartInputSchema, output: StartResultSchema },
   checkOperation: { input: OperationRefSchema, output: OperationStatusSchema },
   inspectCluster: { input: ClusterIdSchema, output: ClusterFactsSchema },
-  evaluateGates: { input: GateInputSchema, output: GateVerdictSchema },
+  /** A ring's gates name its lanes (RingGateInput); a fleet gate names its clusters (GateInput). */
+  evaluateGates: { input: z.union([RingGateInputSchema, GateInputSchema]), output: GateVerdictSchema },
   /** No input: the host may hand an absent input over as `null`. */
   findStaleNodeImages: { input: z.null().optional(), output: StaleNodeImagesSchema },
   planSupportUpgrade: { input: SupportPlanInputSchema, output: SupportPlanSchema },

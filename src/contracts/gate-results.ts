@@ -21,6 +21,14 @@ export const GateInputSchema = z.object({
 });
 export type GateInput = z.infer<typeof GateInputSchema>;
 
+/** A ring's gates over what its lanes upgraded (read from the lanes' outputs: the rollout keeps no cluster list). */
+export const RingGateInputSchema = z.object({
+  gates: GateInputSchema.shape.gates,
+  laneIds: z.array(z.string()).readonly(),
+  runId: z.string(),
+});
+export type RingGateInput = z.infer<typeof RingGateInputSchema>;
+
 export const GateResultSchema = z.object({
   /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
   kind: z.string(),

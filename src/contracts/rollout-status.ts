@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClusterCountsSchema } from "./lanes.js";
 import { RolloutKindSchema } from "./workflow-inputs.js";
 
 /**
@@ -43,17 +44,6 @@ export const RingStatusSchema = z.enum([
 ]);
 export type RingStatus = z.infer<typeof RingStatusSchema>;
 
-/** A cluster as its rollout shows it: planned (scheduled/skipped), in flight (started/waiting), or its result. */
-export const ClusterEntrySchema = z.object({
-  status: z.enum(["scheduled", "skipped", "started", "waiting", "succeeded", "failed", "canceled"]),
-  reason: z.string().optional(),
-  code: z.string().optional(),
-  predictedStart: z.string().optional(),
-  /** The cluster workflow's instance id while it is in flight. */
-  workflow: z.string().optional(),
-});
-export type ClusterEntry = z.infer<typeof ClusterEntrySchema>;
-
 /** A health gate's verdict after a ring's soak, with its evidence (activities/gates.ts evaluates them). */
 export const GateResultSchema = z.object({
   /** provisioningState, nodePoolEvents, azureMonitorAlerts or httpProbe. */
@@ -67,12 +57,24 @@ export const GateResultSchema = z.object({
 export const RingStateSchema = z.object({
   name: z.string(),
   status: RingStatusSchema,
-  /** By cluster name. */
-  clusters: z.record(z.string(), ClusterEntrySchema),
+  /** The ring's clusters by phase and result (each cluster itself: its lane's status, `GET …/clusters`). */
+  counts: ClusterCountsSchema,
+  /** How many lanes (contracts/lanes.ts) the ring has, and how many have reported. */
+  lanes: z.object({ total: z.number(), done: z.number() }),
   soakUntil: z.string().optional(),
   gates: z.array(GateResultSchema).optional(),
 });
 export type RingState = z.infer<typeof RingStateSchema>;
+
+export const ATTENTION_MAX = 12;
+export const AttentionSchema = z.object({
+  name: z.string(),
+  ring: z.string(),
+  status: z.string(),
+  code: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type Attention = z.infer<typeof AttentionSchema>;
 
 export const RolloutStatusSchema = z.object({
   rollout: z.string(),
@@ -85,6 +87,8 @@ export const RolloutStatusSchema = z.object({
   /** `state` in words, for people. */
   phase: z.string(),
   rings: z.array(RingStateSchema),
+  /** Clusters that need someone's attention (failed, held), at most `ATTENTION_MAX`; `more` counts the rest. */
+  attention: z.object({ clusters: z.array(AttentionSchema), more: z.number() }).optional(),
   approval: z
     .object({
       ring: z.string(),
@@ -156,7 +160,7 @@ export type ClusterStatusDetail = Partial<
   Omit<ClusterWorkflowStatus, "phase" | "cluster" | "ring" | "rollout">
 >;
 
-/** A rollout as `GET /api/rollouts/{id}` answers: the status, with each in-flight cluster's own status (`live`). */
+/** A rollout as `GET /api/rollouts/{id}` answers: the status, rings with their counts, where to page clusters. */
 export interface RolloutDetail {
   id: string;
   runtimeStatus: string;
@@ -165,9 +169,9 @@ export interface RolloutDetail {
   phase: string | null;
   createdTime: string | null;
   lastUpdatedTime: string | null;
-  rings: (Omit<RingState, "clusters"> & {
-    clusters: Record<string, ClusterEntry & { live?: ClusterWorkflowStatus | null }>;
-  })[];
+  rings: RingState[];
+  /** `GET /api/rollouts/{id}/clusters` (add `?ring=`, `&status=`): every cluster, a page at a time. */
+  clustersUri: string;
   status: RolloutStatus | null;
   /** Set when the stored status does not match `RolloutStatusSchema` (named fields). */
   statusError?: string;
@@ -175,6 +179,20 @@ export interface RolloutDetail {
 }
 
 /** A rollout as `GET /api/rollouts` lists it: rings with their cluster counts. */
-export type RolloutListItem = Omit<RolloutDetail, "rings" | "status" | "output"> & {
+export type RolloutListItem = Omit<RolloutDetail, "rings" | "status" | "output" | "clustersUri"> & {
   rings: { name: string; status: RingStatus; clusters: number }[];
 };
+
+/** One cluster as `GET /api/rollouts/{id}/clusters` pages them: its lane's entry, with its own workflow's status in flight. */
+export interface RolloutClusterItem {
+  name: string;
+  ring: string;
+  lane: string;
+  clusterId: string | null;
+  workflow: string | null;
+  status: string;
+  code?: string;
+  reason?: string;
+  predictedStart?: string;
+  live?: ClusterWorkflowStatus | null;
+}

@@ -38,6 +38,8 @@ export const ClusterUpgradeInputSchema = z.object({
   rolloutId: z.string(),
   /** Which run of the rollout launched this cluster (its plan time): a re-run of a finished rollout starts afresh. */
   runId: z.string(),
+  /** The instance the cluster reports its result to: its lane (contracts/lanes.ts); the rollout when absent. */
+  reportTo: z.string().optional(),
   ring: z.string(),
   clusterId: z.string(),
   name: z.string(),

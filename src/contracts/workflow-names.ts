@@ -5,6 +5,7 @@
 export const WorkflowName = {
   rollout: "rollout",
   clusterUpgrade: "clusterUpgrade",
+  rolloutLane: "rolloutLane",
   nodeImageRefresh: "nodeImageRefresh",
   endOfSupport: "endOfSupport",
   fleetGate: "fleetGate",

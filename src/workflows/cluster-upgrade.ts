@@ -46,7 +46,7 @@ export function* clusterUpgradeWorkflow(ctx: Ctx): Generator<df.Task, ClusterRes
   if (result.status === "succeeded" || result.status === "failed")
     yield* audit(ctx, `cluster.${result.status}`, input.rolloutId, clusterAuditData(result), input.clusterId);
   yield* activityWithRetry(ctx, "reportClusterResult", {
-    rolloutId: input.rolloutId,
+    rolloutId: input.reportTo ?? input.rolloutId,
     runId: input.runId,
     result,
   });

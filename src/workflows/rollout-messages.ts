@@ -1,17 +1,20 @@
-import type { PreparedRollout } from "../contracts/prepared-rollout.js";
+import type { ForecastRow, PreparedRollout } from "../contracts/prepared-rollout.js";
 import { Code } from "../domain/codes.js";
-import type { ClusterPlan } from "../domain/planner.js";
 import type { MessageInput } from "../contracts/messages.js";
 import type { ClusterResult } from "../contracts/cluster-results.js";
+import type { LaneFailure } from "../contracts/lanes.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
 import type { RolloutStatus } from "../contracts/rollout-status.js";
 
 /** The emails a rollout sends, as messages (pure: built in the orchestrator from recorded data). */
 const when = (iso?: string | null) => (iso ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "—");
 const iso = (ms: number) => new Date(ms).toISOString();
-const what = (input: RolloutInput) =>
+const what = (input: Pick<RolloutInput, "kind" | "target">) =>
   input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`;
 const api = (base: string, id: string) => `${base}/api/rollouts/${encodeURIComponent(id)}`;
+/** Tables in emails stop here; the last line says how many more there are and where to see them all. */
+const more = (shown: number, total: number, where: string): string[][] =>
+  total > shown ? [[`… and ${total - shown} more`, "", "", where]] : [];
 
 export function forecastMessage(
   id: string,
@@ -19,19 +22,19 @@ export function forecastMessage(
   prepared: PreparedRollout,
   now: number,
 ): MessageInput {
-  const scheduled = prepared.plan.clusters.filter((c) => c.status === "scheduled");
+  const { plan } = prepared;
   return {
     kind: "forecast",
     key: `${id}:forecast`,
     title: `Forecast: ${what(input)} (${input.policy})`,
-    summary: `${scheduled.length} cluster(s) will be upgraded ring by ring; ${prepared.plan.clusters.length - scheduled.length} will not.${input.requiresApproval ? " This rollout waits for an approval before its first ring." : ""}`,
+    summary: `${plan.scheduled} cluster(s) will be upgraded ring by ring; ${plan.total - plan.scheduled} will not.${input.requiresApproval ? " This rollout waits for an approval before its first ring." : ""}`,
     lines: prepared.plan.rings.map(
       (r) =>
-        `Ring ${r.name}: ${r.clusters.length} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`,
+        `Ring ${r.name}: ${r.clusters} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`,
     ),
     table: [
       ["cluster", "ring", "from", "to", "predicted start", "predicted end", "note"],
-      ...prepared.plan.clusters.map((c) => [
+      ...plan.forecast.map((c) => [
         c.name,
         c.ring ?? "—",
         c.currentVersion,
@@ -40,6 +43,11 @@ export function forecastMessage(
         when(c.predictedEnd),
         c.reason ?? "",
       ]),
+      ...more(
+        plan.forecast.length,
+        plan.total,
+        `every cluster: ${api(prepared.settings.baseUrl, id)}/clusters`,
+      ).map((r) => [r[0]!, "", "", "", "", "", r[3]!]),
     ],
     actions: [{ label: "Rollout status", url: api(prepared.settings.baseUrl, id), method: "GET" }],
     time: iso(now),
@@ -50,18 +58,20 @@ export function forecastMessage(
 export function skippedMessage(
   id: string,
   input: RolloutInput,
-  skipped: readonly ClusterPlan[],
+  skipped: readonly ForecastRow[],
   now: number,
+  count = skipped.length,
 ): MessageInput {
   const conflicts = skipped.filter((c) => c.reasonCode === Code.AutoUpgradeChannelConflict);
   return {
     kind: "conflict",
     key: `${id}:skipped`,
-    title: `${skipped.length <= 3 ? skipped.map((c) => c.name).join(", ") : `${skipped.length} clusters`} will not get ${what(input)}${conflicts.length ? ` (${conflicts.length === skipped.length ? "" : `${conflicts.length} `}in conflict with AKS auto-upgrade)` : ""}`,
+    title: `${count <= 3 ? skipped.map((c) => c.name).join(", ") : `${count} clusters`} will not get ${what(input)}${conflicts.length ? ` (${conflicts.length === skipped.length ? "" : `${conflicts.length} `}in conflict with AKS auto-upgrade)` : ""}`,
     summary: "Ringmaster will not upgrade these clusters; each line says why and what would change that.",
     table: [
       ["cluster", "ring", "reason"],
       ...skipped.map((c) => [c.name, c.ring ?? "—", c.reason ?? c.reasonCode ?? ""]),
+      ...(count > skipped.length ? [[`… and ${count - skipped.length} more`, "", ""]] : []),
     ],
     time: iso(now),
     rollout: id,
@@ -84,7 +94,7 @@ export function approvalMessage(
     key: `${id}:approval:${ring}`,
     title: `Approval needed: ${prepared.plan.kind === "kubernetes" ? `Kubernetes ${prepared.plan.target}` : "node image refresh"} for ${ring === "rollout" ? "this rollout" : `ring ${ring}`}`,
     summary: `Approve or reject before ${when(iso(deadline))}; without an answer the request is ${onTimeout === "approve" ? "approved" : "rejected"}.`,
-    lines: r ? [`${r.clusters.length} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
+    lines: r ? [`${r.clusters} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
     actions: [
       {
         label: "Approve",
@@ -106,7 +116,7 @@ export function approvalMessage(
 
 export function failureMessage(
   id: string,
-  input: RolloutInput,
+  input: Pick<RolloutInput, "kind" | "target">,
   teams: readonly string[],
   r: ClusterResult,
   now: number,
@@ -128,16 +138,17 @@ export function haltMessage(
   id: string,
   input: RolloutInput,
   ring: string,
-  failed: readonly ClusterResult[],
+  failed: readonly LaneFailure[],
   budget: number,
   baseUrl: string,
   now: number,
   failedGates: readonly { gate: string; evidence: readonly string[] }[] = [],
+  failedCount = failed.length,
 ): MessageInput {
   const base = api(baseUrl, id);
   const reason = failedGates.length
     ? `health gate(s) failed after ring ${ring}: ${failedGates.map((g) => g.gate).join(", ")}`
-    : `${failed.length} cluster(s) failed in ring ${ring}, more than its failure budget of ${budget}`;
+    : `${failedCount} cluster(s) failed in ring ${ring}, more than its failure budget of ${budget}`;
   return {
     kind: "halt",
     key: `${id}:halt:${ring}:${failedGates.length ? "gates" : "budget"}`,
@@ -145,6 +156,11 @@ export function haltMessage(
     summary: reason,
     lines: [
       ...failed.map((f) => `${f.name}${f.pool ? `/${f.pool}` : ""}: ${f.code ?? ""} ${f.reason ?? ""}`),
+      ...(failedCount > failed.length
+        ? [
+            `… and ${failedCount - failed.length} more: ${base}/clusters?ring=${encodeURIComponent(ring)}&status=failed`,
+          ]
+        : []),
       ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`)),
     ],
     actions: [
@@ -161,25 +177,31 @@ export function completionMessage(
   id: string,
   input: RolloutInput,
   status: RolloutStatus,
-  results: readonly ClusterResult[],
   outcome: string,
   now: number,
+  baseUrl = "",
 ): MessageInput {
-  const count = (s: string) => results.filter((r) => r.status === s).length;
+  const count = (k: "succeeded" | "failed" | "skipped" | "canceled") =>
+    status.rings.reduce((n, r) => n + r.counts[k], 0);
+  const attention = status.attention ?? { clusters: [], more: 0 };
   return {
     kind: "completion",
     key: `${id}:completion`,
     title: `Rollout ${outcome}: ${what(input)}`,
     summary: `${count("succeeded")} upgraded, ${count("failed")} failed, ${count("skipped")} skipped, ${count("canceled")} canceled.`,
-    lines: status.rings.map((r) => `Ring ${r.name}: ${r.status}`),
+    lines: status.rings.map(
+      (r) =>
+        `Ring ${r.name}: ${r.status} (${r.counts.succeeded} upgraded, ${r.counts.failed} failed, ${r.counts.skipped} skipped, ${r.counts.canceled} canceled)`,
+    ),
     table: [
       ["cluster", "ring", "result", "detail"],
-      ...results.map((r) => [
-        r.name,
-        r.ring,
-        r.status,
-        r.code ? `${r.code}: ${r.reason ?? ""}` : (r.reason ?? ""),
+      ...attention.clusters.map((c) => [
+        c.name,
+        c.ring,
+        c.status,
+        c.code ? `${c.code}: ${c.reason ?? ""}` : (c.reason ?? ""),
       ]),
+      ...more(0, attention.more, `${api(baseUrl, id)}/clusters`),
     ],
     time: iso(now),
     rollout: id,

@@ -1,11 +1,19 @@
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
-import type { ClusterResult } from "../contracts/cluster-results.js";
-import type { RolloutStateName, RolloutStatus } from "../contracts/rollout-status.js";
+import { emptyCounts, utf16Bytes } from "../contracts/lanes.js";
+import {
+  ATTENTION_MAX,
+  type Attention,
+  type RolloutStateName,
+  type RolloutStatus,
+} from "../contracts/rollout-status.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
+import type { Ctx } from "./call.js";
+import type { RingProgress } from "./rollout-ring.js";
 
 /**
  * The rollout's custom status (its shape: contracts/rollout-status.ts): what the API and the terminal show,
- * its state, each ring with its clusters, the pending approval or halt. Small: names, states, short reasons.
+ * its state, each ring with its counts, the clusters that need attention, the pending approval or halt.
+ * Bounded whatever the fleet size: clusters themselves are in their lanes' statuses (contracts/lanes.ts).
  */
 export function initialStatus(id: string, input: RolloutInput, prepared: PreparedRollout): RolloutStatus {
   return {
@@ -18,19 +26,13 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
     rings: prepared.plan.rings.map((r) => ({
       name: r.name,
       status: "pending",
-      clusters: Object.fromEntries(
-        prepared.plan.clusters
-          .filter((c) => c.ring === r.name)
-          .map((c) => [
-            c.name,
-            c.status === "scheduled"
-              ? {
-                  status: "scheduled" as const,
-                  ...(c.predictedStart ? { predictedStart: c.predictedStart } : {}),
-                }
-              : { status: "skipped" as const, reason: c.reason ?? "", code: c.reasonCode ?? "" },
-          ]),
-      ),
+      counts: {
+        ...emptyCounts(),
+        total: r.clusters,
+        scheduled: r.scheduled,
+        skipped: r.clusters - r.scheduled,
+      },
+      lanes: { total: r.lanes, done: 0 },
     })),
   };
 }
@@ -46,12 +48,68 @@ export function enter(status: RolloutStatus, state: RolloutStateName, phase: str
   else status.ring = ring;
 }
 
+/** Adds a cluster that needs attention; past `ATTENTION_MAX` it is only counted ("and N more"). */
+export function notice(status: RolloutStatus, cluster: Attention): void {
+  const attention = (status.attention ??= { clusters: [], more: 0 });
+  if (attention.clusters.length < ATTENTION_MAX) attention.clusters.push(cluster);
+  else attention.more++;
+}
+
+/** Azure fails an orchestration whose custom status reaches 17,408 UTF-16 bytes; ours stays under this. */
+export const STATUS_BUDGET_BYTES = 15 * 1024;
+
+/**
+ * The status as published: if it ever outgrows the budget (many rings with long gate evidence), evidence
+ * of earlier rings is cut to one line first, then attention entries go (counted in `more`), then evidence
+ * altogether (the verdicts stay), then the phase is cut.
+ */
+export function fitStatus(status: RolloutStatus): RolloutStatus {
+  const fits = (s: RolloutStatus) => utf16Bytes(s) <= STATUS_BUDGET_BYTES;
+  if (fits(status)) return status;
+  const fitted = structuredClone(status);
+  const evidence = (keep: (lines: readonly string[]) => string[]) => {
+    for (const ring of fitted.rings) {
+      if (fits(fitted)) return;
+      for (const g of ring.gates ?? []) g.evidence = keep(g.evidence);
+    }
+  };
+  evidence((lines) => lines.slice(0, 1).map((l) => (l.length > 120 ? `${l.slice(0, 119)}…` : l)));
+  const attention = fitted.attention;
+  while (attention?.clusters.length && !fits(fitted)) {
+    attention.clusters.pop();
+    attention.more++;
+  }
+  evidence(() => []);
+  if (!fits(fitted)) fitted.phase = fitted.phase.slice(0, 200);
+  return fitted;
+}
+
+/** The rollout's clusters by result, summed over its rings. */
+export function totals(
+  status: RolloutStatus,
+): Record<"total" | "succeeded" | "failed" | "skipped" | "canceled", number> {
+  const sum = (k: "total" | "succeeded" | "failed" | "skipped" | "canceled") =>
+    status.rings.reduce((n, r) => n + r.counts[k], 0);
+  return {
+    total: sum("total"),
+    succeeded: sum("succeeded"),
+    failed: sum("failed"),
+    skipped: sum("skipped"),
+    canceled: sum("canceled"),
+  };
+}
+
+export function publish(ctx: Ctx, status: RolloutStatus): void {
+  ctx.df.setCustomStatus(fitStatus(status));
+}
+
 /** What one execution of the rollout hands the next (continueAsNew): one ring per execution keeps histories short. */
 export interface RolloutState {
   readonly input: RolloutInput;
   readonly prepared?: PreparedRollout;
   readonly ringIndex: number;
   readonly pinnedImages: Record<string, string>;
-  readonly results: ClusterResult[];
   readonly status?: RolloutStatus;
+  /** Set when an execution continued as new in the middle of ring `ringIndex`. */
+  readonly ring?: RingProgress;
 }

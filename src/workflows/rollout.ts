@@ -1,8 +1,6 @@
 import type * as df from "durable-functions";
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import type { MessageInput } from "../contracts/messages.js";
-import { isQuietSkip } from "../domain/codes.js";
-import { imageFamily } from "../domain/inventory.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
 import {
   ApprovalEventSchema,
@@ -14,7 +12,7 @@ import type { RolloutStatus } from "../contracts/rollout-status.js";
 import { parseWorkflowInput, RolloutInputSchema, type RolloutInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { audit } from "./audit.js";
-import { runRing } from "./rollout-ring.js";
+import { releaseLanes, runRing } from "./rollout-ring.js";
 import {
   approvalMessage,
   completionMessage,
@@ -23,7 +21,7 @@ import {
   preparationFailedMessage,
   skippedMessage,
 } from "./rollout-messages.js";
-import { enter, initialStatus, type RolloutState } from "./rollout-status.js";
+import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -53,65 +51,71 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
       return yield* preparationFailed(ctx, input, error);
     }
     status = initialStatus(id, input, prepared);
-    ctx.df.setCustomStatus(status);
+    publish(ctx, status);
     yield* audit(ctx, "rollout.started", id, {
       kind: input.kind,
       target: input.target,
       trigger: input.trigger,
     });
-    if (prepared.plan.clusters.every((c) => c.status === "skipped" && isQuietSkip(c.reasonCode ?? ""))) {
+    if (prepared.plan.nothingToDo) {
       enter(status, "nothing-to-do", "nothing to do: every cluster runs the target");
-      ctx.df.setCustomStatus(status);
+      publish(ctx, status);
       yield* audit(ctx, "rollout.completed", id, { outcome: "completed", clusters: 0 });
-      return { outcome: "completed", results: [] };
+      return { outcome: "completed", counts: totals(status) };
     }
     yield* notify(ctx, forecastMessage(id, input, prepared, nowMs(ctx)));
-    const skipped = prepared.plan.clusters.filter(
-      (c) => c.status === "skipped" && !isQuietSkip(c.reasonCode ?? ""),
-    );
-    if (skipped.length) yield* notify(ctx, skippedMessage(id, input, skipped, nowMs(ctx)));
+    const { noisySkips } = prepared.plan;
+    if (noisySkips.count)
+      yield* notify(ctx, skippedMessage(id, input, noisySkips.rows, nowMs(ctx), noisySkips.count));
     if (prepared.settings.manageWindows)
       yield* activityWithRetry(ctx, "applyRingWindows", { kinds: [input.kind], nowMs: nowMs(ctx) });
     if (input.requiresApproval) {
       const { timeoutMs, onTimeout } = prepared.settings.rolloutApproval;
       const answer = yield* approval(ctx, prepared, status, "rollout", timeoutMs, onTimeout, nowMs(ctx));
-      if (answer !== "approved") return yield* finish(ctx, { ...state, prepared, status }, answer);
+      if (answer !== "approved") return yield* finish(ctx, { ...state, prepared, status }, answer, 0);
     }
   }
   status = status!;
-  const ring = prepared.rings[state.ringIndex];
+  const ring = prepared.plan.rings[state.ringIndex];
   const settings = prepared.settings.rings[state.ringIndex];
-  if (!ring || !settings) return yield* finish(ctx, { ...state, prepared, status }, "completed");
+  const ringStatus = status.rings[state.ringIndex];
+  if (!ring || !settings || !ringStatus)
+    return yield* finish(ctx, { ...state, prepared, status }, "completed", state.ringIndex);
 
-  const ringStatus = status.rings[state.ringIndex]!;
-  ringStatus.status = "running";
-  enter(status, "running", `ring ${settings.name}`, settings.name);
-  ctx.df.setCustomStatus(status);
-  yield* audit(ctx, "ring.started", id, { ring: settings.name, clusters: ring.clusters.length });
+  if (!state.ring) {
+    ringStatus.status = "running";
+    enter(status, "running", `ring ${settings.name}`, settings.name);
+    publish(ctx, status);
+    yield* audit(ctx, "ring.started", id, { ring: settings.name, clusters: ring.scheduled });
 
-  if (settings.approvalRequired && ring.clusters.length > 0) {
-    const plannedStart = Date.parse(prepared.plan.rings[state.ringIndex]?.firstStart ?? iso(nowMs(ctx)));
-    const answer = yield* approval(
-      ctx,
-      prepared,
-      status,
-      settings.name,
-      settings.approvalTimeoutMs,
-      settings.onTimeout,
-      plannedStart,
-    );
-    if (answer !== "approved") {
-      ringStatus.status = answer;
-      return yield* finish(ctx, { ...state, prepared, status }, answer);
+    if (settings.approvalRequired && ring.scheduled > 0) {
+      const plannedStart = Date.parse(ring.firstStart ?? iso(nowMs(ctx)));
+      const answer = yield* approval(
+        ctx,
+        prepared,
+        status,
+        settings.name,
+        settings.approvalTimeoutMs,
+        settings.onTimeout,
+        plannedStart,
+      );
+      if (answer !== "approved") {
+        ringStatus.status = answer;
+        return yield* finish(ctx, { ...state, prepared, status }, answer, state.ringIndex);
+      }
     }
   }
 
-  const { results, canceled } = yield* runRing(ctx, input, prepared, state, ringStatus, status);
-  const allResults = [...state.results, ...results];
-  const failed = results.filter((r) => r.status === "failed");
-  ringStatus.status = canceled ? "canceled" : failed.length > settings.failureBudget ? "halted" : "succeeded";
-  const end = (outcome: "canceled") =>
-    finish(ctx, { ...state, prepared, status, results: allResults }, outcome);
+  const ran = yield* runRing(ctx, prepared, state, ringStatus, status);
+  if ("progress" in ran) {
+    // A long ring: the next execution goes on where this one stands (a fresh, short history).
+    ctx.df.continueAsNew({ ...state, prepared, status, ring: ran.progress } satisfies RolloutState);
+    return undefined;
+  }
+  const outcome = ran;
+  const { canceled, failed, failedCount } = outcome;
+  ringStatus.status = canceled ? "canceled" : failedCount > settings.failureBudget ? "halted" : "succeeded";
+  const end = (how: "canceled") => finish(ctx, { ...state, prepared, status }, how, state.ringIndex + 1);
   const haltRing = (
     clusters: typeof failed,
     gates: readonly { gate: string; evidence: readonly string[] }[] = [],
@@ -130,11 +134,12 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
         prepared.settings.baseUrl,
         nowMs(ctx),
         gates,
+        clusters.length ? failedCount : 0,
       ),
     );
   if (canceled) return yield* end("canceled");
 
-  if (failed.length > settings.failureBudget) {
+  if (failedCount > settings.failureBudget) {
     if ((yield* haltRing(failed)) === "cancel") return yield* end("canceled");
     ringStatus.status = "resumed";
   }
@@ -142,24 +147,22 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   // Node images: later rings take exactly what the first ring that upgraded anything qualified.
   const pinnedImages = { ...state.pinnedImages };
   if (input.kind === "nodeImage" && Object.keys(pinnedImages).length === 0) {
-    for (const r of results.filter((x) => x.status === "succeeded"))
-      for (const image of Object.values(r.images ?? {})) pinnedImages[imageFamily(image)] ??= image;
+    Object.assign(pinnedImages, outcome.images);
     status.pinnedImages = pinnedImages;
   }
 
-  const last = state.ringIndex === prepared.rings.length - 1;
-  if (!last && results.some((r) => r.status === "succeeded")) {
+  const last = state.ringIndex === prepared.plan.rings.length - 1;
+  if (!last && outcome.succeeded > 0) {
     const soakUntil = nowMs(ctx) + settings.soakMs;
     enter(status, "soaking", `soaking ${settings.name} until ${iso(soakUntil)}`, settings.name);
     ringStatus.soakUntil = iso(soakUntil);
-    ctx.df.setCustomStatus(status);
+    publish(ctx, status);
     yield ctx.df.createTimer(at(soakUntil));
-    // Gates judge the clusters this ring upgraded; failures already went through the budget (and a resume).
-    const upgraded = results.filter((r) => r.status === "succeeded");
+    // Gates judge the clusters this ring upgraded (read from its lanes); failures already went through the budget.
     const gates = yield* activityWithRetry(ctx, "evaluateGates", {
       gates: settings.gates,
-      clusterIds: upgraded.map((r) => r.clusterId),
-      poolEvents: Object.fromEntries(upgraded.map((r) => [r.clusterId, r.poolEvents])),
+      laneIds: outcome.laneIds,
+      runId: prepared.runId,
     });
     ringStatus.gates = gates.results;
     if (!gates.passed) {
@@ -170,9 +173,9 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   ctx.df.continueAsNew({
     input,
     prepared,
+    // (no `ring`: the next execution starts the next ring)
     ringIndex: state.ringIndex + 1,
     pinnedImages,
-    results: allResults,
     status,
   } satisfies RolloutState);
   return undefined;
@@ -188,7 +191,7 @@ function startingState(raw: unknown): RolloutState {
     return { ...carried, input: parseWorkflowInput(WorkflowName.rollout, RolloutInputSchema, carried.input) };
   }
   const input = parseWorkflowInput(WorkflowName.rollout, RolloutInputSchema, raw);
-  return { input, ringIndex: 0, pinnedImages: {}, results: [] };
+  return { input, ringIndex: 0, pinnedImages: {} };
 }
 
 /**
@@ -219,7 +222,7 @@ function* preparationFailed(
   } satisfies RolloutStatus);
   yield* audit(ctx, "rollout.completed", ctx.df.instanceId, { outcome: "failed", reason });
   yield* notify(ctx, preparationFailedMessage(ctx.df.instanceId, input, cause, nowMs(ctx)));
-  return { outcome: "failed", reason, results: [] };
+  return { outcome: "failed", reason };
 }
 
 type Answer = "approved" | "rejected" | "canceled";
@@ -241,7 +244,7 @@ function* approval(
   const requestAt = Math.max(nowMs(ctx), plannedStart - timeoutMs);
   if (requestAt > nowMs(ctx)) {
     enter(status, "approval-scheduled", `approval for ${ring} will be requested at ${iso(requestAt)}`, ring);
-    ctx.df.setCustomStatus(status);
+    publish(ctx, status);
     const waited = yield* waitUntil(ctx, status, ring, requestAt);
     if (waited === "canceled") return "canceled";
   }
@@ -267,7 +270,7 @@ function* approval(
   const deadline = nowMs(ctx) + timeoutMs;
   status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
   enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
-  ctx.df.setCustomStatus(status);
+  publish(ctx, status);
   const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
   yield* notify(
     ctx,
@@ -325,7 +328,7 @@ function* waitUntil(
     // The first answer in advance stands; two racing answers cannot silently override each other.
     if (!status.answers?.[forRing] || event.data.replace) {
       status.answers = { ...status.answers, [forRing]: { approved: event.data.approved, by: event.data.by } };
-      ctx.df.setCustomStatus(status); // so the API can refuse a conflicting second answer (409)
+      publish(ctx, status); // so the API can refuse a conflicting second answer (409)
     }
     if (forRing === ring) return event.data;
   }
@@ -341,7 +344,7 @@ function* halt(
 ): Generator<df.Task, "resume" | "cancel", unknown> {
   enter(status, "halted", `halted: ${message.summary}`, ring);
   status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
-  ctx.df.setCustomStatus(status);
+  publish(ctx, status);
   yield* audit(ctx, "rollout.halted", ctx.df.instanceId, { reason: message.summary });
   yield* notify(ctx, { ...message, teams: [...teams] });
   for (;;) {
@@ -356,34 +359,37 @@ function* halt(
   }
 }
 
+/** Ends the rollout: lanes of rings that never ran are released, on-call gets the digest, the output counts. */
 function* finish(
   ctx: Ctx,
   state: RolloutState,
   outcome: "completed" | "rejected" | "canceled",
+  releaseFrom: number,
 ): Generator<df.Task, unknown, unknown> {
   const status = state.status!;
+  if (state.prepared && outcome !== "completed") yield* releaseLanes(ctx, state.prepared, releaseFrom);
   enter(status, outcome, outcome);
   for (const r of status.rings)
     if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
-  ctx.df.setCustomStatus(status);
-  const counts = { succeeded: 0, failed: 0, skipped: 0 } as Record<string, number>;
-  for (const r of state.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  publish(ctx, status);
+  const counts = totals(status);
   yield* audit(ctx, outcome === "canceled" ? "rollout.canceled" : "rollout.completed", ctx.df.instanceId, {
     outcome,
-    ...counts,
+    succeeded: counts.succeeded,
+    failed: counts.failed,
+    skipped: counts.skipped,
+    ...(counts.canceled ? { canceled: counts.canceled } : {}),
   });
   yield* notify(
     ctx,
-    completionMessage(ctx.df.instanceId, state.input, status, state.results, outcome, nowMs(ctx)),
+    completionMessage(
+      ctx.df.instanceId,
+      state.input,
+      status,
+      outcome,
+      nowMs(ctx),
+      state.prepared?.settings.baseUrl ?? "",
+    ),
   );
-  return {
-    outcome,
-    results: state.results.map((r) => ({
-      name: r.name,
-      ring: r.ring,
-      status: r.status,
-      ...(r.code ? { code: r.code } : {}),
-      ...(r.reason ? { reason: r.reason } : {}),
-    })),
-  };
+  return { outcome, counts, ...(status.attention ? { attention: status.attention } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { InstancePage, InstanceQuery } from "../../src/api/instance-query.js";
 import type { DurablePort, InstanceView } from "../../src/contracts/durable-port.js";
 
 /** An in-memory durable backend for dispatch tests: records starts and raised events, can be told to fail. */
@@ -20,7 +21,7 @@ export class FakeDurable implements DurablePort {
     instanceId: string,
     workflow: string,
     status = "Running",
-    more: { output?: unknown; customStatus?: unknown; lastUpdatedTime?: string } = {},
+    more: { output?: unknown; customStatus?: unknown; lastUpdatedTime?: string; input?: unknown } = {},
   ): void {
     this.instances.set(instanceId, { workflow, input: null, status, events: [], ...more });
   }
@@ -60,6 +61,26 @@ export class FakeDurable implements DurablePort {
     if (!instance) return Promise.resolve(false);
     instance.events.push({ name: eventName, data });
     return Promise.resolve(true);
+  }
+
+  /** The instance query as the durable HTTP API pages it: id order, `top` per page, an opaque token. */
+  query(query: InstanceQuery): Promise<InstancePage> {
+    const after = query.continuationToken ? Buffer.from(query.continuationToken, "base64url").toString() : "";
+    const matches = [...this.instances.entries()]
+      .filter(([id]) => id.startsWith(query.instanceIdPrefix) && id > after)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    const page = matches.slice(0, query.top);
+    return Promise.resolve({
+      instances: page.map(([instanceId, i]) => ({
+        instanceId,
+        runtimeStatus: i.status,
+        ...(query.showInput ? { input: i.input } : {}),
+        customStatus: i.customStatus,
+      })),
+      ...(matches.length > query.top
+        ? { continuationToken: Buffer.from(page.at(-1)![0]).toString("base64url") }
+        : {}),
+    });
   }
 
   started(): string[] {

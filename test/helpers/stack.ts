@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { simulatedAppSettings } from "../../src/app/local-run.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import type { RolloutDetail } from "../../src/contracts/rollout-status.js";
+import type { RingState, RolloutClusterItem, RolloutDetail } from "../../src/contracts/rollout-status.js";
 import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
@@ -135,12 +135,44 @@ export async function startStack(o: {
   return stack;
 }
 
-/** The rollout's status through the app's API (the app's view: state, phases, gates' evidence). */
-export type RolloutView = RolloutDetail;
+/**
+ * The rollout's status through the app's API (the app's view: state, phases, gates' evidence), with each
+ * ring's clusters by name as `GET …/clusters` pages them (every page, following the continuation token).
+ */
+export type RolloutView = Omit<RolloutDetail, "rings"> & {
+  rings: (RingState & { clusters: Record<string, RolloutClusterItem> })[];
+};
 
 export async function rollout(stack: Stack, id: string): Promise<RolloutView | undefined> {
-  const r = await stack.api<RolloutView>(`/api/rollouts/${encodeURIComponent(id)}`);
-  return r.status === 200 ? r.body : undefined;
+  const r = await stack.api<RolloutDetail>(`/api/rollouts/${encodeURIComponent(id)}`);
+  if (r.status !== 200) return undefined;
+  const clusters = await rolloutClusters(stack, id);
+  return {
+    ...r.body,
+    rings: r.body.rings.map((ring) => ({
+      ...ring,
+      clusters: Object.fromEntries(clusters.filter((c) => c.ring === ring.name).map((c) => [c.name, c])),
+    })),
+  };
+}
+
+/** Every cluster of a rollout, page after page of `GET /api/rollouts/{id}/clusters`. */
+export async function rolloutClusters(stack: Stack, id: string, query = ""): Promise<RolloutClusterItem[]> {
+  const all: RolloutClusterItem[] = [];
+  let token: string | null = null;
+  for (let page = 0; page < 1000; page++) {
+    const params = new URLSearchParams(query);
+    if (token) params.set("continuationToken", token);
+    const r = await stack.api<{ clusters: RolloutClusterItem[]; continuationToken: string | null }>(
+      `/api/rollouts/${encodeURIComponent(id)}/clusters${params.size ? `?${params.toString()}` : ""}`,
+    );
+    if (r.status !== 200)
+      throw new Error(`GET clusters of ${id} answered ${r.status}: ${JSON.stringify(r.body)}`);
+    all.push(...r.body.clusters);
+    token = r.body.continuationToken;
+    if (!token) return all;
+  }
+  throw new Error(`GET clusters of ${id}: more than 1000 pages`);
 }
 
 /** Waits until the rollout's state (or runtime status) matches. */

@@ -166,11 +166,7 @@ export function handleDurableApi(
 
   if (resource === "instances") {
     if (!a) {
-      if (req.method === "GET")
-        return {
-          status: 200,
-          json: filterInstances(engine.list(), req.query).map((i) => statusPayload(i, req.query)),
-        };
+      if (req.method === "GET") return listPage(filterInstances(engine.list(), req.query), req);
       if (req.method === "DELETE") {
         const victims = filterInstances(engine.list(), req.query).filter(
           (i) => !RUNNING.includes(i.runtimeStatus),
@@ -246,6 +242,47 @@ function answer(result: "accepted" | "not-found" | "gone", id: string): ApiRespo
   if (result === "gone")
     return { status: 410, json: { Message: `The instance '${id}' has already completed.` } };
   return { status: 202 };
+}
+
+/**
+ * The instance query, paged as Azure pages it: `top` limits a page, and when more remain the answer carries
+ * an opaque `x-ms-continuation-token` header that the next request sends back as the same header. Pages
+ * follow instance-id order; without `top` (or a token) every match comes at once, as before.
+ */
+const CONTINUATION = "x-ms-continuation-token";
+function listPage(matches: Instance[], req: ApiRequest): ApiResponse {
+  const topText = req.query.get("top");
+  const token = req.headers[CONTINUATION];
+  if (!topText && !token) return { status: 200, json: matches.map((i) => statusPayload(i, req.query)) };
+  const top = topText ? Number(topText) : 100;
+  if (!Number.isInteger(top) || top < 1)
+    return { status: 400, json: { Message: `top must be a positive integer, not '${topText}'` } };
+  let after = "";
+  if (token) {
+    const decoded = decodeToken(token);
+    if (decoded === undefined)
+      return { status: 400, json: { Message: "The continuation token is not valid." } };
+    after = decoded;
+  }
+  const ordered = matches
+    .filter((i) => i.instanceId > after)
+    .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+  const page = ordered.slice(0, top);
+  const more = ordered.length > top;
+  return {
+    status: 200,
+    ...(more ? { headers: { [CONTINUATION]: encodeToken(page.at(-1)!.instanceId) } } : {}),
+    json: page.map((i) => statusPayload(i, req.query)),
+  };
+}
+const encodeToken = (after: string) => Buffer.from(JSON.stringify({ after }), "utf8").toString("base64url");
+function decodeToken(token: string): string | undefined {
+  try {
+    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { after?: unknown };
+    return typeof value.after === "string" ? value.after : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function filterInstances(instances: Instance[], query: URLSearchParams): Instance[] {

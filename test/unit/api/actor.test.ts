@@ -45,6 +45,7 @@ function post(body: string | undefined, headers: Record<string, string> = {}, qu
 function deps(durable: FakeDurable, actorPolicy: ActorPolicy): ApiDeps {
   return {
     port: durable,
+    instances: (q) => durable.query(q),
     list: () => Promise.resolve([]),
     facts: () => new FakeArm([FIXTURE_SUB]),
     policy: loadPolicyFile("examples/policy.yaml"),

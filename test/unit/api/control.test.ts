@@ -14,6 +14,7 @@ const policy = loadPolicyFile("examples/policy.yaml");
 function deps(durable: FakeDurable, arm = new FakeArm([FIXTURE_SUB])): ApiDeps {
   return {
     port: durable,
+    instances: (q) => durable.query(q),
     list: () => Promise.resolve([]),
     facts: () => arm,
     policy,

@@ -13,6 +13,7 @@ const BASE = "rollout:contoso-platform:kubernetes:1.18.19";
 function deps(durable = new FakeDurable()): ApiDeps {
   return {
     port: durable,
+    instances: (q) => durable.query(q),
     list: () => Promise.resolve([]),
     facts: () => fixtureArm(),
     policy,

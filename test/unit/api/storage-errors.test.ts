@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { control } from "../../../src/api/control.js";
 import { guarded } from "../../../src/api/guarded.js";
 import type { ApiDeps } from "../../../src/api/deps.js";
+import { instanceQuery } from "../../../src/api/instance-query.js";
 import { durableClientPort } from "../../../src/dispatch/durable-client-port.js";
 import { loadPolicyFile } from "../../../src/config/policy.js";
 import { clientBindingData } from "../../../src/devhost/durable/http-api.js";
@@ -62,6 +63,7 @@ describe("API: a storage failure of the durable backend is a 503, not 'no workfl
     const depsOf = (c: InvocationContext): ApiDeps => ({
       port: durableClientPort(df.getClient(c)),
       list: () => Promise.resolve([]),
+      instances: instanceQuery(df.getClient(c)),
       facts: () => {
         throw new Error("not asked");
       },

@@ -26,19 +26,12 @@ const INPUT = {
   target: "1.30.5",
   requiresApproval: false,
 } as const;
-// Only the plan's rings and clusters feed the status.
+// Only the plan's rings (their counts and lanes) feed the status: the clusters themselves are in the lanes.
 const PREPARED = {
   plan: {
-    rings: [{ name: "dev" }, { name: "prod" }],
-    clusters: [
-      { name: "dev-1", ring: "dev", status: "scheduled", predictedStart: "2026-11-24T02:00:00.000Z" },
-      {
-        name: "prod-1",
-        ring: "prod",
-        status: "skipped",
-        reason: "runs 1.30.5 already",
-        reasonCode: "already-at-target",
-      },
+    rings: [
+      { name: "dev", clusters: 1, scheduled: 1, lanes: 1, buckets: [1] },
+      { name: "prod", clusters: 1, scheduled: 0, lanes: 1, buckets: [1] },
     ],
   },
 } as unknown as PreparedRollout;
@@ -46,6 +39,7 @@ const PREPARED = {
 function deps(durable: FakeDurable): ApiDeps {
   return {
     port: durable,
+    instances: (q) => durable.query(q),
     list: () => Promise.resolve([]),
     facts: () => new FakeArm([FIXTURE_SUB]),
     policy: loadPolicyFile("examples/policy.yaml"),
@@ -85,6 +79,13 @@ describe("Rollout status contract", () => {
     });
     expect(body.statusError).toBeUndefined();
     expect(body.rings.map((r) => r.name)).toEqual(["dev", "prod"]);
+    expect(body.rings.map((r) => [r.counts.total, r.counts.scheduled, r.counts.skipped])).toEqual([
+      [1, 1, 0],
+      [1, 0, 1],
+    ]);
+    expect(body.clustersUri).toBe(
+      `https://ringmaster.example.net/api/rollouts/${encodeURIComponent(ID)}/clusters`,
+    );
   });
 
   it("a stored status that breaks the contract is reported with the field, not shown as a state", async () => {
