@@ -53,6 +53,8 @@ export function composeAdapters(settings: Settings): Adapters {
     retries: 6,
     backoffMs: simulated ? 50 : 2000,
     maxDelayMs: 60_000,
+    // Against the simulator the waits are its time (on a discrete clock real time would never refill a bucket).
+    ...(simulated ? { clock } : {}),
   });
   const clientOptions = {
     ...arm,
@@ -94,6 +96,8 @@ export function composeAdapters(settings: Settings): Adapters {
       client: aksClient,
       budget,
       pollIntervalMs,
+      clock,
+      pollSimulatedMs: settings.RINGMASTER_LRO_POLL_SECONDS * 1000,
     }),
     fleet: new FleetAdapter(fleetClient, rest, pollIntervalMs),
     maintenance: new MaintenanceAdapter(rest),

@@ -43,7 +43,7 @@ export interface TimerHandle {
   readonly at: number;
 }
 
-export type { Hold } from "./busy.js";
+export { outsideHolds, type Hold } from "./busy.js";
 export { DiscreteClock } from "./discrete.js";
 
 /** setTimeout's delay is a signed 32-bit millisecond count; longer waits are re-armed in steps. */

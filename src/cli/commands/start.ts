@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { startLocalRun, type LocalRun } from "../../app/local-run.js";
+import { DiscreteClock } from "../../clock/clock.js";
 import { toIsoInstant } from "../../events/field-schemas.js";
 import type { CliIo } from "../main.js";
 import { ProgressReporter } from "../progress.js";
@@ -56,6 +57,8 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
             fleetFile: opts.fleet,
             policyFile: opts.policy,
             ...(speed ? { speed } : {}),
+            // A run to a given instant goes as fast as the work allows; `--speed` is for watching one.
+            discrete: until !== undefined && speed === undefined,
             port: opts.port ? Number(opts.port) : await freePortOr(7071),
             verbose: opts.verbose === true,
             ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
@@ -76,7 +79,10 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
         io.out(until ? `  Running until ${until} (simulated).\n` : "  Ctrl+C to stop.\n");
         const progress = new ProgressReporter(run, (line) => io.out(`${line}\n`));
         const code = await new Promise<number>((done) => {
+          let finished = false;
           const finish = (c: number) => {
+            if (finished) return;
+            finished = true;
             clearInterval(ticker);
             void progress
               .poll()
@@ -92,8 +98,11 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
           };
           const ticker = setInterval(() => {
             void progress.poll().catch(() => {});
-            if (until && run.clock.now() >= Date.parse(until)) finish(0);
+            if (until && !run.clock.discrete && run.clock.now() >= Date.parse(until)) finish(0);
           }, 250);
+          // On the discrete clock time stops exactly at --until (held there while the run winds down).
+          if (until && run.clock instanceof DiscreteClock)
+            void run.clock.at(Date.parse(until)).then(() => finish(0));
           process.once("SIGINT", () => finish(0));
           process.once("SIGTERM", () => finish(0));
         });
