@@ -37,7 +37,7 @@ export function composeAdapters(settings: Settings): Adapters {
   const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
   const credential: TokenCredential = simulated ? simulatorCredential() : lazyDefaultCredential();
   const httpClient: HttpClient | undefined = simulated
-    ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
+    ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT, clock)
     : undefined;
   const armEndpoint = settings.RINGMASTER_ARM_ENDPOINT;
   const arm = simulated
@@ -87,6 +87,7 @@ export function composeAdapters(settings: Settings): Adapters {
     ? new EmailAdapter(
         { connectionString: settings.RINGMASTER_ACS_CONNECTION_STRING, allowInsecure: true },
         pollIntervalMs,
+        clock,
       )
     : new EmailAdapter({ endpoint: settings.RINGMASTER_ACS_ENDPOINT, credential }, pollIntervalMs);
   return {
