@@ -69,9 +69,7 @@ export function runHeld<T>(token: HoldToken, detached: boolean, fn: () => T): T 
 
 /** Marks every hold of the current context as waiting (on `owner`'s time); returns the end of the wait. */
 export function beginContextWait(owner: BusyListener): () => void {
-  const ends = (context.getStore() ?? [])
-    .filter((t) => t.owner === owner)
-    .map((t) => t.beginWait());
+  const ends = (context.getStore() ?? []).filter((t) => t.owner === owner).map((t) => t.beginWait());
   return () => {
     for (const end of ends) end();
   };

@@ -98,7 +98,6 @@ export function joinClock(clock: DiscreteClock, address: string): void {
   const [host, port] = address.split(":");
   const socket = connect({ host: host!, port: Number(port) });
   socket.setNoDelay(true);
-  socket.unref();
   let joined!: () => void;
   let failed!: (e: Error) => void;
   const ready = new Promise<void>((ok, fail) => {
@@ -114,6 +113,8 @@ export function joinClock(clock: DiscreteClock, address: string): void {
     const parsed = FromCoordinator.safeParse(JSON.parse(line));
     if (!parsed.success) return socket.destroy();
     clock.followTo(parsed.data.now, parsed.data.step);
+    // Kept alive until joined (a process awaiting `ready()` has nothing else yet); not after.
+    socket.unref();
     joined();
   });
   clock.follow((state) => {

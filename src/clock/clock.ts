@@ -212,7 +212,8 @@ function parseClockSetting(value: string): Clock {
   }
   const speed = Number(fields.speed);
   const realStart = Number(fields.realStart);
-  if (kind !== "virtual" || Number.isNaN(start) || !(speed > 0) || !Number.isFinite(realStart)) throw invalid();
+  if (kind !== "virtual" || Number.isNaN(start) || !(speed > 0) || !Number.isFinite(realStart))
+    throw invalid();
   return virtualClock({ virtualStart: start, speed, realStart });
 }
 

@@ -145,7 +145,8 @@ export class DiscreteClock implements Clock, BusyListener {
   busyChanged(delta: 1 | -1): void {
     this.#busy += delta;
     if (this.#busy === 0) this.#kick();
-    else if (delta === 1 && this.#busy === 1) this.#sendReport({ busy: true, nextDue: undefined, step: this.#step });
+    else if (delta === 1 && this.#busy === 1)
+      this.#sendReport({ busy: true, nextDue: undefined, step: this.#step });
   }
 
   // ---- the coordinator's side (tests and harnesses drive time from here) ----
