@@ -68,8 +68,6 @@ describe("e2e: npm start with the example files until 2026-12-10", () => {
         [
           "bin/ringmaster.js",
           "start",
-          "--speed",
-          "24000",
           "--port",
           "0",
           "--until",

@@ -96,13 +96,24 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
                 done(c);
               });
           };
+          const clock = run.clock;
           const ticker = setInterval(() => {
+            if (clock.discrete) return;
             void progress.poll().catch(() => {});
-            if (until && !run.clock.discrete && run.clock.now() >= Date.parse(until)) finish(0);
+            if (until && clock.now() >= Date.parse(until)) finish(0);
           }, 250);
-          // On the discrete clock time stops exactly at --until (held there while the run winds down).
-          if (until && run.clock instanceof DiscreteClock)
-            void run.clock.at(Date.parse(until)).then(() => finish(0));
+          if (clock instanceof DiscreteClock) {
+            // Real time means nothing to a discrete clock: the live view looks every few simulated minutes
+            // (time held while it looks), and time stops exactly at --until while the run winds down.
+            const look = () =>
+              void clock
+                .held("the live view", () => progress.poll().catch(() => {}))
+                .then(() => {
+                  if (!finished) clock.setTimer(clock.now() + PROGRESS_EVERY_MS, look);
+                });
+            look();
+            if (until) void clock.at(Date.parse(until)).then(() => finish(0));
+          }
           process.once("SIGINT", () => finish(0));
           process.once("SIGTERM", () => finish(0));
         });
@@ -110,6 +121,9 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
       },
     );
 }
+
+/** Simulated time between looks of the live view on the discrete clock. */
+const PROGRESS_EVERY_MS = 10 * 60_000;
 
 async function freePortOr(preferred: number): Promise<number> {
   const { createServer } = await import("node:net");
