@@ -84,7 +84,7 @@ describe("DiscreteClock", () => {
       contentAtTimer = "pending";
       void readFile(file, "utf8").then((t) => (contentAtTimer = t));
     });
-    await clock.held("a request", async () => {
+    await clock.held("a request", () => {
       // Not awaited: an untracked write chain, as the durable store's checkpoints are.
       void (async () => {
         await new Promise((r) => setImmediate(r));
