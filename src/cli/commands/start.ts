@@ -123,7 +123,7 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
 }
 
 /** Simulated time between looks of the live view on the discrete clock. */
-const PROGRESS_EVERY_MS = 10 * 60_000;
+const PROGRESS_EVERY_MS = 30 * 60_000;
 
 async function freePortOr(preferred: number): Promise<number> {
   const { createServer } = await import("node:net");
