@@ -22,7 +22,7 @@ const FromCoordinator = z.strictObject({
   step: z.number().int(),
 });
 
-interface Participant {
+export interface Participant {
   busy: boolean;
   nextDue: number | undefined;
   step: number;
@@ -33,6 +33,8 @@ export interface ClockCoordinator {
   readonly address: string;
   /** Participants connected now. */
   readonly participants: number;
+  /** What each participant last reported. */
+  participantStates(): Readonly<Participant>[];
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function coordinateClock(clock: DiscreteClock): Promise<ClockCoordi
     get participants() {
       return peers.size;
     },
+    participantStates: () => [...peers.values()].map((p) => ({ ...p })),
     async stop() {
       for (const socket of peers.keys()) socket.destroy();
       peers.clear();

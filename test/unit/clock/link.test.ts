@@ -8,6 +8,8 @@ import {
   type CoordinatedClock,
 } from "../../../src/clock/clock.js";
 import { joinClock } from "../../../src/clock/clock-link.js";
+import { composeAdapters } from "../../../src/azure/compose.js";
+import { parseSettings } from "../../../src/config/settings.js";
 
 const T0 = Date.parse("2026-11-23T00:00:00Z");
 const MIN = 60_000;
@@ -51,6 +53,14 @@ function child(setting: string) {
   };
 }
 
+/** Waits (real time: a message's arrival, not simulated time) until the coordinator has heard the child's report. */
+async function reported(
+  coord: CoordinatedClock,
+  test: (p: { busy: boolean; nextDue: number | undefined }) => boolean,
+): Promise<void> {
+  while (!coord.coordinator.participantStates().some(test)) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe("the discrete clock across processes", () => {
   let coord: CoordinatedClock | undefined;
   afterEach(async () => {
@@ -62,6 +72,18 @@ describe("the discrete clock across processes", () => {
     coord = await coordinatedClock(T0);
     expect(clockFromSetting(coord.setting)).toBe(coord.clock);
     expect(coord.setting).toMatch(/^discrete;start=2026-11-23T00:00:00\.000Z;coordinator=127\.0\.0\.1:\d+$/);
+    // The app's adapters, composed from the same setting (RINGMASTER_CLOCK is validated by zod), share it.
+    const adapters = composeAdapters(
+      parseSettings({
+        RINGMASTER_MODE: "simulator",
+        RINGMASTER_POLICY_FILE: "examples/policy.yaml",
+        RINGMASTER_SUBSCRIPTION_IDS: "11111111-1111-1111-1111-111111111111",
+        RINGMASTER_ARM_ENDPOINT: "http://127.0.0.1:7080",
+        RINGMASTER_ACS_CONNECTION_STRING: "endpoint=http://127.0.0.1:7080/;accesskey=a2V5",
+        RINGMASTER_CLOCK: coord.setting,
+      }),
+    );
+    expect(adapters.clock).toBe(coord.clock);
     const other = "discrete;start=2026-11-23T00:00:00.000Z";
     expect(clockFromSetting(other)).toBe(clockFromSetting(other));
     expect(() => clockFromSetting("discrete;start=2026-11-23T00:00:00Z;coordinator=10.0.0.1:80")).toThrow(
@@ -117,10 +139,15 @@ describe("the discrete clock across processes", () => {
     coord = await coordinatedClock(T0);
     const host = child(coord.setting);
     await host.said(/^joined 0$/);
+    // Time held while the test talks to the child over stdin (a channel the clock knows nothing about),
+    // until the child's report of its new timer has arrived.
+    const commanding = coord.clock.hold("the test commanding");
     host.send(`timer ${30 * MIN} 300`);
     await host.said(/^armed/);
+    await reported(coord, (p) => !p.busy && p.nextDue === T0 + 30 * MIN);
     let coordinatorAt: number | undefined;
     coord.clock.setTimer(T0 + 31 * MIN, () => (coordinatorAt = coord!.clock.now()));
+    commanding.release();
     // The child's timer fires at 30 min and its work holds time for 300 real ms: the 31-minute timer waits.
     await host.said(/^fired 1800000$/);
     expect(coordinatorAt).toBeUndefined();
@@ -129,10 +156,13 @@ describe("the discrete clock across processes", () => {
     expect(coordinatorAt).toBe(T0 + 31 * MIN);
 
     // Now it holds forever and is killed: time stands still until it is gone, then moves on.
+    const commandingAgain = coord.clock.hold("the test commanding");
     host.send("hold");
     await host.said(/^holding$/);
+    await reported(coord, (p) => p.busy);
     let after = false;
     coord.clock.setTimer(T0 + 60 * MIN, () => (after = true));
+    commandingAgain.release();
     await new Promise((r) => setTimeout(r, 150));
     expect(after).toBe(false);
     await host.kill9();
