@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiscreteClock } from "../../../src/clock/clock.js";
-import { writeFile, mkdtemp, readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rename, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -75,20 +75,24 @@ describe("DiscreteClock", () => {
     expect(clock.now()).toBe(T0 + 60_000);
   });
 
-  it("settles before moving: an unheld file write finishes before time moves", async () => {
+  it("settles before moving: an unheld write-then-rename chain finishes before time moves", async () => {
     const clock = new DiscreteClock(T0);
     const dir = await mkdtemp(join(tmpdir(), "clock-settle-"));
     const file = join(dir, "state.json");
     let contentAtTimer = "";
     clock.setTimer(T0 + HOUR, () => {
       contentAtTimer = "pending";
-      void readFile(file, "utf8").then((t) => (contentAtTimer = t));
+      void readFile(file, "utf8").then(
+        (t) => (contentAtTimer = t),
+        () => (contentAtTimer = "missing"),
+      );
     });
     await clock.held("a request", () => {
-      // Not awaited: an untracked write chain, as the durable store's checkpoints are.
+      // Not awaited: an untracked chain, as the durable store's atomic checkpoints (write, then rename).
       void (async () => {
+        await writeFile(`${file}.tmp`, "written");
         await new Promise((r) => setImmediate(r));
-        await writeFile(file, "written");
+        await rename(`${file}.tmp`, file);
       })();
     });
     await clock.until("the timer's read", () =>
