@@ -108,11 +108,7 @@ export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promi
     return { ok: false, code: FailureCode.missedWindow, message: verdict.reason, retriable: false };
   // Retries inside the clients (5xx, throttling) must not carry the write past the moment it still fits.
   const late = new AbortController();
-  const timer = setTimeout(
-    () => late.abort(),
-    Math.max(0, (verdict.latestStart - clock.now()) / clock.speed),
-  );
-  timer.unref();
+  const timer = clock.setTimer(verdict.latestStart, () => late.abort());
   try {
     if (input.kind === "nodeImage" && input.toImage) {
       // Activities run at least once: a pool an interrupted attempt already re-imaged is not re-imaged again.
@@ -158,7 +154,7 @@ export async function startUpgrade(deps: ActivityDeps, input: StartInput): Promi
       retriable: f.status === 409 || f.status === 429 || (f.status ?? 500) >= 500,
     };
   } finally {
-    clearTimeout(timer);
+    clock.clearTimer(timer);
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { clockSetting, virtualClock, type Clock } from "../clock/clock.js";
+import { clockSetting, coordinatedClock, virtualClock, type Clock } from "../clock/clock.js";
 import { LocalHost } from "../devhost/host.js";
 import { silentLogger } from "../devhost/logger.js";
 import { loadPolicyFile, type Policy } from "../config/policy.js";
@@ -15,13 +15,17 @@ import { WorldStore } from "../simulator/world-store.js";
 /**
  * The whole service on one machine: the simulated Azure (from a fleet file), the local Functions host
  * running this app with its durable engine, and simulated Event Grid delivering AKS events to the app's
- * webhook — all on one virtual clock, so days of windows, soaks and approvals pass in minutes.
+ * webhook — all on one virtual clock, so days of windows, soaks and approvals pass in minutes: the
+ * discrete-event clock (time jumps whenever nothing is in flight) or, given `speed`, the wall-coupled one.
  */
 export interface LocalRunOptions {
   readonly appDir: string;
   readonly fleetFile: string;
   readonly policyFile: string;
+  /** Simulated seconds per real second on the wall-coupled clock (default: the fleet file's). */
   readonly speed?: number;
+  /** The discrete-event clock instead (`speed` is then ignored). */
+  readonly discrete?: boolean;
   readonly port?: number;
   /** Durable state and the simulated world are kept here; a restart with the same directory resumes both. */
   readonly stateDir?: string;
@@ -76,7 +80,9 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   const saved = store.load(fleet);
   const realStart = Date.now();
   const virtualStart = saved?.resumeAt ?? Date.parse(fleet.clock.start);
-  const clock = virtualClock({ virtualStart, speed, realStart });
+  const coordinated = options.discrete ? await coordinatedClock(virtualStart) : undefined;
+  const clock = coordinated?.clock ?? virtualClock({ virtualStart, speed, realStart });
+  const setting = coordinated?.setting ?? clockSetting({ virtualStart, speed, realStart });
   // Delivery starts once the app's webhook is up; Event Grid validates the subscription first.
   const sim = await Simulator.start({
     fleet,
@@ -92,7 +98,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
     fleet,
     policy,
     policyFile: options.policyFile,
-    clock: clockSetting({ virtualStart, speed, realStart }),
+    clock: setting,
   });
   let host: LocalHost;
   try {
@@ -107,6 +113,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
   } catch (error) {
     store.stop();
     await sim.stop();
+    await coordinated?.stop();
     throw error;
   }
   sim.world.events.retarget(`${host.baseUrl}/runtime/webhooks/eventgrid?functionName=aksEvents`);
@@ -120,6 +127,7 @@ export async function startLocalRun(options: LocalRunOptions): Promise<LocalRun>
       await host.stop();
       store.stop();
       await sim.stop();
+      await coordinated?.stop();
     },
   };
 }

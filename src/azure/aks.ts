@@ -1,3 +1,4 @@
+import type { Clock } from "../clock/clock.js";
 import type {
   ContainerServiceClient,
   ManagedCluster,
@@ -21,8 +22,11 @@ export interface AksAdapterOptions {
   /** May be async: the composition root loads the SDK on first use (cold start, compose.ts). */
   readonly client: (subscriptionId: string) => ContainerServiceClient | Promise<ContainerServiceClient>;
   readonly budget: ThrottleBudget;
-  /** Real milliseconds between LRO polls when waiting to completion (30 s in production). */
+  /** Real milliseconds between the SDK's LRO polls (30 s in production). */
   readonly pollIntervalMs: number;
+  /** When given, `waitForOperation` waits `pollSimulatedMs` of this clock between polls (the simulator's time). */
+  readonly clock?: Clock;
+  readonly pollSimulatedMs?: number;
 }
 
 export class AksAdapter {
@@ -242,19 +246,24 @@ export class AksAdapter {
     for (;;) {
       const check = await this.checkOperation(handle);
       if (check.done) return check;
-      await new Promise((r) => setTimeout(r, this.o.pollIntervalMs));
+      if (this.o.clock && this.o.pollSimulatedMs !== undefined)
+        await this.o.clock.sleep(this.o.pollSimulatedMs);
+      else await new Promise((r) => setTimeout(r, this.o.pollIntervalMs));
     }
   }
 
   async abort(clusterId: string): Promise<void> {
     const ref = this.ref(clusterId);
-    await this.call(ref, "write", async () =>
-      (await this.o.client(ref.subscriptionId)).managedClusters.abortLatestOperation(
-        ref.resourceGroup,
-        ref.name,
-        {
-          updateIntervalInMs: this.o.pollIntervalMs,
-        },
+    // The SDK polls to completion in real time while the simulated operation needs simulated time.
+    await this.waitingOnClock(() =>
+      this.call(ref, "write", async () =>
+        (await this.o.client(ref.subscriptionId)).managedClusters.abortLatestOperation(
+          ref.resourceGroup,
+          ref.name,
+          {
+            updateIntervalInMs: this.o.pollIntervalMs,
+          },
+        ),
       ),
     );
   }
@@ -265,14 +274,20 @@ export class AksAdapter {
     const current = await this.call(ref, "read", () =>
       client.managedClusters.get(ref.resourceGroup, ref.name),
     );
-    await this.call(ref, "write", () =>
-      client.managedClusters.updateTags(
-        ref.resourceGroup,
-        ref.name,
-        { tags: { ...(current.tags ?? {}), ...tags } },
-        { updateIntervalInMs: this.o.pollIntervalMs },
+    await this.waitingOnClock(() =>
+      this.call(ref, "write", () =>
+        client.managedClusters.updateTags(
+          ref.resourceGroup,
+          ref.name,
+          { tags: { ...(current.tags ?? {}), ...tags } },
+          { updateIntervalInMs: this.o.pollIntervalMs },
+        ),
       ),
     );
+  }
+
+  private waitingOnClock<T>(fn: () => Promise<T>): Promise<T> {
+    return this.o.clock ? this.o.clock.waitingOn(fn) : fn();
   }
 
   async getMaintenanceConfiguration(

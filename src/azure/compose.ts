@@ -38,7 +38,7 @@ export function composeAdapters(settings: Settings): Adapters {
   const clock = clockFromSetting(simulated ? settings.RINGMASTER_CLOCK : undefined);
   const credential: TokenCredential = simulated ? simulatorCredential() : lazyDefaultCredential();
   const httpClient: HttpClient | undefined = simulated
-    ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT)
+    ? simulatorHttpClient(settings.RINGMASTER_ARM_ENDPOINT, clock)
     : undefined;
   const armEndpoint = settings.RINGMASTER_ARM_ENDPOINT;
   const arm = simulated
@@ -54,6 +54,8 @@ export function composeAdapters(settings: Settings): Adapters {
     retries: 6,
     backoffMs: simulated ? 50 : 2000,
     maxDelayMs: 60_000,
+    // Against the simulator the waits are its time (on a discrete clock real time would never refill a bucket).
+    ...(simulated ? { clock } : {}),
   });
   const clientOptions = {
     ...arm,
@@ -86,6 +88,7 @@ export function composeAdapters(settings: Settings): Adapters {
     ? new EmailAdapter(
         { connectionString: settings.RINGMASTER_ACS_CONNECTION_STRING, allowInsecure: true },
         pollIntervalMs,
+        clock,
       )
     : new EmailAdapter({ endpoint: settings.RINGMASTER_ACS_ENDPOINT, credential }, pollIntervalMs);
   return {
@@ -95,6 +98,8 @@ export function composeAdapters(settings: Settings): Adapters {
       client: aksClient,
       budget,
       pollIntervalMs,
+      clock,
+      pollSimulatedMs: settings.RINGMASTER_LRO_POLL_SECONDS * 1000,
     }),
     fleet: new FleetAdapter(fleetClient, rest, pollIntervalMs),
     maintenance: new MaintenanceAdapter(rest),

@@ -1,5 +1,6 @@
 import type { EmailClient, EmailMessage } from "@azure/communication-email";
 import type { TokenCredential } from "@azure/core-auth";
+import type { Clock } from "../clock/clock.js";
 
 /**
  * Email through Azure Communication Services (`@azure/communication-email`): HMAC with a connection string
@@ -28,6 +29,11 @@ export class EmailAdapter {
   constructor(
     private readonly connection: EmailConnection,
     private readonly pollIntervalMs: number,
+    /**
+     * The simulator's clock: a refused send (429, quota) then waits out Retry-After on it. The SDK's own
+     * retry waits in real time, which on a discrete clock never reaches the simulator's next minute.
+     */
+    private readonly clock?: Clock,
   ) {}
 
   private emailClient(): Promise<EmailClient> {
@@ -53,13 +59,35 @@ export class EmailAdapter {
         ...(email.cc?.length ? { cc: email.cc.map((address) => ({ address })) } : {}),
       },
     };
-    const poller = await (
-      await this.emailClient()
-    ).beginSend(message, {
-      operationId: email.operationId,
-      updateIntervalInMs: this.pollIntervalMs,
-    });
-    const result = await poller.pollUntilDone();
-    return { id: result.id, status: result.status };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const poller = await (
+          await this.emailClient()
+        ).beginSend(message, {
+          operationId: email.operationId,
+          updateIntervalInMs: this.pollIntervalMs,
+        });
+        const result = await poller.pollUntilDone();
+        return { id: result.id, status: result.status };
+      } catch (error) {
+        // Same Operation-Id: a retried send is the same send.
+        const wait = this.clock?.discrete ? quotaWaitMs(error) : undefined;
+        if (wait === undefined || attempt >= QUOTA_TRIES) throw error;
+        await this.clock!.sleep(wait);
+      }
+    }
   }
+}
+
+const QUOTA_TRIES = 5;
+
+/** A quota refusal's Retry-After (simulated seconds from the simulator), in ms; undefined for other errors. */
+function quotaWaitMs(error: unknown): number | undefined {
+  const e = error as {
+    statusCode?: number;
+    response?: { headers?: { get(name: string): string | undefined } };
+  };
+  if (e?.statusCode !== 429) return undefined;
+  const seconds = Number(e.response?.headers?.get("retry-after"));
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
 }

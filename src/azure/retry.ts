@@ -1,5 +1,6 @@
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import pRetry, { AbortError } from "p-retry";
+import type { Clock } from "../clock/clock.js";
 import { countArmResponse } from "../shared/telemetry.js";
 
 /**
@@ -18,6 +19,11 @@ export interface ThrottleRetryOptions {
   readonly backoffMs: number;
   /** The longest single wait, whatever Retry-After says. */
   readonly maxDelayMs: number;
+  /**
+   * Waits on this clock instead of real time: Retry-After (seconds of the clock's time, as the simulator
+   * means them) and the backoff are then the clock's milliseconds.
+   */
+  readonly clock?: Clock;
 }
 
 type AbortSignalLike = NonNullable<PipelineRequest["abortSignal"]>;
@@ -31,8 +37,12 @@ class Throttled extends Error {
 }
 
 /** Milliseconds a throttled response asks to wait: `retry-after-ms`, `x-ms-retry-after-ms`, then Retry-After. */
-export function retryAfterMs(response: PipelineResponse, nowMs = Date.now()): number | undefined {
-  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+export function retryAfterMs(
+  response: PipelineResponse,
+  nowMs = Date.now(),
+  o: { secondsOnly?: boolean } = {},
+): number | undefined {
+  for (const name of o.secondsOnly ? [] : ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const ms = Number(response.headers.get(name));
     if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
@@ -72,10 +82,17 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
             onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
               if (!(error instanceof Throttled) || retriesLeft === 0) return;
               const backoff = o.backoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random());
-              await abortableSleep(
-                Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff),
-                request.abortSignal,
-              );
+              if (o.clock) {
+                const asked = retryAfterMs(error.response, o.clock.now(), { secondsOnly: true });
+                await o.clock.sleep(
+                  Math.min(o.maxDelayMs, asked ?? backoff),
+                  request.abortSignal as AbortSignal | undefined,
+                );
+              } else
+                await abortableSleep(
+                  Math.min(o.maxDelayMs, retryAfterMs(error.response) ?? backoff),
+                  request.abortSignal,
+                );
             },
           },
         );

@@ -1,4 +1,5 @@
-import type { HttpClient } from "@azure/core-rest-pipeline";
+import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
+import type { Clock } from "../clock/clock.js";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 
 /**
@@ -9,24 +10,31 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
  */
 export const SIMULATED_ARM_HOST = "https://management.simulator.local";
 
-export function simulatorHttpClient(simulatorUrl: string): HttpClient {
+/**
+ * With a clock, every request is held work on it from send to answer (clock.ts `held`): a discrete clock
+ * does not move while a call is on its way to the simulator, even from code no function invocation holds.
+ */
+export function simulatorHttpClient(simulatorUrl: string, clock?: Clock): HttpClient {
   // Created on the first request, so composing adapters loads no SDK (cold start, compose.ts).
   let inner: HttpClient | undefined;
   const target = simulatorUrl.replace(/\/$/, "");
   return {
-    async sendRequest(request) {
-      const original = request.url;
-      request.url = original.replace(SIMULATED_ARM_HOST, target);
-      request.allowInsecureConnection = true;
-      try {
-        inner ??= (await import("@azure/core-rest-pipeline")).createDefaultHttpClient();
-        return await inner.sendRequest(request);
-      } finally {
-        request.url = original;
-        request.allowInsecureConnection = false;
-      }
+    sendRequest(request) {
+      return clock ? clock.held(`ARM ${request.method} ${request.url}`, () => send(request)) : send(request);
     },
   };
+  async function send(request: PipelineRequest): Promise<PipelineResponse> {
+    const original = request.url;
+    request.url = original.replace(SIMULATED_ARM_HOST, target);
+    request.allowInsecureConnection = true;
+    try {
+      inner ??= (await import("@azure/core-rest-pipeline")).createDefaultHttpClient();
+      return await inner.sendRequest(request);
+    } finally {
+      request.url = original;
+      request.allowInsecureConnection = false;
+    }
+  }
 }
 
 /** A credential for the simulator, which checks only that a bearer token is present. */

@@ -34,7 +34,7 @@ export class ThrottleBudget {
         return;
       }
       const waitSimulatedMs = ((1 - b.tokens) / spec.perSecond) * 1000;
-      await new Promise((r) => setTimeout(r, Math.max(1, waitSimulatedMs / this.clock.speed)));
+      await this.clock.sleep(waitSimulatedMs);
     }
   }
 }

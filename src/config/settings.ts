@@ -112,9 +112,13 @@ const simulatorSettings = baseSettings.extend({
   /** The simulated clock shared with the simulator and the local host; unset means real time. */
   RINGMASTER_CLOCK: z
     .string()
-    .regex(/^(real|virtual;start=[^;]+;speed=[\d.]+;realStart=\d+)$/, {
-      error: 'expected "real" or "virtual;start=<ISO>;speed=<x>;realStart=<epoch ms>" (npm start sets it)',
-    })
+    .regex(
+      /^(real|virtual;start=[^;]+;speed=[\d.]+;realStart=\d+|discrete;start=[^;]+(;coordinator=127\.0\.0\.1:\d{1,5})?)$/,
+      {
+        error:
+          'expected "real", "virtual;start=<ISO>;speed=<x>;realStart=<epoch ms>" or "discrete;start=<ISO>;coordinator=127.0.0.1:<port>" (npm start sets it)',
+      },
+    )
     .optional(),
   /**
    * Where HTTP health probes of non-loopback URLs are sent instead (`<relay>?url=<the probe's URL>`): the

@@ -78,6 +78,8 @@ export interface HubTriggerOptions {
   readonly cardinality: "one" | "many";
   readonly maxBatchSize: number;
   readonly retry: RetryOptions | undefined;
+  /** Runs a drain as held work on the host's clock (messages waiting for a trigger are work in flight). */
+  readonly held?: (what: string, drain: () => Promise<void>) => Promise<void>;
   /** Where a failure with nobody to throw to is told (a pump runs from a poll timer). */
   readonly onError?: (message: string) => void;
   readonly invoke: (
@@ -179,7 +181,8 @@ export class LocalHubTrigger {
       return Promise.resolve();
     }
     this.busy = true;
-    return this.drain()
+    const held = this.options.held ?? ((_: string, drain: () => Promise<void>) => drain());
+    return held(`event hub ${this.options.hubName} → ${this.options.functionName}`, () => this.drain())
       .catch((error: unknown) =>
         this.options.onError?.(
           `Event Hub ${this.options.hubName}: ${this.options.functionName} stopped before the checkpoint: ${error instanceof Error ? error.message : String(error)}`,

@@ -133,6 +133,7 @@ export class FunctionTriggers {
       cardinality: binding.cardinality === "one" ? ("one" as const) : ("many" as const),
       maxBatchSize: this.o.config.hostJson.extensions?.eventHubs?.maxEventBatchSize ?? 100,
       retry,
+      held: (what: string, drain: () => Promise<void>) => this.o.clock.held(what, drain, { detached: true }),
       onError: (message: string) => this.o.logger.system("error", message),
       invoke: (
         inputs: Record<string, TypedData>,

@@ -11,6 +11,7 @@ import {
   type AppConfig,
 } from "./app-config.js";
 import { realClock, type Clock } from "../clock/clock.js";
+import { serveHeld } from "../clock/held-request.js";
 import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { DurableLimits, PROVIDER_OVERRIDE_SETTING } from "./durable/limits.js";
@@ -77,11 +78,15 @@ export class LocalHost {
 
   static async start(options: HostOptions): Promise<LocalHost> {
     const host = new LocalHost(options);
+    // Booting is work in flight: durable timers are re-armed and triggers wired before time may move.
+    const booting = host.clock.hold("host boot");
     try {
       await host.boot();
     } catch (error) {
       host.releaseGuard?.();
       throw error;
+    } finally {
+      booting.release();
     }
     return host;
   }
@@ -128,7 +133,14 @@ export class LocalHost {
     checkDurableFunctionsMajor(this.appDir);
     const port = this.options.port ?? this.config.localHttpPort ?? 7071;
     const router = this.routerContext();
-    this.server = createServer((req, res) => void handleRequest(router, req, res).catch(() => res.destroy()));
+    this.server = createServer(
+      (req, res) =>
+        void serveHeld(this.clock, `host ${req.method ?? ""} ${req.url ?? ""}`, res, () =>
+          handleRequest(router, req, res).catch(() => {
+            res.destroy();
+          }),
+        ),
+    );
     await new Promise<void>((ok, fail) => {
       this.server!.once("error", fail);
       this.server!.listen(port, "127.0.0.1", ok);

@@ -42,7 +42,12 @@ export class Invoker {
     private readonly timeoutMs: number | undefined,
   ) {}
 
-  async invoke(request: InvocationRequest): Promise<InvocationResult> {
+  /** Held on the clock while it runs: a function in flight keeps simulated time still (unless it sleeps). */
+  invoke(request: InvocationRequest): Promise<InvocationResult> {
+    return this.clock.held(`function ${request.functionName}`, () => this.run(request));
+  }
+
+  private async run(request: InvocationRequest): Promise<InvocationResult> {
     const registration = this.registry.functions.get(request.functionName);
     if (!registration) throw new Error(`Devhost: no function named "${request.functionName}"`);
     const model = this.registry.programmingModel;

@@ -28,7 +28,7 @@ export async function invokeWithRetry(
             toMs(retry.minimumInterval) * 2 ** (attempt - 1),
             toMs(retry.maximumInterval) || Number.POSITIVE_INFINITY,
           );
-    await new Promise<void>((resolve) => clock.setTimer(clock.now() + delay, resolve));
+    await clock.sleep(delay);
     result = await invoker.invoke({
       ...request,
       retryContext: {

@@ -230,7 +230,7 @@ export class FleetManager {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((ok) => this.world.clock.setTimer(this.world.clock.now() + ms, ok));
+    return this.world.clock.sleep(ms);
   }
 
   /** Checks a condition each simulated minute. */

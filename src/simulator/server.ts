@@ -3,6 +3,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { isAbsolute, relative, resolve } from "node:path";
 import type { Clock } from "../clock/clock.js";
+import { serveHeld } from "../clock/held-request.js";
 import { EmailService } from "./acs-email.js";
 import { checkApiVersion } from "./api-versions.js";
 import { aksRoutes } from "./arm-aks.js";
@@ -75,11 +76,13 @@ export class Simulator {
     options.prepare?.(sim.world);
     // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
     const listener = (req: IncomingMessage, res: ServerResponse) =>
-      void sim.handle(req, res).catch(() => {
-        if (!res.headersSent)
-          write(res, armError(400, "InvalidRequestContent", "The request was not received."));
-        else res.end();
-      });
+      void serveHeld(sim.world.clock, `simulator ${req.method ?? ""} ${req.url ?? ""}`, res, () =>
+        sim.handle(req, res).catch(() => {
+          if (!res.headersSent)
+            write(res, armError(400, "InvalidRequestContent", "The request was not received."));
+          else res.end();
+        }),
+      );
     sim.server = options.tls ? createTlsServer(options.tls, listener) : createServer(listener);
     await new Promise<void>((ok, fail) => {
       sim.server!.once("error", fail);

@@ -1,5 +1,5 @@
 import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
+import { clockSetting, coordinatedClock, virtualClock, type Clock } from "../../src/clock/clock.js";
 import { composeAdapters, type Adapters } from "../../src/azure/compose.js";
 import { parseSettings } from "../../src/config/settings.js";
 import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
@@ -66,35 +66,43 @@ export interface SimHarness {
 
 export async function startSimulator(
   yaml = testFleetYaml(),
-  options: { deliverTo?: string } = {},
+  options: {
+    deliverTo?: string;
+    /** The fleet file's wall-coupled clock instead of the discrete-event one (the default). */
+    wallClock?: boolean;
+  } = {},
 ): Promise<SimHarness> {
   const fleet = parseFleetYaml(yaml);
   const realStart = Date.now();
-  const clock = virtualClock({
-    virtualStart: Date.parse(fleet.clock.start),
-    speed: fleet.clock.speed,
-    realStart,
-  });
-  const setting = clockSetting({
-    virtualStart: Date.parse(fleet.clock.start),
-    speed: fleet.clock.speed,
-    realStart,
-  });
+  const virtualStart = Date.parse(fleet.clock.start);
+  const coordinated = options.wallClock ? undefined : await coordinatedClock(virtualStart);
+  const clock = coordinated?.clock ?? virtualClock({ virtualStart, speed: fleet.clock.speed, realStart });
+  const setting = coordinated?.setting ?? clockSetting({ virtualStart, speed: fleet.clock.speed, realStart });
   const sim = await Simulator.start({
     fleet,
     clock,
     ...(options.deliverTo ? { deliverTo: options.deliverTo } : {}),
   });
-  const httpClient = simulatorHttpClient(sim.url);
+  const httpClient = simulatorHttpClient(sim.url, clock);
   const client = (sub: string) =>
     new ContainerServiceClient(simulatorCredential(), sub, {
       endpoint: SIMULATED_ARM_HOST,
       httpClient,
       credentials: { scopes: ["https://management.azure.com/.default"] },
       retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 100 },
-      ...throttleRetryClientOptions({ retries: 6, backoffMs: 10, maxDelayMs: 1000 }),
+      ...throttleRetryClientOptions({
+        retries: 6,
+        backoffMs: 10,
+        maxDelayMs: 1000,
+        ...(clock.discrete ? { clock } : {}),
+      }),
     });
-  const aks = new AksAdapter({ client, budget: new ThrottleBudget(clock), pollIntervalMs: 5 });
+  const aks = new AksAdapter({
+    client,
+    budget: new ThrottleBudget(clock),
+    pollIntervalMs: 5,
+    ...(clock.discrete ? { clock, pollSimulatedMs: 30_000 } : {}),
+  });
   const adapters = () =>
     composeAdapters(
       parseSettings({
@@ -107,5 +115,16 @@ export async function startSimulator(
         RINGMASTER_CLOCK: setting,
       }),
     );
-  return { sim, clock, clockSetting: setting, adapters, aks, client, stop: () => sim.stop() };
+  return {
+    sim,
+    clock,
+    clockSetting: setting,
+    adapters,
+    aks,
+    client,
+    async stop() {
+      await sim.stop();
+      await coordinated?.stop();
+    },
+  };
 }

@@ -4,7 +4,13 @@ import { join, resolve } from "node:path";
 import { simulatedAppSettings } from "../../src/app/local-run.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
 import type { RingState, RolloutClusterItem, RolloutDetail } from "../../src/contracts/rollout-status.js";
-import { clockSetting, virtualClock, type Clock } from "../../src/clock/clock.js";
+import {
+  clockSetting,
+  coordinatedClock,
+  DiscreteClock,
+  virtualClock,
+  type Clock,
+} from "../../src/clock/clock.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
 import { Simulator } from "../../src/simulator/server.js";
@@ -14,6 +20,12 @@ import { json, startHost, waitFor, type HostProcess } from "./host-process.js";
  * The whole service as `npm start` runs it, split so a test can kill the app: the simulated Azure in this
  * process (its records are what tests check), Ringmaster's Functions app in a child `ringmaster host start`
  * process on the same virtual clock, simulated Event Grid delivering to the child's webhook.
+ *
+ * The clock is the discrete-event one by default: this process coordinates it and the child host joins it,
+ * so simulated time moves only when nothing is in flight anywhere. The test's own requests, a kill and a
+ * host start are held too, and `until` looks at the system at every instant something happened — so a
+ * test acts at a simulated moment, never by polling wall time. `wallClock: true` keeps the wall-coupled
+ * clock at `speed` (then `until` polls in real time, as before).
  */
 export const REPO = resolve(import.meta.dirname, "..", "..");
 
@@ -35,7 +47,11 @@ export interface Stack {
   emails(): readonly EmailRecord[];
   /** Simulated time, ISO. */
   now(): string;
-  /** Waits (real time) until the probe returns a value. */
+  /**
+   * Waits until the probe returns a value: on the discrete clock, asked at every instant something happened
+   * and with time held there for the caller's next step; on the wall-coupled clock, polled in real time.
+   * `timeoutMs` is a wall-clock deadline.
+   */
   until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
 }
@@ -63,9 +79,12 @@ export function auditEvents(stack: Stack): Record<string, unknown>[] {
 export async function startStack(o: {
   fleetYaml: string;
   policyYaml: string;
+  /** Simulated seconds per real second, on the wall-coupled clock only. */
   speed: number;
   /** Start the host with `--keys` (STACK_KEYS): every door checks its key, as in Azure. */
   keys?: boolean;
+  /** The wall-coupled clock at `speed` instead of the discrete-event one. */
+  wallClock?: boolean;
 }): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), "rm-e2e-"));
   const policyFile = join(dir, "policy.yaml");
@@ -73,11 +92,19 @@ export async function startStack(o: {
   const policy = parsePolicyYaml(o.policyYaml, policyFile);
   const fleet = parseFleetYaml(o.fleetYaml, "fleet.yaml");
   const params = { virtualStart: Date.parse(fleet.clock.start), speed: o.speed, realStart: Date.now() };
-  const clock = virtualClock(params);
+  const coordinated = o.wallClock ? undefined : await coordinatedClock(params.virtualStart);
+  const clock: Clock = coordinated?.clock ?? virtualClock(params);
   // Records too many for memory spill to the run's directory, so journeys still read the whole audit.
   const sim = await Simulator.start({ fleet, clock, deliverTo: "deferred", recordsDir: dir });
+  const held = <T>(what: string, run: () => Promise<T>) => clock.held(what, run);
   const env = {
-    ...simulatedAppSettings({ sim, fleet, policy, policyFile, clock: clockSetting(params) }),
+    ...simulatedAppSettings({
+      sim,
+      fleet,
+      policy,
+      policyFile,
+      clock: coordinated?.setting ?? clockSetting(params),
+    }),
     RINGMASTER_LRO_POLL_SECONDS: "1",
     // The audit hub by identity, as infra/app/api.bicep sets it; the local host keeps its messages locally.
     RINGMASTER_AUDIT_EVENTHUB__fullyQualifiedNamespace: "ringmaster-e2e.servicebus.windows.net",
@@ -87,11 +114,17 @@ export async function startStack(o: {
   const keyArgs = o.keys ? ["--keys", keysFile] : [];
   const egCode = o.keys ? `&code=${STACK_KEYS.systemKeys.eventgrid_extension}` : "";
   const stateDir = join(dir, "state");
-  const launch = async () => {
-    const host = await startHost(REPO, { env, stateDir, args: ["--quiet", ...keyArgs] });
-    sim.world.events.retarget(`${host.url}/runtime/webhooks/eventgrid?functionName=aksEvents${egCode}`);
-    return host;
-  };
+  // A host starting is work in flight: time waits until it listens (it has joined the clock by then).
+  const launch = () =>
+    held("the host starting", async () => {
+      const host = await startHost(REPO, { env, stateDir, args: ["--quiet", ...keyArgs] });
+      sim.world.events.retarget(`${host.url}/runtime/webhooks/eventgrid?functionName=aksEvents${egCode}`);
+      return host;
+    });
+  const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000) =>
+    clock instanceof DiscreteClock
+      ? clock.until(what, probe, timeoutMs)
+      : waitFor(what, async () => probe(), timeoutMs);
   let host = await launch();
   sim.world.events.start();
   const stack: Stack = {
@@ -105,30 +138,32 @@ export async function startStack(o: {
     },
     keys: o.keys ? STACK_KEYS : undefined,
     api: (path, init) =>
-      json(`${host.url}${path}`, {
-        ...init,
-        headers: {
-          ...(o.keys ? { "x-functions-key": STACK_KEYS.functionKeys.default } : {}),
-          ...(init?.headers as Record<string, string> | undefined),
-        },
-      }),
+      held(`test ${init?.method ?? "GET"} ${path}`, () =>
+        json(`${host.url}${path}`, {
+          ...init,
+          headers: {
+            ...(o.keys ? { "x-functions-key": STACK_KEYS.functionKeys.default } : {}),
+            ...(init?.headers as Record<string, string> | undefined),
+          },
+        }),
+      ),
     async crashAndRestart(downUntil) {
-      await host.kill9();
-      if (downUntil)
-        await waitFor("the outage to end", () => Promise.resolve(downUntil() ? true : undefined), 120_000);
+      await held("kill -9", () => host.kill9());
+      if (downUntil) await until("the outage to end", () => (downUntil() ? true : undefined), 120_000);
       host = await launch();
     },
-    kill: () => host.kill9(),
+    kill: () => held("kill -9", () => host.kill9()),
     async restart() {
       host = await launch();
     },
     operations: () => sim.world.records.operations,
     emails: () => sim.world.records.emails,
     now: () => new Date(clock.now()).toISOString(),
-    until: (what, probe, timeoutMs = 60_000) => waitFor(what, async () => probe(), timeoutMs),
+    until,
     async stop() {
       await host.stop().catch(() => {});
       await sim.stop();
+      await coordinated?.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -62,6 +62,8 @@ export function registerHostCommand(program: Command, io: CliIo, setExit: (code:
         }
         let running: LocalHost;
         try {
+          // A discrete clock's participant learns the current time from its coordinator first.
+          await clock.ready();
           running = await LocalHost.start({
             appDir: resolve(opts.cwd),
             clock,

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { clockSetting, virtualClock } from "../../clock/clock.js";
+import { clockSetting, coordinatedClock, virtualClock, type CoordinatedClock } from "../../clock/clock.js";
 import { loadFleetFile } from "../../simulator/load-fleet.js";
 import { Simulator } from "../../simulator/server.js";
 import { restoreWorld } from "../../simulator/world-snapshot.js";
@@ -24,10 +24,22 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
       "Event Grid webhook to deliver to (default: the fleet file's eventGrid.deliverTo)",
     )
     .option("--state <dir>", "save the simulated world here; starting again with it resumes world and clock")
+    .option(
+      "--discrete",
+      "the discrete-event clock: time jumps whenever nothing is in flight, here and in every host started with the printed RINGMASTER_CLOCK (instead of --speed)",
+    )
     .action(
-      async (opts: { fleet?: string; port: string; speed?: string; deliverTo?: string; state?: string }) => {
+      async (opts: {
+        fleet?: string;
+        port: string;
+        speed?: string;
+        deliverTo?: string;
+        state?: string;
+        discrete?: boolean;
+      }) => {
         let sim: Simulator;
         let store: WorldStore | undefined;
+        let coordinated: CoordinatedClock | undefined;
         if (opts.fleet === undefined) {
           io.err("ringmaster simulate: required option '--fleet <file>' not specified\n");
           return setExit(2);
@@ -40,7 +52,10 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
           const saved = store?.load(fleet);
           const realStart = Date.now();
           const virtualStart = saved?.resumeAt ?? Date.parse(fleet.clock.start);
-          const clock = virtualClock({ virtualStart, speed, realStart });
+          if (opts.discrete && opts.speed !== undefined)
+            throw new Error("--discrete and --speed: choose one clock");
+          coordinated = opts.discrete ? await coordinatedClock(virtualStart) : undefined;
+          const clock = coordinated?.clock ?? virtualClock({ virtualStart, speed, realStart });
           sim = await Simulator.start({
             fleet,
             clock,
@@ -53,7 +68,9 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
           io.out(`Simulated Azure on ${sim.url} (${clock.description})\n`);
           if (saved)
             io.out(`Resumed the saved world at ${new Date(virtualStart).toISOString()} (simulated)\n`);
-          io.out(`RINGMASTER_CLOCK=${clockSetting({ virtualStart, speed, realStart })}\n`);
+          io.out(
+            `RINGMASTER_CLOCK=${coordinated?.setting ?? clockSetting({ virtualStart, speed, realStart })}\n`,
+          );
           io.out(`Records: ${sim.url}/_sim/summary, /_sim/audit, /_sim/counters, /_sim/outbox\n`);
         } catch (error) {
           io.err(`ringmaster simulate: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -62,7 +79,10 @@ export function registerSimulateCommand(program: Command, io: CliIo, setExit: (c
         await new Promise<void>((done) => {
           const stop = () => {
             store?.stop();
-            void sim.stop().finally(done);
+            void sim
+              .stop()
+              .then(() => coordinated?.stop())
+              .finally(done);
           };
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { startLocalRun, type LocalRun } from "../../app/local-run.js";
+import { DiscreteClock } from "../../clock/clock.js";
 import { toIsoInstant } from "../../events/field-schemas.js";
 import type { CliIo } from "../main.js";
 import { ProgressReporter } from "../progress.js";
@@ -56,6 +57,8 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
             fleetFile: opts.fleet,
             policyFile: opts.policy,
             ...(speed ? { speed } : {}),
+            // A run to a given instant goes as fast as the work allows; `--speed` is for watching one.
+            discrete: until !== undefined && speed === undefined,
             port: opts.port ? Number(opts.port) : await freePortOr(7071),
             verbose: opts.verbose === true,
             ...(opts.state ? { stateDir: resolve(opts.state) } : {}),
@@ -76,7 +79,10 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
         io.out(until ? `  Running until ${until} (simulated).\n` : "  Ctrl+C to stop.\n");
         const progress = new ProgressReporter(run, (line) => io.out(`${line}\n`));
         const code = await new Promise<number>((done) => {
+          let finished = false;
           const finish = (c: number) => {
+            if (finished) return;
+            finished = true;
             clearInterval(ticker);
             void progress
               .poll()
@@ -90,10 +96,24 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
                 done(c);
               });
           };
+          const clock = run.clock;
           const ticker = setInterval(() => {
+            if (clock.discrete) return;
             void progress.poll().catch(() => {});
-            if (until && run.clock.now() >= Date.parse(until)) finish(0);
+            if (until && clock.now() >= Date.parse(until)) finish(0);
           }, 250);
+          if (clock instanceof DiscreteClock) {
+            // Real time means nothing to a discrete clock: the live view looks every few simulated minutes
+            // (time held while it looks), and time stops exactly at --until while the run winds down.
+            const look = () =>
+              void clock
+                .held("the live view", () => progress.poll().catch(() => {}))
+                .then(() => {
+                  if (!finished) clock.setTimer(clock.now() + PROGRESS_EVERY_MS, look);
+                });
+            look();
+            if (until) void clock.at(Date.parse(until)).then(() => finish(0));
+          }
           process.once("SIGINT", () => finish(0));
           process.once("SIGTERM", () => finish(0));
         });
@@ -101,6 +121,9 @@ export function registerStartCommand(program: Command, io: CliIo, setExit: (code
       },
     );
 }
+
+/** Simulated time between looks of the live view on the discrete clock. */
+const PROGRESS_EVERY_MS = 30 * 60_000;
 
 async function freePortOr(preferred: number): Promise<number> {
   const { createServer } = await import("node:net");

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import pLimit, { type LimitFunction } from "p-limit";
-import type { Clock } from "../../clock/clock.js";
+import pLimit from "p-limit";
+import { outsideHolds, type Clock } from "../../clock/clock.js";
 import type { Registry } from "../core-api.js";
 import type { InvocationResult, Invoker } from "../invoker.js";
 import type { HostLogger } from "../logger.js";
@@ -68,16 +68,16 @@ export class DurableEngine {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly timers: InstanceTimers;
-  private readonly orchestratorLimit: LimitFunction;
-  private readonly activityLimit: LimitFunction;
+  private readonly orchestratorLimit: Limit;
+  private readonly activityLimit: Limit;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopped = false;
   readonly limits: DurableLimits;
 
   constructor(private readonly o: EngineOptions) {
     this.limits = o.limits ?? new DurableLimits();
-    this.orchestratorLimit = pLimit(o.maxConcurrentOrchestrators);
-    this.activityLimit = pLimit(o.maxConcurrentActivities);
+    this.orchestratorLimit = detached(pLimit(o.maxConcurrentOrchestrators));
+    this.activityLimit = detached(pLimit(o.maxConcurrentActivities));
     this.timers = new InstanceTimers(o.clock);
   }
 
@@ -188,6 +188,7 @@ export class DurableEngine {
       return;
     }
     this.running.add(instanceId);
+    const inFlight = this.o.clock.hold(`episodes of ${instanceId}`); // queued or running: time waits
     this.track(
       this.orchestratorLimit(async () => {
         try {
@@ -197,6 +198,7 @@ export class DurableEngine {
           } while (this.dirty.has(instanceId) && !this.stopped);
         } finally {
           this.running.delete(instanceId);
+          inFlight.release();
         }
       }),
     );
@@ -408,3 +410,11 @@ export class DurableEngine {
 }
 
 export type { Action };
+
+type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
+
+/** Work the engine schedules belongs to no caller's holds (a sleeping activity must not mark its starter). */
+const detached =
+  (limit: Limit): Limit =>
+  (fn) =>
+    outsideHolds(() => limit(fn));
