@@ -223,7 +223,12 @@ export class EventGridDelivery {
         .then((res) => res.status)
         .catch(() => 0)
         .then((status) => {
-          this.deliveredLog.push({ event, attempt, status, time: new Date(this.o.clock.now()).toISOString() });
+          this.deliveredLog.push({
+            event,
+            attempt,
+            status,
+            time: new Date(this.o.clock.now()).toISOString(),
+          });
           this.pending.delete(d);
           if (status >= 200 && status <= 204) return;
           if (NO_RETRY.has(status)) {
