@@ -29,11 +29,8 @@ const REGIONS = "westeurope,northeurope,eastus";
 const START = "2026-11-23T00:00:00Z";
 const DAY = 86_400_000;
 
-/**
- * The discrete-event clock comes from another branch: when the clock module offers one, `--clock discrete`
- * (the default then) asks startLocalRun for it; until then every run is on the wall-coupled clock.
- */
-const DISCRETE_AVAILABLE = Object.keys(clockModule).some((k) => /discrete/i.test(k));
+/** `--clock discrete` (the default) asks startLocalRun for the discrete-event clock; `wall` for `--speed`. */
+const DISCRETE_AVAILABLE = typeof clockModule.coordinatedClock === "function";
 
 function options(argv) {
   const { values } = parseArgs({
@@ -183,7 +180,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
     speed,
     port: 0,
     stateDir: join(dir, "state"),
-    ...(clock === "discrete" ? { clock: "discrete" } : {}),
+    ...(clock === "discrete" ? { discrete: true } : {}),
   });
   const startedMs = performance.now() - t0;
   const api = (path, init) => getJson(`${run.host.baseUrl}${path}`, init);
@@ -216,11 +213,16 @@ async function childRun({ clusters, days, clock, speed, seed }) {
     if (entry.kind === "email" && entry.what.startsWith("sent")) void approveWaiting();
   };
   let peakRss = 0;
-  while (run.clock.now() < until) {
+  // On the discrete clock time stops exactly at `until` (held there while the figures are read); on the
+  // wall-coupled one it is watched.
+  let reached = false;
+  const end = run.clock.discrete ? run.clock.at(until).then((hold) => ((reached = true), hold)) : undefined;
+  while (end ? !reached : run.clock.now() < until) {
     await new Promise((r) => setTimeout(r, 250));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     await approveWaiting().catch(() => {});
   }
+  const endHold = await end;
   const wallMs = performance.now() - t0;
   const simulatedDays = (run.clock.now() - Date.parse(START)) / DAY;
   const summary = run.sim.world.summary();
@@ -243,6 +245,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
     if (o.result === "Succeeded" && o.pool === null)
       upgraded[ringOf.get(o.cluster)] = (upgraded[ringOf.get(o.cluster)] ?? 0) + 1;
   const judged = orderAndFreezes(records.operations, ringOf);
+  endHold?.release();
   await run.stop();
   rmSync(dir, { recursive: true, force: true });
   const perCluster = Object.values(summary.perCluster);

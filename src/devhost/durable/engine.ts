@@ -1,10 +1,5 @@
 import { randomUUID } from "node:crypto";
 import pLimit from "p-limit";
-import { outsideHolds, type Clock } from "../../clock/clock.js";
-import type { Registry } from "../core-api.js";
-import type { InvocationResult, Invoker } from "../invoker.js";
-import type { HostLogger } from "../logger.js";
-import type { TypedData } from "../core-api.js";
 import type { Action } from "./actions.js";
 import { callActivity } from "./activity-call.js";
 import {
@@ -26,7 +21,14 @@ import { InstanceTimers } from "./instance-timers.js";
 import { callOrchestrator } from "./orchestrator-call.js";
 import { clientInstanceIdProblem, DurableLimits, subOrchestrationIdProblem } from "./limits.js";
 import type { Decision } from "./replayer.js";
-import type { Instance, InstanceStore, ParentRef, RuntimeStatus } from "./store.js";
+import {
+  detached,
+  InstanceExistsError,
+  InvalidInstanceIdError,
+  type EngineOptions,
+  type Limit,
+} from "./engine-options.js";
+import type { Instance, ParentRef, RuntimeStatus } from "./store.js";
 
 /**
  * The local durable engine: it plays the part of the Durable extension and DurableTask.Core for
@@ -35,35 +37,6 @@ import type { Instance, InstanceStore, ParentRef, RuntimeStatus } from "./store.
  * store → only then the side effects (activities, timers, children, parent notification).
  * What an episode does is decided in episode-decision.ts (pure); this class persists and performs it.
  */
-export interface EngineOptions {
-  readonly store: InstanceStore;
-  readonly registry: Registry;
-  readonly invoker: Invoker;
-  readonly clock: Clock;
-  readonly logger: HostLogger;
-  readonly maxConcurrentActivities: number;
-  readonly maxConcurrentOrchestrators: number;
-  readonly defaultVersion?: string;
-  /** Adds the extra input bindings (such as a durable client) a function declares. */
-  readonly withExtraInputs?: (
-    functionName: string,
-    inputs: Record<string, TypedData>,
-  ) => Record<string, TypedData>;
-  /** Routes an activity's output bindings, as the host does for every function. */
-  readonly routeOutputs?: (functionName: string, result: InvocationResult) => void;
-  /** Azure's Durable limits for the configured backend (limits.ts); default the Azure Storage profile. */
-  readonly limits?: DurableLimits;
-}
-
-export class InstanceExistsError extends Error {
-  override readonly name = "InstanceExistsError";
-}
-
-/** An id Azure would refuse: answered 400, permanent (never retried as a storage hiccup would be). */
-export class InvalidInstanceIdError extends Error {
-  override readonly name = "InvalidInstanceIdError";
-}
-
 export class DurableEngine {
   private readonly running = new Set<string>();
   private readonly dirty = new Set<string>();
@@ -410,11 +383,4 @@ export class DurableEngine {
 }
 
 export type { Action };
-
-type Limit = <T>(fn: () => Promise<T>) => Promise<T>;
-
-/** Work the engine schedules belongs to no caller's holds (a sleeping activity must not mark its starter). */
-const detached =
-  (limit: Limit): Limit =>
-  (fn) =>
-    outsideHolds(() => limit(fn));
+export { InstanceExistsError, InvalidInstanceIdError, type EngineOptions };
