@@ -135,7 +135,9 @@ describe("e2e: the fleet cannot be listed (429 on every try)", () => {
       speed: 8000,
       fleetYaml: fleetYaml({
         speed: 8000,
-        faults: "  - { api: managedClusters.list, status: 429, times: 500 }",
+        // Resource Graph first, then ARM list as the fallback: both throttle on every try.
+        faults:
+          "  - { api: resourceGraph.resources, status: 429, times: 500 }\n  - { api: managedClusters.list, status: 429, times: 500 }",
       }),
       policyYaml: policyYaml(),
     });
