@@ -8,9 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // One file at a time: the end-to-end journeys run on a virtual clock coupled to wall time, so two of
-    // them sharing the two cores slow each other's hosts by simulated hours (a missed window, a late poll).
-    // The discrete-event clock (issue 11) removes the coupling; until then, files do not overlap.
-    fileParallelism: false,
+    // Files run side by side (one worker per core): every journey runs on the discrete-event clock, so a
+    // loaded core delays its wall time but not what happens in simulated time.
   },
 });
