@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -8,7 +9,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Files run side by side (one worker per core): every journey runs on the discrete-event clock, so a
-    // loaded core delays its wall time but not what happens in simulated time.
+    // Files run side by side, one worker per core (vitest's default leaves one core free): every journey
+    // runs on the discrete-event clock, so a loaded core delays its wall time but not what happens in
+    // simulated time.
+    maxWorkers: availableParallelism(),
   },
 });
