@@ -154,8 +154,16 @@ export const WorldSnapshotSchema = z.object({
 });
 export type WorldSnapshot = z.infer<typeof WorldSnapshotSchema>;
 
+const fingerprints = new WeakMap<Fleet, string>();
+
+/** The fleet file's identity in a saved state; a fleet never changes once loaded, so it is hashed once. */
 export function fleetFingerprint(fleet: Fleet): string {
-  return createHash("sha256").update(JSON.stringify(fleet)).digest("hex").slice(0, 16);
+  let print = fingerprints.get(fleet);
+  if (print === undefined) {
+    print = createHash("sha256").update(JSON.stringify(fleet)).digest("hex").slice(0, 16);
+    fingerprints.set(fleet, print);
+  }
+  return print;
 }
 
 const setsToRecord = (m: ReadonlyMap<string, ReadonlySet<string>>) =>
