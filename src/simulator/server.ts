@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Clock } from "../clock/clock.js";
 import { serveHeld } from "../clock/held-request.js";
 import { EmailService } from "./acs-email.js";
@@ -14,6 +14,7 @@ import { resourceGraphRoutes } from "./arm-resourcegraph.js";
 import type { Fleet } from "./fleet-schema.js";
 import { armError, type Reply, type Route, type SimRequest } from "./http-kit.js";
 import { IDENTITY_PATH, ManagedIdentityEndpoint } from "./managed-identity.js";
+import { simulatorRecords } from "./sim-records-routes.js";
 import { LIMITS } from "./throttle.js";
 import { World } from "./world.js";
 
@@ -169,7 +170,7 @@ export class Simulator {
 
   private dispatch(req: Omit<SimRequest, "params">): Reply | Promise<Reply> {
     const lower = req.path.toLowerCase();
-    if (lower.startsWith("/_sim/")) return this.admin(req);
+    if (lower.startsWith("/_sim/")) return simulatorRecords(this.world, this.stateDir, req);
     if (lower === IDENTITY_PATH) return this.identity.token({ ...req, params: {} });
     if (lower === "/emails:send" && req.method === "POST")
       return this.gate({ ...req, params: {} }, "emails.send", () => this.email.send({ ...req, params: {} }));
@@ -306,75 +307,8 @@ export class Simulator {
     return handler();
   }
 
-  /** A summary file relative to the state directory that stays inside it (no absolute path, no `..`). */
-  private insideStateDir(file: string): string | undefined {
-    if (isAbsolute(file) || file.includes("\0")) return undefined;
-    const target = resolve(this.stateDir, file);
-    const rel = relative(this.stateDir, target);
-    return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel) ? target : undefined;
-  }
-
   private speed(): number {
     return this.world.clock.speed;
-  }
-
-  private admin(req: Omit<SimRequest, "params">): Reply {
-    const w = this.world;
-    const what = req.path.slice("/_sim/".length).toLowerCase();
-    if (what === "clock")
-      return {
-        status: 200,
-        body: { now: new Date(w.clock.now()).toISOString(), description: w.clock.description },
-      };
-    if (what === "audit") {
-      // The whole audit by default (older entries read back from the records file); `?last=N` for the newest.
-      const last = Number(req.query.get("last") ?? NaN);
-      if (Number.isInteger(last) && last > 0 && last <= w.records.recentAudit.length)
-        return { status: 200, body: w.records.recentAudit.slice(-last) };
-      const all = w.records.audit;
-      return { status: 200, body: Number.isInteger(last) && last > 0 ? all.slice(-last) : all };
-    }
-    if (what === "counters")
-      return {
-        status: 200,
-        body: {
-          requests: Object.fromEntries(w.records.counters),
-          perCluster: Object.fromEntries(w.records.perCluster),
-          throttled: w.records.throttled(),
-          peakInFlight: Object.fromEntries(w.records.peakInFlight),
-        },
-      };
-    if (what === "outbox") return { status: 200, body: w.records.emails };
-    // The outside world's health endpoints (the app's RINGMASTER_PROBE_RELAY points here): the status the
-    // fleet file's `probes` gives the URL, else 200, so a probe gate never leaves the machine.
-    if (what === "probe") {
-      const url = req.query.get("url") ?? "";
-      return { status: w.fleet.probes.find((p) => p.url === url)?.status ?? 200 };
-    }
-    if (what === "operations") return { status: 200, body: w.records.operations };
-    if (what === "events")
-      return { status: 200, body: { delivered: w.events.delivered, deadLettered: w.events.deadLettered } };
-    if (what === "summary") {
-      const summary = w.summary();
-      const file = req.query.get("file");
-      if (req.method === "POST" && file) {
-        const target = this.insideStateDir(file);
-        if (!target)
-          return armError(
-            400,
-            "InvalidSummaryPath",
-            `file must name a path inside the simulator's state directory ${this.stateDir}`,
-          );
-        w.records.writeSummary(target, summary);
-      }
-      return { status: 200, body: summary };
-    }
-    return {
-      status: 404,
-      body: {
-        error: `unknown simulator record ${what}; try clock, audit, counters, outbox, probe, operations, events, summary`,
-      },
-    };
   }
 }
 
