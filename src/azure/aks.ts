@@ -53,7 +53,7 @@ export class AksAdapter {
 
   async getUpgradeProfile(clusterId: string): Promise<{ controlPlane: string; upgrades: string[] }> {
     const ref = this.ref(clusterId);
-    const p = await this.call(ref, "read", async () =>
+    const p = await this.callOther(ref, "read", async () =>
       (await this.o.client(ref.subscriptionId)).managedClusters.getUpgradeProfile(
         ref.resourceGroup,
         ref.name,
@@ -69,6 +69,7 @@ export class AksAdapter {
   }
 
   async listKubernetesVersions(subscriptionId: string, location: string): Promise<string[]> {
+    await this.o.budget.acquire(subscriptionId, "*", "aksOther");
     await this.o.budget.acquire(subscriptionId, location, "read");
     const result = await naming(`managedClusters.listKubernetesVersions in ${location}`, async () =>
       (await this.o.client(subscriptionId)).managedClusters.listKubernetesVersions(location),
@@ -80,7 +81,7 @@ export class AksAdapter {
 
   async latestNodeImage(clusterId: string, pool: string): Promise<string | undefined> {
     const ref = this.ref(clusterId);
-    const p = await this.call(ref, "read", async () =>
+    const p = await this.callOther(ref, "read", async () =>
       (await this.o.client(ref.subscriptionId)).agentPools.getUpgradeProfile(
         ref.resourceGroup,
         ref.name,
@@ -146,7 +147,7 @@ export class AksAdapter {
   async beginPoolUpgrade(clusterId: string, pool: string, target: string): Promise<OperationHandle> {
     const ref = this.ref(clusterId);
     const client = await this.o.client(ref.subscriptionId);
-    const current = await this.call(ref, "read", () =>
+    const current = await this.callOther(ref, "read", () =>
       client.agentPools.get(ref.resourceGroup, ref.name, pool),
     );
     const token = await this.call(ref, "write", async () => {
@@ -256,7 +257,7 @@ export class AksAdapter {
     const ref = this.ref(clusterId);
     // The SDK polls to completion in real time while the simulated operation needs simulated time.
     await this.waitingOnClock(() =>
-      this.call(ref, "write", async () =>
+      this.callOther(ref, "write", async () =>
         (await this.o.client(ref.subscriptionId)).managedClusters.abortLatestOperation(
           ref.resourceGroup,
           ref.name,
@@ -296,7 +297,7 @@ export class AksAdapter {
   ): Promise<MaintenanceConfiguration | undefined> {
     const ref = this.ref(clusterId);
     try {
-      return await this.call(ref, "read", async () =>
+      return await this.callOther(ref, "read", async () =>
         (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.get(
           ref.resourceGroup,
           ref.name,
@@ -311,6 +312,7 @@ export class AksAdapter {
 
   async listMaintenanceConfigurations(clusterId: string): Promise<MaintenanceConfiguration[]> {
     const ref = this.ref(clusterId);
+    await this.o.budget.acquire(ref.subscriptionId, "*", "aksOther");
     await this.o.budget.acquire(ref.subscriptionId, "*", "read");
     return naming(`maintenanceConfigurations.listByManagedCluster of ${ref.name}`, async () => {
       const out: MaintenanceConfiguration[] = [];
@@ -328,7 +330,7 @@ export class AksAdapter {
     config: MaintenanceConfiguration,
   ): Promise<MaintenanceConfiguration> {
     const ref = this.ref(clusterId);
-    return this.call(ref, "write", async () =>
+    return this.callOther(ref, "write", async () =>
       (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.createOrUpdate(
         ref.resourceGroup,
         ref.name,
@@ -340,7 +342,7 @@ export class AksAdapter {
 
   async deleteMaintenanceConfiguration(clusterId: string, name: string): Promise<void> {
     const ref = this.ref(clusterId);
-    await this.call(ref, "write", async () =>
+    await this.callOther(ref, "write", async () =>
       (await this.o.client(ref.subscriptionId)).maintenanceConfigurations.delete(
         ref.resourceGroup,
         ref.name,
@@ -362,6 +364,12 @@ export class AksAdapter {
   private async call<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
     await this.o.budget.acquire(ref.subscriptionId, "*", kind);
     return fn();
+  }
+
+  /** A call in the AKS resource provider's shared "all other APIs" bucket: its token, then ARM's. */
+  private async callOther<T>(ref: ClusterRef, kind: "read" | "write", fn: () => Promise<T>): Promise<T> {
+    await this.o.budget.acquire(ref.subscriptionId, "*", "aksOther");
+    return this.call(ref, kind, fn);
   }
 }
 

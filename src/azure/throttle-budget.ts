@@ -8,11 +8,18 @@ import type { Clock } from "../clock/clock.js";
  * at half of ARM's per-principal buckets (reads 250 refilling 25/s, writes 200 refilling 10/s), leaving
  * room for everything else that uses the same subscription.
  */
-export type CallKind = "read" | "write";
+export type CallKind = "read" | "write" | "aksOther";
 
+/**
+ * `aksOther` is the AKS resource provider's own bucket for every API without a bucket of its own
+ * (maintenance configurations, upgrade profiles, agent pool reads, abort, version lists): 60 refilling
+ * 1/s per subscription (research/performance.md §4.3), which a fleet of hundreds of clusters per
+ * subscription empties in one window reconcile. It is taken besides the ARM token, also at half.
+ */
 const SPECS: Record<CallKind, { size: number; perSecond: number }> = {
   read: { size: 125, perSecond: 12.5 },
   write: { size: 100, perSecond: 5 },
+  aksOther: { size: 30, perSecond: 0.5 },
 };
 
 export class ThrottleBudget {
