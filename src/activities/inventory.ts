@@ -5,7 +5,7 @@ import type { Inventory, InventoryCluster, WindowSource } from "../domain/invent
 import { imageFamily } from "../domain/inventory.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WEEK_DAYS } from "../domain/window-spec.js";
-import type { StaleNodeImages } from "../contracts/stale-images.js";
+import { STALE_SAMPLE_MAX, type StaleNodeImages } from "../contracts/stale-images.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -136,5 +136,9 @@ export async function findStaleNodeImages(deps: ActivityDeps): Promise<StaleNode
         latest: p.latestNodeImageVersion!,
       })),
   );
-  return { stale, families: [...new Set(stale.map((s) => imageFamily(s.latest)))].sort() };
+  return {
+    staleCount: stale.length,
+    sample: stale.slice(0, STALE_SAMPLE_MAX),
+    families: [...new Set(stale.map((s) => imageFamily(s.latest)))].sort(),
+  };
 }

@@ -19,20 +19,21 @@ export function* nodeImageRefreshWorkflow(ctx: Ctx): Generator<df.Task, unknown,
     ctx.df.getInput(),
   );
   const found = yield* activityWithRetry(ctx, "findStaleNodeImages", undefined);
-  if (found.stale.length === 0) return { stale: 0 };
+  const stalePools = found.staleCount;
+  if (stalePools === 0) return { stale: 0 };
   const label = iso(nowMs(ctx)).slice(0, 10);
   const input: RolloutInput = {
     policy,
     kind: "nodeImage",
     target: label,
     requiresApproval: false,
-    trigger: { stalePools: found.stale.length, families: found.families },
+    trigger: { stalePools, families: found.families },
   };
-  ctx.df.setCustomStatus({ phase: `node image rollout ${label}`, stalePools: found.stale.length });
+  ctx.df.setCustomStatus({ phase: `node image rollout ${label}`, stalePools });
   const outcome: unknown = yield ctx.df.callSubOrchestrator(
     WorkflowName.rollout,
     input,
     rolloutInstanceId(policy, "nodeImage", label),
   );
-  return { stale: found.stale.length, outcome };
+  return { stale: stalePools, outcome };
 }
