@@ -23,11 +23,10 @@ import {
 } from "../contracts/lanes.js";
 import { parseWorkflowInput, type ClusterUpgradeInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
-import { activityWithRetry, at, notify, nowMs, type Ctx } from "./call.js";
+import { activityWithRetry, notify, nowMs, type Ctx } from "./call.js";
+import { nextWake } from "./wake.js";
 import { failureMessage } from "./rollout-messages.js";
 
-/** How often a lane re-asks about clusters held by another rollout, or whose report may have been lost. */
-const RECHECK_MS = 6 * 60 * 60_000;
 /** Waits per execution before the lane continues as new (its state is bounded: ≤ LANE_SIZE clusters). */
 const TURNS_PER_EXECUTION = 60;
 
@@ -199,20 +198,16 @@ export function* laneWorkflow(ctx: Ctx): Generator<df.Task, LaneResult | undefin
       } satisfies LaneState);
       return undefined;
     }
-    const report = ctx.df.waitForExternalEvent(RolloutEvents.clusterResult);
-    const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
-    const recheck = ctx.df.createTimer(at(nowMs(ctx) + (recheckNow ? 0 : RECHECK_MS)));
+    const wake = yield* nextWake(ctx, RolloutEvents.clusterResult, recheckNow);
     recheckNow = false;
-    const winner = yield ctx.df.Task.any([report, control, recheck]);
-    if (winner !== recheck) recheck.cancel();
 
-    if (winner === report) {
-      const parsed = ClusterResultEventSchema.safeParse(report.result);
+    if (wake.kind === "report") {
+      const parsed = ClusterResultEventSchema.safeParse(wake.value);
       // Malformed, late or duplicate reports (an earlier run, a cluster already settled by a recheck) change nothing.
       const event = parsed.success ? parsed.data : undefined;
       if (event?.runId === input.runId && inFlight.has(event.result.name)) yield* settle(event.result);
-    } else if (winner === control) {
-      const parsed = ControlEventSchema.safeParse(control.result);
+    } else if (wake.kind === "control") {
+      const parsed = ControlEventSchema.safeParse(wake.value);
       if (!parsed.success) continue;
       yield* apply(parsed.data);
     } else {

@@ -1,6 +1,6 @@
 import type * as df from "durable-functions";
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
-import { ControlEventSchema, RolloutEvents } from "../contracts/events.js";
+import { ControlEventSchema } from "../contracts/events.js";
 import {
   LaneEvents,
   LaneResultSchema,
@@ -10,12 +10,11 @@ import {
   type LaneResult,
 } from "../contracts/lanes.js";
 import type { RingState, RolloutStatus } from "../contracts/rollout-status.js";
-import { activityWithRetry, at, nowMs, type Ctx } from "./call.js";
+import { activityWithRetry, type Ctx } from "./call.js";
+import { nextWake } from "./wake.js";
 import { laneImages } from "./rollout-lane.js";
 import { enter, notice, publish, type RolloutState } from "./rollout-status.js";
 
-/** How often the rollout looks at lanes whose report may have been lost (a lane reports once, when done). */
-const RECHECK_MS = 6 * 60 * 60_000;
 /** Failures kept for the halt email (the rest are counted; each lane's status has them all). */
 export const HALT_LINES = 20;
 
@@ -148,22 +147,18 @@ export function* runRing(
       };
     }
 
-    const report = ctx.df.waitForExternalEvent(LaneEvents.result);
-    const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
-    const recheck = ctx.df.createTimer(at(nowMs(ctx) + (recheckNow ? 0 : RECHECK_MS)));
+    const wake = yield* nextWake(ctx, LaneEvents.result, recheckNow);
     recheckNow = false;
-    const winner = yield ctx.df.Task.any([report, control, recheck]);
-    if (winner !== recheck) recheck.cancel();
 
-    if (winner === report) {
-      const parsed = LaneResultSchema.safeParse(report.result);
+    if (wake.kind === "report") {
+      const parsed = LaneResultSchema.safeParse(wake.value);
       // Malformed, late or duplicate reports (an earlier run, a lane already settled by a recheck) change nothing.
       if (!parsed.success || parsed.data.runId !== prepared.runId || done.has(parsed.data.lane)) continue;
       if (!bucketOf.has(parsed.data.lane)) continue;
       settle(parsed.data);
       if (!paused && !canceled) yield* startNext();
-    } else if (winner === control) {
-      const parsed = ControlEventSchema.safeParse(control.result);
+    } else if (wake.kind === "control") {
+      const parsed = ControlEventSchema.safeParse(wake.value);
       if (!parsed.success) continue;
       const action = parsed.data.action;
       if (action === "pause") paused = true;

@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../src/simulator/seeded-random.js";
 import {
   occurrences,
   oracleFromYaml,
@@ -39,18 +40,6 @@ export interface Scenario {
   readonly rolloutId: string;
 }
 
-/** mulberry32: tiny, fast, and the same sequence on every platform for a seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const ZONES = [
   { timeZone: "UTC", offsetHours: 0 },
   { timeZone: "Europe/Berlin", offsetHours: 1 }, // CET all of late November
@@ -64,7 +53,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const localUtc = (ms: number) => iso(ms).slice(0, 16);
 
 export function generateScenario(seed: number, spanHours: number): Scenario {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const end = CLOCK_START + spanHours * HOUR;

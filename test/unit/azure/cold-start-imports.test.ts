@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { AZURE_SDK_PACKAGES } from "../../helpers/azure-packages.js";
 
 /**
  * Cold start (issue 12, test/bench/coldstart.bench.js measures it): loading the entry files must load no
@@ -13,16 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
  * resolve hook that lists every module resolved.
  */
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
-const SDKS = [
-  "@azure/identity",
-  "@azure/arm-containerservice",
-  "@azure/arm-containerservicefleet",
-  "@azure/arm-resourcegraph",
-  "@azure/communication-email",
-  "@azure/event-hubs",
-  "@azure/core-client",
-  "@azure/core-rest-pipeline",
-];
+const SDKS: readonly string[] = AZURE_SDK_PACKAGES;
 const dir = mkdtempSync(join(tmpdir(), "rm-coldstart-"));
 const hook = join(dir, "hook.mjs");
 writeFileSync(

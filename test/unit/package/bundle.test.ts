@@ -10,23 +10,14 @@ import {
   zodEnglishOnly,
   type BundleResult,
 } from "../../../src/package/bundle.js";
+import { AZURE_SDK_PACKAGES } from "../../helpers/azure-packages.js";
 
 /**
  * The deployed bundle (issue 12, cold start): what each entry loads before any `import()` runs, read from
  * esbuild's metafile, so it holds on a loaded machine. test/bench/coldstart.bench.js measures the time.
  */
 const REPO = resolve(import.meta.dirname, "..", "..", "..");
-const SDKS = [
-  "@azure/identity",
-  "@azure/arm-containerservice",
-  "@azure/arm-containerservicefleet",
-  "@azure/arm-resourcegraph",
-  "@azure/communication-email",
-  "@azure/event-hubs",
-  "@azure/core-client",
-  "@azure/core-rest-pipeline",
-  "axios",
-];
+const SDKS: readonly string[] = [...AZURE_SDK_PACKAGES, "axios"];
 let out: string;
 let bundle: BundleResult;
 const output = (entry: string) => {
