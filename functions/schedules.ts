@@ -1,4 +1,4 @@
-// Timers: node-image poll (AKS emits no event for new images) and maintenance-window reconcile.
+// Timers: node-image poll (AKS emits no event for new images), maintenance-window reconcile, cost-anomaly check.
 import { app } from "@azure/functions";
 import { once } from "../src/azure/lazy-sdk.js";
 import { getSettings } from "../src/config/settings.js";
@@ -17,6 +17,12 @@ app.timer("nodeImagePoll", {
   schedule: settings.RINGMASTER_NODE_IMAGE_SCHEDULE,
   extraInputs: [durableClientInput()],
   handler: async (timer, context) => (await schedules()).nodeImagePoll(timer, context),
+});
+// Daily at the settings' hour (UTC), after the day before's usage has landed.
+app.timer("costAnomalyCheck", {
+  schedule: `0 0 ${settings.RINGMASTER_COST_CHECK_HOUR} * * *`,
+  extraInputs: [durableClientInput()],
+  handler: async (timer, context) => (await schedules()).costAnomalyCheck(timer, context),
 });
 app.timer("windowReconcile", {
   schedule: settings.RINGMASTER_RECONCILE_SCHEDULE,

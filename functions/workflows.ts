@@ -35,6 +35,9 @@ registerOrchestration(WorkflowName.notify, {
 registerOrchestration(WorkflowName.digest, {
   load: async () => (await import("../src/workflows/notify.js")).digestWorkflow,
 });
+registerOrchestration(WorkflowName.costAnomalyCheck, {
+  load: async () => (await import("../src/workflows/cost-anomaly-check.js")).costAnomalyCheckWorkflow,
+});
 
 /** The activities over this process's dependencies, built on the first activity call. */
 const activities = once(async () => {

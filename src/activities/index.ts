@@ -10,6 +10,8 @@ import type { ActivityDeps } from "./deps.js";
 import { evaluateGates } from "./gates.js";
 import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { publishAudit } from "./audit.js";
+import { findCostAnomalies } from "./cost-anomalies.js";
+import { queueCostAnomalies } from "./cost-notify.js";
 import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
 import { laneOutcomes, reportLaneResult, rolloutState, signalLanes, startLanes } from "./lanes.js";
@@ -62,6 +64,8 @@ export function createActivities(deps: ActivityDeps) {
     tagCluster: (input) => tagCluster(deps, input),
     approveFleetGate: (input) => approveFleetGate(deps, input),
     publishAudit: (input, context) => publishAudit(input, context),
+    findCostAnomalies: (input, context) => findCostAnomalies(deps, input, context),
+    queueCostAnomalies: (input, context) => queueCostAnomalies(deps, input, context),
   } satisfies ActivityImplementations;
   return validated(implementations);
 }

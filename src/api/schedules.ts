@@ -4,7 +4,8 @@ import { activityDeps } from "../app/activity-deps.js";
 import { scheduledRunSpan } from "../config/ncrontab.js";
 import { getAdapters, getRuntimeConfig } from "../app/runtime-config.js";
 import { lazyDurablePort } from "../dispatch/lazy-durable.js";
-import { nodeImagePollInstanceId } from "../contracts/instance-ids.js";
+import { costCheckInstanceId, nodeImagePollInstanceId } from "../contracts/instance-ids.js";
+import type { CostAnomalyCheckInput } from "../contracts/cost-anomalies.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 
 /**
@@ -41,4 +42,29 @@ export async function windowReconcile(_timer: Timer, context: InvocationContext)
   context.info(
     `window reconcile: ${result.read} clusters read, ${result.skipped} not due; ${result.written.length} written, ${result.unchanged} unchanged; clusters from ${result.source}`,
   );
+}
+
+const DAY_MS = 86_400_000;
+/** Pay-as-you-go usage lands up to 72 h after the day (EA/MCA 8–24 h): a check asks until then. */
+const COST_DATA_DEADLINE_MS = 72 * 3_600_000;
+
+/** The cost-anomaly check of yesterday (UTC), one per policy and spend day. */
+export async function costAnomalyCheck(_timer: Timer, context: InvocationContext): Promise<void> {
+  const policy = getRuntimeConfig().policy;
+  if (!policy.spec.cost.anomaly.enabled) return;
+  const today = Math.floor(getAdapters().clock.now() / DAY_MS) * DAY_MS;
+  const day = new Date(today - DAY_MS).toISOString().slice(0, 10);
+  const id = costCheckInstanceId(policy.metadata.name, day);
+  const durable = lazyDurablePort(context);
+  if ((await durable.status(id)) !== undefined) {
+    context.info(`cost-anomaly check ${id} already ran`);
+    return;
+  }
+  await durable.start(WorkflowName.costAnomalyCheck, id, {
+    policy: policy.metadata.name,
+    day,
+    retryUntilMs: today + COST_DATA_DEADLINE_MS,
+    retryEveryMs: 3_600_000,
+  } satisfies CostAnomalyCheckInput);
+  context.info(`cost-anomaly check started ${id}`);
 }

@@ -30,6 +30,8 @@ export const ACTIVITY_NAMES = [
   "tagCluster",
   "approveFleetGate",
   "publishAudit",
+  "findCostAnomalies",
+  "queueCostAnomalies",
 ] as const satisfies readonly ActivityName[];
 
 /** `true` only when every activity is listed; otherwise the unlisted names, and the line below fails. */

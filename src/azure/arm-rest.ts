@@ -52,8 +52,8 @@ export class ArmRestClient {
     return this.send<T>("PATCH", path, apiVersion, body);
   }
 
-  post<T>(path: string, apiVersion: string, body: unknown): Promise<T> {
-    return this.send<T>("POST", path, apiVersion, body);
+  post<T>(path: string, apiVersion: string, body: unknown, query: Record<string, string> = {}): Promise<T> {
+    return this.send<T>("POST", path, apiVersion, body, query);
   }
 
   async delete(path: string, apiVersion: string): Promise<void> {

@@ -6,7 +6,8 @@ import { AksAdapter } from "./aks.js";
 import { ArmRestClient } from "./arm-rest.js";
 import { EmailAdapter } from "./email.js";
 import { FleetAdapter } from "./fleet.js";
-import { AlertsAdapter, CostAdapter } from "./insights.js";
+import { CostManagementAdapter } from "./cost-management.js";
+import { AlertsAdapter } from "./insights.js";
 import { ResourceGraphAdapter } from "./resource-graph.js";
 import { lazyDefaultCredential, once, perKey } from "./lazy-sdk.js";
 import { MaintenanceAdapter } from "./maintenance.js";
@@ -26,7 +27,7 @@ export interface Adapters {
   readonly fleet: FleetAdapter;
   readonly maintenance: MaintenanceAdapter;
   readonly graph: ResourceGraphAdapter;
-  readonly cost: CostAdapter;
+  readonly cost: CostManagementAdapter;
   readonly alerts: AlertsAdapter;
   readonly email: EmailAdapter;
   /** Real milliseconds between LRO polls: 30 s of the clock's time (or the setting). */
@@ -104,7 +105,7 @@ export function composeAdapters(settings: Settings): Adapters {
     fleet: new FleetAdapter(fleetClient, rest, pollIntervalMs),
     maintenance: new MaintenanceAdapter(rest),
     graph: new ResourceGraphAdapter(graphClient),
-    cost: new CostAdapter(rest),
+    cost: new CostManagementAdapter(rest),
     alerts: new AlertsAdapter(rest),
     email,
   };

@@ -36,7 +36,10 @@ class Throttled extends Error {
   }
 }
 
-/** Milliseconds a throttled response asks to wait: `retry-after-ms`, `x-ms-retry-after-ms`, then Retry-After. */
+/**
+ * Milliseconds a throttled response asks to wait: `retry-after-ms`, `x-ms-retry-after-ms`, then Retry-After,
+ * then the `x-ms-ratelimit-*-retry-after` seconds of Cost Management.
+ */
 export function retryAfterMs(
   response: PipelineResponse,
   nowMs = Date.now(),
@@ -47,11 +50,26 @@ export function retryAfterMs(
     if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
   const value = response.headers.get("retry-after");
-  if (!value) return undefined;
+  if (!value) return rateLimitRetryAfterMs(response);
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
+}
+
+/**
+ * Cost Management throttles by query units and answers 429 without Retry-After, naming the wait in
+ * seconds in `x-ms-ratelimit-microsoft.costmanagement-{qpu,entity,tenant,clienttype}-retry-after`: the
+ * longest of them is the wait.
+ */
+function rateLimitRetryAfterMs(response: PipelineResponse): number | undefined {
+  let seconds: number | undefined;
+  for (const [name, value] of response.headers) {
+    const s = Number(value);
+    if (/^x-ms-ratelimit-.+-retry-after$/i.test(name) && value.trim() !== "" && Number.isFinite(s) && s >= 0)
+      seconds = Math.max(seconds ?? 0, s);
+  }
+  return seconds === undefined ? undefined : seconds * 1000;
 }
 
 export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {

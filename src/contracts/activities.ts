@@ -8,6 +8,11 @@ import {
   ReportClusterResultInputSchema,
   SignalClustersInputSchema,
 } from "./cluster-launch.js";
+import {
+  CostCheckInputSchema,
+  CostCheckResultSchema,
+  QueueCostAnomaliesInputSchema,
+} from "./cost-anomalies.js";
 import { DigestSentSchema, QueuedNotificationSchema, SendDigestInputSchema } from "./digests.js";
 import { GateInputSchema, GateVerdictSchema, RingGateInputSchema } from "./gate-results.js";
 import {
@@ -79,6 +84,8 @@ export const ActivityContracts = {
     output: z.void(),
   },
   approveFleetGate: { input: z.object({ gateId: z.string() }), output: z.void() },
+  findCostAnomalies: { input: CostCheckInputSchema, output: CostCheckResultSchema },
+  queueCostAnomalies: { input: QueueCostAnomaliesInputSchema, output: z.object({ queued: z.number() }) },
   publishAudit: {
     input: z.strictObject({ events: z.array(AuditRecordSchema).max(100) }),
     output: z.object({ published: z.number(), to: z.enum(["eventhub", "log"]) }),

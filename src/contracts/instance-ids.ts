@@ -69,6 +69,11 @@ export function digestInstanceId(teams: readonly string[], slotEnd: number): str
   return `digest:${safe(teams.join("+"))}:${new Date(slotEnd).toISOString()}`;
 }
 
+/** One cost-anomaly check per policy and spend day: a second firing of the daily timer starts nothing. */
+export function costCheckInstanceId(policy: string, day: string): string {
+  return `cost-check:${safe(policy)}:${day}`;
+}
+
 /** One node-image poll per policy and day: a timer that fires twice (a restart, past-due) starts nothing new. */
 export function nodeImagePollInstanceId(policy: string, day: string): string {
   return `nodeimage-poll:${safe(policy)}:${day}`;

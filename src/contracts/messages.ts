@@ -17,6 +17,7 @@ export const MessageKind = {
   budget: "budget",
   aksMaintenance: "aksMaintenance",
   fleetGate: "fleetGate",
+  costAnomaly: "costAnomaly",
 } as const;
 export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
 

@@ -11,5 +11,6 @@ export const WorkflowName = {
   fleetGate: "fleetGate",
   notify: "notify",
   digest: "digest",
+  costAnomalyCheck: "costAnomalyCheck",
 } as const;
 export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CostPolicySchema } from "./cost-policy-schema.js";
 import { parseIsoDuration, type PolicyDuration } from "./durations.js";
 import { parseVersion } from "./versions.js";
 import { PolicyWindowSchema, timeZoneSchema } from "./window-spec.js";
@@ -200,6 +201,7 @@ export const PolicySchema = z.strictObject({
         digest: durationOr(DIGEST_DEFAULT.iso),
       })
       .optional(),
+    cost: CostPolicySchema,
   }),
 });
 

@@ -24,6 +24,7 @@ const PRIORITY: Record<Message["kind"], number> = {
   forecast: 8,
   completion: 9,
   aksMaintenance: 10,
+  costAnomaly: 5,
 };
 
 export function renderEmail(messages: readonly Message[]): RenderedEmail {
@@ -67,6 +68,8 @@ function label(kind: Message["kind"], n: number): string {
       return `end-of-support notice${s}`;
     case "budget":
       return `budget alert${s}`;
+    case "costAnomaly":
+      return `cost anomal${n === 1 ? "y" : "ies"}`;
     default:
       return `${kind} notice${s}`;
   }

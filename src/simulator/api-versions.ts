@@ -39,7 +39,11 @@ const VERSIONS: readonly {
     versions: ["2023-04-01"],
   },
   { match: /\/providers\/Microsoft\.ResourceGraph\//i, type: "resources", versions: ["2024-04-01"] },
-  { match: /\/providers\/Microsoft\.CostManagement\//i, type: "query", versions: ["2023-11-01"] },
+  {
+    match: /\/providers\/Microsoft\.CostManagement\//i,
+    type: "query",
+    versions: ["2023-11-01", "2025-03-01"],
+  },
   { match: /\/providers\/Microsoft\.AlertsManagement\//i, type: "alerts", versions: ["2019-05-05-preview"] },
 ];
 

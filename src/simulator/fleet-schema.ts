@@ -68,6 +68,47 @@ const FaultSchema = z.strictObject({
   eventType: z.string().optional(),
 });
 
+const DAY_TEXT = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: "expected a UTC day as YYYY-MM-DD" });
+
+/**
+ * What each cluster costs a day: its nodes (one VM scale set per pool in the node resource group
+ * `MC_<rg>_<cluster>_<location>`, as the fleet file sizes them), its control plane (the cluster resource)
+ * and a load balancer; times a weekday factor and seeded noise; times a spike's factor on its days for the
+ * pools it names (those are the resources that grew). A day's rows appear `dataLatencyHours` after the end
+ * of that UTC day, as usage data lands in Azure (8–24 h for EA/MCA).
+ */
+const CostModelSchema = z.strictObject({
+  perNodeHour: z.number().positive().default(0.2),
+  controlPlaneHour: z.number().min(0).default(0.1),
+  loadBalancerDay: z.number().min(0).default(0.6),
+  currency: z.string().default("USD"),
+  /** Factors Monday first (seven numbers): e.g. a fleet that scales down at weekends. */
+  weekday: z
+    .array(z.number().positive())
+    .length(7, { error: "expected seven factors, Monday first" })
+    .default([1, 1, 1, 1, 1, 1, 1]),
+  /** Each resource's day varies by up to ± this fraction (seeded-random.ts, same run to run). */
+  noise: z.number().min(0).max(0.5).default(0),
+  seed: z.number().int().default(1),
+  dataLatencyHours: z.number().min(0).max(168).default(8),
+  /** Rows per page before `nextLink`. */
+  pageSize: z.number().int().min(1).max(5000).default(1000),
+  /** Cost Management's own throttle (per tenant): queries a minute, answered 429 with x-ms-ratelimit headers. */
+  queriesPerMinute: z.number().positive().default(60),
+  spikes: z
+    .array(
+      z.strictObject({
+        cluster: text,
+        day: DAY_TEXT,
+        factor: z.number().positive(),
+        days: z.number().int().min(1).default(1),
+        /** The pools whose scale sets grew; all of the cluster's pools when absent. */
+        pools: z.array(text).optional(),
+      }),
+    )
+    .default([]),
+});
+
 export const FleetSchema = z.strictObject({
   apiVersion: z.literal("ringmaster/v1"),
   kind: z.literal("SimulatedAzure"),
@@ -110,22 +151,8 @@ export const FleetSchema = z.strictObject({
       }),
     )
     .default([]),
-  /** Daily cost model per cluster; spikes multiply one day's cost, for anomaly detection. */
-  costs: z
-    .strictObject({
-      perNodeHour: z.number().positive().default(0.2),
-      currency: z.string().default("USD"),
-      spikes: z
-        .array(
-          z.strictObject({
-            cluster: text,
-            day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-            factor: z.number().positive(),
-          }),
-        )
-        .default([]),
-    })
-    .default({ perNodeHour: 0.2, currency: "USD", spikes: [] }),
+  /** Daily cost model per cluster, served as Cost Management's Query API (arm-cost.ts). */
+  costs: CostModelSchema.prefault({}),
   /** Fleet Manager fleets and their members (cluster names, with update groups). */
   fleets: z
     .array(

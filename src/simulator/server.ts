@@ -7,6 +7,7 @@ import { serveHeld } from "../clock/held-request.js";
 import { EmailService } from "./acs-email.js";
 import { checkApiVersion } from "./api-versions.js";
 import { aksRoutes } from "./arm-aks.js";
+import { costRoutes } from "./arm-cost.js";
 import { fleetRoutes } from "./arm-fleet.js";
 import { insightRoutes } from "./arm-insights.js";
 import { maintenanceRoutes } from "./arm-maintenance.js";
@@ -65,6 +66,7 @@ export class Simulator {
       ...fleetRoutes(this.world),
       ...maintenanceRoutes(this.world),
       ...insightRoutes(this.world),
+      ...costRoutes(this.world),
       ...resourceGraphRoutes(this.world),
     ];
     this.identity = new ManagedIdentityEndpoint(this.world.records);

@@ -22,16 +22,6 @@ describe("Contract: adapters built by the composition root, against the simulato
     expect(rows[0]).toMatchObject({ subscriptionId: SUB, location: "westeurope" });
   });
 
-  it("Cost Management returns daily cost per cluster, spikes included", async () => {
-    h = await startSimulator(testFleetYaml(FLEET_EXTRA));
-    const costs = await h.adapters().cost.dailyCosts(SUB, "2026-11-20", "2026-11-21");
-    const alpha = costs.filter((c) => c.clusterId.endsWith("/alpha"));
-    expect(alpha.map((c) => [c.day, c.cost, c.currency])).toEqual([
-      ["2026-11-20", 5 * 0.5 * 24, "USD"],
-      ["2026-11-21", 5 * 0.5 * 24 * 3, "USD"],
-    ]);
-  });
-
   it("Azure Monitor returns the alerts fired on a cluster", async () => {
     h = await startSimulator(testFleetYaml(FLEET_EXTRA));
     const alerts = await h.adapters().alerts.firedAlerts(clusterIdOf("rg", "alpha"), 2);
