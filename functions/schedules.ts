@@ -19,7 +19,7 @@ app.timer("nodeImagePoll", {
   handler: async (timer, context) => (await schedules()).nodeImagePoll(timer, context),
 });
 // Daily at the settings' hour (UTC), after the day before's usage has landed.
-app.timer("costAnomalyCheck", {
+app.timer("costAnomalyScan", {
   schedule: `0 0 ${settings.RINGMASTER_COST_CHECK_HOUR} * * *`,
   extraInputs: [durableClientInput()],
   handler: async (timer, context) => (await schedules()).costAnomalyCheck(timer, context),

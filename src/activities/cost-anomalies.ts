@@ -102,7 +102,7 @@ function anomalyOf(
     low: round(j.low),
     high: round(j.high),
     historyDays,
-    grown: grownResources(c, historyDays),
+    grown: grownResources(c, historyDays, amount - j.expected),
     operations: [],
   };
 }

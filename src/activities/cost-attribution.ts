@@ -85,10 +85,15 @@ export class CostAttribution {
   }
 }
 
-/** The resources whose cost rose most on the target day over their mean day of the history (at most five). */
+/**
+ * The resources whose cost rose most on the target day over their mean day of the history (at most five),
+ * counting only those that carry at least a fifth of the cluster's excess over its expected cost, so a
+ * resource's everyday noise is not named as a cause.
+ */
 export function grownResources(
   c: ClusterCosts,
   historyDays: number,
+  excess: number,
 ): { resourceId: string; amount: number; usual: number }[] {
   return [...c.resources]
     .map(([resourceId, t]) => ({
@@ -96,7 +101,7 @@ export function grownResources(
       amount: round(t.target),
       usual: round(historyDays > 0 ? t.historySum / historyDays : 0),
     }))
-    .filter((r) => r.amount > r.usual)
+    .filter((r) => r.amount > r.usual && r.amount - r.usual >= excess / 5)
     .sort((a, b) => b.amount - b.usual - (a.amount - a.usual))
     .slice(0, 5);
 }
