@@ -98,6 +98,8 @@ export function resourceDayCost(fleet: Fleet, r: CostResource, dayMs: number): n
 
 export function costRoutes(world: World): Route[] {
   const costs = world.fleet.costs;
+  // The rows of the last query, so its pages (the same body POSTed to each nextLink) are sliced, not rebuilt.
+  const cache: RowCache = { key: "", rows: [] };
   return [
     {
       method: "POST",
@@ -118,13 +120,18 @@ export function costRoutes(world: World): Route[] {
             },
           };
         }
-        return query(world, req);
+        return query(world, req, cache);
       },
     },
   ];
 }
 
-function query(world: World, req: SimRequest): Reply {
+interface RowCache {
+  key: string;
+  rows: unknown[][];
+}
+
+function query(world: World, req: SimRequest, cache: RowCache): Reply {
   const parsed = QueryBodySchema.safeParse(req.body);
   if (!parsed.success)
     return armError(
@@ -144,24 +151,12 @@ function query(world: World, req: SimRequest): Reply {
   const costColumn = Object.values(body.dataset.aggregation ?? {})[0]?.name ?? "Cost";
   // A day has landed once its end plus the latency has passed; later days have no rows yet.
   const landedBefore = world.clock.now() - costs.dataLatencyHours * 3_600_000;
-  const rows: unknown[][] = [];
-  const resources = resourcesOf(fleet, sub);
-  for (
-    let day = Math.floor(from / DAY_MS) * DAY_MS;
-    day <= to && day + DAY_MS <= landedBefore;
-    day += DAY_MS
-  ) {
-    const date = Number(new Date(day).toISOString().slice(0, 10).replaceAll("-", ""));
-    const sums = new Map<string, number>();
-    for (const r of resources) {
-      const key = byGroup
-        .map((g) => (g === "ResourceId" ? r.id.toLowerCase() : r.group.toLowerCase()))
-        .join("|");
-      sums.set(key, (sums.get(key) ?? 0) + resourceDayCost(fleet, r, day));
-    }
-    for (const [key, sum] of sums)
-      rows.push([Math.round(sum * 100) / 100, date, ...(key ? key.split("|") : []), costs.currency]);
+  const key = `${sub.toLowerCase()}|${Math.floor(landedBefore / DAY_MS)}|${JSON.stringify(body)}`;
+  if (cache.key !== key) {
+    cache.key = key;
+    cache.rows = buildRows(fleet, sub, from, to, landedBefore, byGroup);
   }
+  const rows = cache.rows;
   const offset = skipOffset(req.query.get("$skiptoken"));
   const page = rows.slice(offset, offset + costs.pageSize);
   const next = offset + costs.pageSize < rows.length ? offset + costs.pageSize : undefined;
@@ -195,4 +190,34 @@ function skipOffset(token: string | null): number {
   } catch {
     return 0;
   }
+}
+
+function buildRows(
+  fleet: Fleet,
+  sub: string,
+  from: number,
+  to: number,
+  landedBefore: number,
+  byGroup: readonly string[],
+): unknown[][] {
+  const costs = fleet.costs;
+  const rows: unknown[][] = [];
+  const resources = resourcesOf(fleet, sub);
+  for (
+    let day = Math.floor(from / DAY_MS) * DAY_MS;
+    day <= to && day + DAY_MS <= landedBefore;
+    day += DAY_MS
+  ) {
+    const date = Number(new Date(day).toISOString().slice(0, 10).replaceAll("-", ""));
+    const sums = new Map<string, number>();
+    for (const r of resources) {
+      const key = byGroup
+        .map((g) => (g === "ResourceId" ? r.id.toLowerCase() : r.group.toLowerCase()))
+        .join("|");
+      sums.set(key, (sums.get(key) ?? 0) + resourceDayCost(fleet, r, day));
+    }
+    for (const [key, sum] of sums)
+      rows.push([Math.round(sum * 100) / 100, date, ...(key ? key.split("|") : []), costs.currency]);
+  }
+  return rows;
 }

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { findCostAnomalies } from "../../src/activities/cost-anomalies.js";
+import type { ActivityDeps } from "../../src/activities/deps.js";
+import { parsePolicy } from "../../src/config/policy.js";
+import { parseSettings } from "../../src/config/settings.js";
+import type { CostCheckResult } from "../../src/contracts/cost-anomalies.js";
+import { DEFAULT_ACS_KEY } from "../../src/simulator/acs-email.js";
+import { generateFleet } from "../../src/simulator/fleet-generator.js";
+import { invocationContext } from "../helpers/invocation.js";
+import { startSimulator, type SimHarness } from "../helpers/simulator.js";
+
+/**
+ * The daily check at the size Ringmaster is built for: 5,000 clusters in 5 subscriptions, 29 days of rows
+ * per resource (about 650,000 rows), against the simulator's Query API. One query per subscription, paged;
+ * the activity's answer is the three spiked clusters and nothing else; the durable store is asked only
+ * about those three (their operations).
+ */
+describe("Contract: the cost-anomaly check at 5,000 clusters", () => {
+  let h: SimHarness;
+  let result: CostCheckResult;
+  let described: string[];
+  let realMs = 0;
+  const fleet = generateFleet({ clusters: 5000, subscriptions: 5, regions: "westeurope,eastus" });
+  const names = fleet.subscriptions.flatMap((s) => s.clusters.map((c) => c.name));
+  const spiked = [names[7]!, names[2500]!, names[4999]!];
+
+  beforeAll(async () => {
+    const yaml = stringify({
+      ...fleet,
+      costs: {
+        noise: 0.04,
+        pageSize: 5000,
+        spikes: spiked.map((cluster, i) => ({ cluster, day: "2026-11-21", factor: 2 + i })),
+      },
+    });
+    h = await startSimulator(yaml);
+    const adapters = h.adapters();
+    const settings = parseSettings({
+      RINGMASTER_MODE: "simulator",
+      RINGMASTER_POLICY_FILE: "policy.yaml",
+      RINGMASTER_SUBSCRIPTION_IDS: fleet.subscriptions.map((s) => s.id).join(","),
+      RINGMASTER_ARM_ENDPOINT: h.sim.url,
+      RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${h.sim.url}/;accesskey=${DEFAULT_ACS_KEY}`,
+    });
+    const policy = parsePolicy({
+      apiVersion: "ringmaster/v1",
+      kind: "RolloutPolicy",
+      metadata: { name: "scale" },
+      spec: { rings: [{ name: "all", selector: { names: ["*"] } }] },
+    });
+    described = [];
+    const deps: ActivityDeps = {
+      adapters: () => adapters,
+      policy: () => policy,
+      settings: () => settings,
+      durable: () => ({
+        status: () => Promise.resolve(undefined),
+        start: () => Promise.reject(new Error("not used")),
+        raise: () => Promise.resolve(false),
+        describe: (id) => {
+          described.push(id);
+          return Promise.resolve(undefined);
+        },
+      }),
+      publicBaseUrl: () => "http://127.0.0.1:7071",
+    };
+    const started = Date.now();
+    result = await findCostAnomalies(deps, { day: "2026-11-21" }, invocationContext());
+    realMs = Date.now() - started;
+  }, 300_000);
+
+  afterAll(async () => h?.stop());
+
+  it("finds exactly the spiked clusters, and answers only them", () => {
+    expect(result.anomalies.map((a) => a.name).sort()).toEqual([...spiked].sort());
+    expect(result.checked).toBe(5000);
+    expect(result.pending).toEqual([]);
+    expect(described).toHaveLength(3);
+    const bytes = JSON.stringify(result).length;
+    expect(bytes).toBeLessThan(16_000);
+    console.info(
+      `cost check at 5,000 clusters: ${result.rows} rows in ${result.pages} pages, ${h.sim.world.records.counters.get("api:costManagement.query") ?? 0} queries, answer ${bytes} bytes, ${realMs} ms real`,
+    );
+  });
+
+  it("asks Cost Management one paged query per subscription", () => {
+    const queries = h.sim.world.records.counters.get("api:costManagement.query") ?? 0;
+    // Every request is a page, or a page asked again after Cost Management's throttle (60 a minute) said wait.
+    const throttled = h.sim.world.records.counters.get("throttled:costmanagement-qpu") ?? 0;
+    expect(queries).toBe(result.pages + throttled);
+    // Pages of 5,000 rows: each subscription's 1,000 clusters × ~4.5 resources × 29 days.
+    expect(result.pages).toBeLessThanOrEqual(5 * Math.ceil((1000 * 6 * 29) / 5000));
+  });
+});
