@@ -12,7 +12,8 @@ import { fleetYaml, policyYaml } from "./fixtures.js";
  */
 const DAY_MS = 86_400_000;
 const SPEND_DAY_END = Date.parse("2026-11-24T00:00:00Z");
-const costModel = (spikes: string) => `costs:
+const costModel = (spikes: string, latency = 8) => `costs:
+  dataLatencyHours: ${latency}
   noise: 0.05
   weekday: [1, 1, 1, 1, 1, 0.7, 0.7]
   spikes: ${spikes}`;
@@ -103,5 +104,40 @@ describe("e2e: a normal week sends no anomaly email", () => {
     expect(stack.emails().length).toBeGreaterThan(0); // the rollout's own emails went out
     expect(anomalyMails(stack)).toEqual([]);
     expect(stack.sim.world.records.counters.get("api:costManagement.query") ?? 0).toBeGreaterThanOrEqual(7);
+  });
+});
+
+describe("e2e: usage that lands after the check hour is asked for again, hourly", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    // Rows land 14 h after the day ends: the 10:00 check finds none for the day and asks again each hour.
+    stack = await startStack({
+      speed: 8000,
+      fleetYaml: fleetYaml({
+        speed: 8000,
+        extra: costModel(`[ { cluster: dev-1, day: "2026-11-23", factor: 3, pools: [apps] } ]`, 14),
+      }),
+      policyYaml: policyYaml(),
+    });
+    await stack.until(
+      "the cost-anomaly email",
+      () => (anomalyMails(stack).length > 0 ? true : undefined),
+      180_000,
+    );
+    await runUntil(stack, "2026-11-25T00:00:00Z");
+  }, 400_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("emails once, in the hour after the rows land", () => {
+    const mails = anomalyMails(stack);
+    expect(mails).toHaveLength(1);
+    const hours = (Date.parse(mails[0]!.time) - SPEND_DAY_END) / 3_600_000;
+    expect(hours).toBeGreaterThanOrEqual(14);
+    expect(hours).toBeLessThan(15.1);
+    console.info(`with 14 h data latency: email ${hours.toFixed(2)} simulated hours after the spend day`);
   });
 });
