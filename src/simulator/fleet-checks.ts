@@ -174,7 +174,16 @@ export function fleetProblems(fleet: Fleet): string[] {
     if (!pools.has(name.toLowerCase())) problems.push(`${at}: "${name}" is not a cluster of this fleet file`);
   };
   fleet.alerts.forEach((a, i) => known(a.cluster, `alerts[${i}].cluster`));
-  fleet.costs.spikes.forEach((s, i) => known(s.cluster, `costs.spikes[${i}].cluster`));
+  fleet.costs.spikes.forEach((s, i) => {
+    known(s.cluster, `costs.spikes[${i}].cluster`);
+    const own = pools.get(s.cluster.toLowerCase());
+    s.pools?.forEach((p, j) => {
+      if (own && !own.has(p.toLowerCase()))
+        problems.push(
+          `costs.spikes[${i}].pools[${j}]: "${p}" is not a pool of ${s.cluster} (${[...own].join(", ")})`,
+        );
+    });
+  });
   fleet.fleets.forEach((f, i) =>
     f.members.forEach((m, j) => known(m.cluster, `fleets[${i}].members[${j}].cluster`)),
   );

@@ -8,6 +8,7 @@ import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";
+import { costRoutes } from "../../src/simulator/arm-cost.js";
 import { resourceGraphRoutes } from "../../src/simulator/arm-resourcegraph.js";
 import { maintenanceRoutes } from "../../src/simulator/arm-maintenance.js";
 import { SIMULATED_APIS } from "../../src/simulator/fleet-checks.js";
@@ -93,6 +94,7 @@ describe("Fleet files: what cannot be right is refused, with its path", () => {
       ...fleetRoutes(world),
       ...maintenanceRoutes(world),
       ...insightRoutes(world),
+      ...costRoutes(world),
       ...resourceGraphRoutes(world),
     ].map((r) => r.api);
     expect(new Set([...served, "emails.send"])).toEqual(SIMULATED_APIS);
