@@ -91,12 +91,16 @@ const baseSettings = z.object({
    * UTC hour of the daily cost-anomaly check of the day before (workflows/cost-anomaly-check.ts): after
    * that day's usage has landed (EA/MCA 8–24 h after the day ends); rows still missing are asked for again hourly.
    */
-  RINGMASTER_COST_CHECK_HOUR: z.coerce
-    .number({ error: "expected a UTC hour from 0 to 23, e.g. 10" })
-    .int("expected a whole UTC hour from 0 to 23, e.g. 10")
-    .min(0, "expected a UTC hour from 0 to 23, e.g. 10")
-    .max(23, "expected a UTC hour from 0 to 23, e.g. 10")
-    .default(10),
+  // Blank is unset (the default), not hour 0: z.coerce reads "" as 0.
+  RINGMASTER_COST_CHECK_HOUR: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.coerce
+      .number({ error: "expected a UTC hour from 0 to 23, e.g. 10" })
+      .int("expected a whole UTC hour from 0 to 23, e.g. 10")
+      .min(0, "expected a UTC hour from 0 to 23, e.g. 10")
+      .max(23, "expected a UTC hour from 0 to 23, e.g. 10")
+      .default(10),
+  ),
   /** Base URL put in approval emails so a person can act on them. */
   RINGMASTER_PUBLIC_BASE_URL: optionalText.pipe(httpUrl("https://ringmaster.example.net").optional()),
   /**

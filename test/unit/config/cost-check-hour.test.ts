@@ -25,6 +25,9 @@ describe("setting RINGMASTER_COST_CHECK_HOUR", () => {
   it("defaults to 10:00 UTC and reads an hour", () => {
     expect(parseSettings(SIM).RINGMASTER_COST_CHECK_HOUR).toBe(10);
     expect(parseSettings({ ...SIM, RINGMASTER_COST_CHECK_HOUR: "6" }).RINGMASTER_COST_CHECK_HOUR).toBe(6);
+    expect(parseSettings({ ...SIM, RINGMASTER_COST_CHECK_HOUR: "0" }).RINGMASTER_COST_CHECK_HOUR).toBe(0);
+    // A blank App Setting is unset, not midnight (z.coerce alone reads "" as 0).
+    expect(parseSettings({ ...SIM, RINGMASTER_COST_CHECK_HOUR: " " }).RINGMASTER_COST_CHECK_HOUR).toBe(10);
   });
 
   it("names the setting and a valid value when it is not an hour", () => {
