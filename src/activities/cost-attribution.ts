@@ -3,8 +3,8 @@ import { parseClusterId } from "../domain/cluster-ref.js";
 
 /**
  * Which cluster a cost row belongs to, and what the check keeps of it. A cluster costs its own resource
- * (the control plane) and everything in its node resource group — AKS's default name
- * `MC_<resourceGroup>_<cluster>_<location>` — the scale sets, disks, load balancers and addresses AKS
+ * (the control plane) and everything in its node resource group (ARM's `nodeResourceGroup`, by default
+ * `MC_<resourceGroup>_<cluster>_<location>`) — the scale sets, disks, load balancers and addresses AKS
  * creates there. Anything else in the subscription is not a cluster's.
  *
  * Kept per cluster: the daily totals over the history (about 29 numbers) and, per resource, the target
@@ -15,9 +15,13 @@ export interface ClusterKey {
   readonly name: string;
   readonly resourceGroup: string;
   readonly location: string;
+  /** The cluster's `nodeResourceGroup` as ARM reports it (it can be named at creation). */
+  readonly nodeResourceGroup?: string | undefined;
 }
 
-export const nodeResourceGroupOf = (c: ClusterKey) => `MC_${c.resourceGroup}_${c.name}_${c.location}`;
+/** The cluster's node resource group: as ARM reports it, else AKS's default name. */
+export const nodeResourceGroupOf = (c: ClusterKey) =>
+  c.nodeResourceGroup ?? `MC_${c.resourceGroup}_${c.name}_${c.location}`;
 
 interface ResourceTally {
   target: number;

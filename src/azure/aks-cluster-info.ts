@@ -18,6 +18,7 @@ export function toClusterInfo(mc: ManagedCluster): ClusterInfo {
     powerState: mc.powerState?.code ?? "Running",
     upgradeChannel: mc.autoUpgradeProfile?.upgradeChannel ?? "none",
     nodeOSUpgradeChannel: mc.autoUpgradeProfile?.nodeOSUpgradeChannel ?? "NodeImage",
+    ...(mc.nodeResourceGroup ? { nodeResourceGroup: mc.nodeResourceGroup } : {}),
     ...(mc.status?.provisioningError
       ? {
           provisioningError: {

@@ -23,6 +23,8 @@ export interface ClusterInfo {
   readonly upgradeChannel: string;
   readonly nodeOSUpgradeChannel: string;
   readonly provisioningError?: { code: string; message: string };
+  /** Where AKS keeps the cluster's nodes, disks and load balancers (what its cost is attributed by). */
+  readonly nodeResourceGroup?: string;
   readonly pools: readonly PoolInfo[];
 }
 

@@ -41,6 +41,7 @@ export const GraphClusterRowSchema = z.object({
     {
       kubernetesVersion: z.string().optional(),
       currentKubernetesVersion: z.string().optional(),
+      nodeResourceGroup: z.string().optional(),
       provisioningState: z.string().optional(),
       powerState: z.object({ code: z.string().optional() }).nullish(),
       autoUpgradeProfile: z
@@ -111,6 +112,7 @@ export function clusterFromRow(row: unknown, index: number): ClusterInfo {
       ? { currentKubernetesVersion: p.currentKubernetesVersion }
       : {}),
     ...(p.provisioningState !== undefined ? { provisioningState: p.provisioningState } : {}),
+    ...(p.nodeResourceGroup ? { nodeResourceGroup: p.nodeResourceGroup } : {}),
     ...(p.powerState?.code ? { powerState: { code: p.powerState.code } } : {}),
     ...(p.autoUpgradeProfile
       ? {

@@ -129,6 +129,7 @@ export function clusterJson(c: SimCluster): Record<string, unknown> {
       kubernetesVersion: c.kubernetesVersion,
       currentKubernetesVersion: c.currentKubernetesVersion,
       dnsPrefix: c.name,
+      nodeResourceGroup: `MC_${c.resourceGroup}_${c.name}_${c.location}`,
       fqdn: `${c.name}-dns.hcp.${c.location}.azmk8s.io`,
       agentPoolProfiles: c.pools.map((p) => poolJson(p, true)),
       autoUpgradeProfile: { upgradeChannel: c.upgradeChannel, nodeOSUpgradeChannel: c.nodeOSUpgradeChannel },
