@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { realClock } from "../../src/clock/clock.js";
 import { aksRoutes } from "../../src/simulator/arm-aks.js";
 import { fleetRoutes } from "../../src/simulator/arm-fleet.js";
+import { costRoutes } from "../../src/simulator/arm-cost.js";
 import { insightRoutes } from "../../src/simulator/arm-insights.js";
 import { resourceGraphRoutes } from "../../src/simulator/arm-resourcegraph.js";
 import { maintenanceRoutes } from "../../src/simulator/arm-maintenance.js";
@@ -72,6 +73,7 @@ function routeTable(): Route[] {
     ...fleetRoutes(world),
     ...maintenanceRoutes(world),
     ...insightRoutes(world),
+    ...costRoutes(world),
     ...resourceGraphRoutes(world),
   ];
 }
