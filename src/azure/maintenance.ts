@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { parseClusterId } from "../domain/cluster-ref.js";
 import type { ArmRestClient } from "./arm-rest.js";
 
@@ -25,6 +26,38 @@ export interface PublicMaintenanceConfiguration {
   };
 }
 
+const AssignmentSchema = z.object({
+  id: z.string({ error: "missing; expected the assignment's ARM id" }),
+  name: z.string({ error: "missing; expected the assignment's name" }),
+  location: z.string().optional(),
+  properties: z.object({
+    maintenanceConfigurationId: z.string({
+      error: "missing; expected the id of the maintenance configuration assigned",
+    }),
+    resourceId: z.string().optional(),
+  }),
+});
+const AssignmentListSchema = z.object({ value: z.array(AssignmentSchema) });
+const PublicConfigSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  properties: z
+    .object({
+      maintenanceScope: z.string().optional(),
+      maintenanceWindow: z.record(z.string(), z.string()).optional(),
+      extensionProperties: z.record(z.string(), z.string()).optional(),
+    })
+    .default({}),
+});
+
+/** A response read against its schema; a malformed one names the field. */
+function checked<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`Maintenance: ${what}: ${issue.path.join(".") || "body"}: ${issue.message}`);
+}
+
 export class MaintenanceAdapter {
   constructor(private readonly rest: ArmRestClient) {}
 
@@ -35,9 +68,8 @@ export class MaintenanceAdapter {
   }
 
   async listAssignments(clusterId: string): Promise<ConfigurationAssignment[]> {
-    return (
-      await this.rest.get<{ value: ConfigurationAssignment[] }>(this.base(clusterId), MAINTENANCE_API_VERSION)
-    ).value;
+    const body = await this.rest.get<unknown>(this.base(clusterId), MAINTENANCE_API_VERSION);
+    return checked(AssignmentListSchema, body, `assignments of ${clusterId}`).value;
   }
 
   getAssignment(clusterId: string, name: string): Promise<ConfigurationAssignment> {
@@ -58,6 +90,18 @@ export class MaintenanceAdapter {
 
   unassign(clusterId: string, name: string): Promise<void> {
     return this.rest.delete(`${this.base(clusterId)}/${encodeURIComponent(name)}`, MAINTENANCE_API_VERSION);
+  }
+
+  /** One public configuration (the same in every subscription; any managed one answers). */
+  async getPublicConfiguration(
+    subscriptionId: string,
+    name: string,
+  ): Promise<PublicMaintenanceConfiguration> {
+    const body = await this.rest.get<unknown>(
+      `/subscriptions/${subscriptionId}/providers/Microsoft.Maintenance/publicMaintenanceConfigurations/${encodeURIComponent(name)}`,
+      MAINTENANCE_API_VERSION,
+    );
+    return checked(PublicConfigSchema, body, `public configuration ${name}`);
   }
 
   async listPublicConfigurations(subscriptionId: string): Promise<PublicMaintenanceConfiguration[]> {

@@ -35,7 +35,9 @@ const arbitrary = fc.record({
   nights: fc.constantFrom("weekday" as const, "weekend" as const),
   offset: fc.integer({ min: -12, max: 12 }),
   // 2020–2035, minute resolution.
-  from: fc.integer({ min: 1_577_836_800_000 / 60_000, max: 2_082_758_400_000 / 60_000 }).map((m) => m * 60_000),
+  from: fc
+    .integer({ min: 1_577_836_800_000 / 60_000, max: 2_082_758_400_000 / 60_000 })
+    .map((m) => m * 60_000),
   probe: fc.integer({ min: 0, max: 14 * 24 * 60 }).map((m) => m * 60_000),
 });
 
