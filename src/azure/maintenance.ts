@@ -12,6 +12,7 @@ export const MAINTENANCE_API_VERSION = "2023-04-01";
 export interface ConfigurationAssignment {
   readonly id: string;
   readonly name: string;
+  readonly type?: string;
   readonly location?: string;
   readonly properties: { readonly maintenanceConfigurationId: string; readonly resourceId?: string };
 }
@@ -29,6 +30,7 @@ export interface PublicMaintenanceConfiguration {
 const AssignmentSchema = z.object({
   id: z.string({ error: "missing; expected the assignment's ARM id" }),
   name: z.string({ error: "missing; expected the assignment's name" }),
+  type: z.string().optional(),
   location: z.string().optional(),
   properties: z.object({
     maintenanceConfigurationId: z.string({
