@@ -140,7 +140,7 @@ function answer(world: World, req: SimRequest): Reply {
     return armError(
       400,
       "BadRequest",
-      "The simulated Resource Graph understands only Ringmaster's inventory queries: \"resources | where type =~ 'microsoft.containerservice/managedclusters' | project <columns>\" and \"maintenanceresources | where type =~ 'microsoft.maintenance/configurationassignments' | where id contains '/providers/microsoft.containerservice/managedclusters/' | project <columns>\" (each optionally \"| order by id asc\").",
+      "The simulated Resource Graph understands only Ringmaster's inventory query and its maintenance-assignment query: \"resources | where type =~ 'microsoft.containerservice/managedclusters' | project <columns>\" and \"maintenanceresources | where type =~ 'microsoft.maintenance/configurationassignments' | where id contains '/providers/microsoft.containerservice/managedclusters/' | project <columns>\" (each optionally \"| order by id asc\").",
     );
   const table: readonly string[] = assignmentsMatch ? ASSIGNMENT_COLUMNS : COLUMNS;
   const columns = match[1] ? match[1].split(",").map((c) => c.trim()) : [...table];
