@@ -1,9 +1,11 @@
 import type { MaintenanceConfiguration } from "@azure/arm-containerservice";
 import type { ClusterInfo } from "../azure/aks.js";
-import { listManagedClusters } from "../azure/cluster-inventory.js";
+import { listClusterAssignments, listManagedClusters } from "../azure/cluster-inventory.js";
+import type { ClusterAssignment } from "../azure/resource-graph.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
 import { imageFamily } from "../domain/inventory.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
+import { assignmentWindows, legacyAssignmentsOf } from "./inventory-assignments.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WEEK_DAYS } from "../domain/window-spec.js";
 import { STALE_SAMPLE_MAX, type StaleNodeImages } from "../contracts/stale-images.js";
 import type { ActivityDeps } from "./deps.js";
@@ -34,23 +36,44 @@ export async function loadInventory(
     }
     return latest;
   };
+  // Microsoft.Maintenance assignments: one Resource Graph query for the fleet (per-cluster REST as the
+  // fallback), and one read per distinct public configuration they name (inventory-assignments.ts).
+  const assignments =
+    input.withWindows === false
+      ? undefined
+      : await listClusterAssignments(
+          adapters,
+          deps.settings().RINGMASTER_SUBSCRIPTION_IDS,
+          listing.clusters,
+          listing.source === "resourceGraph",
+        );
+  const publicWindows = assignments ? await assignmentWindows(adapters.maintenance, assignments) : new Map();
   for (const c of listing.clusters) {
     // Windows cost one list call per cluster; the stale-image scan does not need them.
     const configs = input.withWindows === false ? [] : await aks.listMaintenanceConfigurations(c.id);
     const latest = input.withNodeImages ? await Promise.all(c.pools.map((p) => latestFor(c, p))) : [];
-    clusters.push(toInventoryCluster(c, configs, latest));
+    const legacy = legacyAssignmentsOf(assignments?.byCluster.get(c.id.toLowerCase()), publicWindows);
+    clusters.push(toInventoryCluster(c, configs, latest, legacy));
     const region = c.location.toLowerCase();
     versions[region] ??= await aks.listKubernetesVersions(c.subscriptionId, region);
   }
   return { clusters, availableVersions: versions };
 }
 
+/**
+ * A cluster as the domain sees it. `legacy` are its `aks-mrp-cfg-*` assignments with their windows: the
+ * first one that has a window governs the cluster's upgrades when AKS holds no native configuration for
+ * them (aksManagedAutoUpgradeSchedule, or the `default` one that replaced these public configurations).
+ */
 export function toInventoryCluster(
   c: ClusterInfo,
   configs: readonly MaintenanceConfiguration[],
   latestImages: readonly (string | undefined)[] = [],
+  legacy: readonly { assignment: ClusterAssignment; window?: WindowSource | undefined }[] = [],
 ): InventoryCluster {
   const byName = new Map(configs.map((m) => [m.name ?? "", m]));
+  const native = byName.has("aksManagedAutoUpgradeSchedule") || byName.has("default");
+  const fromAssignment = native ? undefined : legacy.find((l) => l.window)?.window;
   return {
     id: c.id,
     name: c.name,
@@ -71,8 +94,16 @@ export function toInventoryCluster(
       nodeImageVersion: p.nodeImageVersion,
       ...(latestImages[i] ? { latestNodeImageVersion: latestImages[i] } : {}),
     })),
+    ...(legacy.length
+      ? {
+          maintenanceAssignments: legacy.map((l) => ({
+            name: l.assignment.name,
+            maintenanceConfigurationId: l.assignment.maintenanceConfigurationId,
+          })),
+        }
+      : {}),
     windows: {
-      autoUpgrade: windowOf(byName.get("aksManagedAutoUpgradeSchedule")),
+      autoUpgrade: windowOf(byName.get("aksManagedAutoUpgradeSchedule")) ?? fromAssignment,
       nodeOS: windowOf(byName.get("aksManagedNodeOSUpgradeSchedule")),
       default: windowOf(byName.get("default")),
     },

@@ -10,6 +10,7 @@ import type { PreparedRollout, PrepareRolloutInput } from "../contracts/prepared
 import { WorkflowName } from "../contracts/workflow-names.js";
 import type { ActivityDeps } from "./deps.js";
 import { loadInventory } from "./inventory.js";
+import { legacyAssignmentSummary } from "./inventory-assignments.js";
 import { splitIntoLanes } from "./lane-plan.js";
 
 /**
@@ -46,7 +47,7 @@ export function preparedFrom(
   const split = splitIntoLanes(input, plan, policy, inventory);
   const prepared: PreparedRollout = {
     runId: plan.now,
-    plan: split.summary,
+    plan: { ...split.summary, ...legacyAssignmentSummary(inventory) },
     settings: {
       manageWindows: policy.spec.manageWindows,
       baseUrl,

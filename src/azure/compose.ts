@@ -103,7 +103,7 @@ export function composeAdapters(settings: Settings): Adapters {
       pollSimulatedMs: settings.RINGMASTER_LRO_POLL_SECONDS * 1000,
     }),
     fleet: new FleetAdapter(fleetClient, rest, pollIntervalMs),
-    maintenance: new MaintenanceAdapter(rest),
+    maintenance: new MaintenanceAdapter(rest, budget),
     graph: new ResourceGraphAdapter(graphClient),
     cost: new CostManagementAdapter(rest),
     alerts: new AlertsAdapter(rest),

@@ -65,6 +65,13 @@ export class ResourceGraphAdapter {
   /** The client may be built on first use: the composition root loads the SDK then (cold start, compose.ts). */
   constructor(private readonly client: () => ResourceGraphClient | Promise<ResourceGraphClient>) {}
 
+  /** Every Microsoft.Maintenance assignment on the subscriptions' managed clusters (one paged query). */
+  async clusterAssignments(subscriptions: readonly string[]): Promise<ClusterAssignment[]> {
+    return naming("Resource Graph query of maintenance assignments", async () =>
+      clusterAssignmentsFromGraph(await this.client(), subscriptions),
+    );
+  }
+
   /** Every managed cluster of the subscriptions, as of this query (Resource Graph may lag ARM by seconds). */
   async managedClusters(subscriptions: readonly string[]): Promise<ClusterInfo[]> {
     return naming("Resource Graph query of managed clusters", async () => {
@@ -89,6 +96,75 @@ export class ResourceGraphAdapter {
         skipToken = page.skipToken;
       }
     });
+  }
+}
+
+/**
+ * Microsoft.Maintenance configuration assignments on managed clusters: one paged query of the
+ * `maintenanceresources` table for the whole fleet, so reading them costs a handful of Resource Graph
+ * queries and no ARM read per cluster.
+ */
+export const CLUSTER_ASSIGNMENTS_QUERY =
+  "maintenanceresources | where type =~ 'microsoft.maintenance/configurationassignments' | where id contains '/providers/microsoft.containerservice/managedclusters/' | project id, name, subscriptionId, properties | order by id asc";
+
+export const GraphAssignmentRowSchema = z.object({
+  id: z.string({ error: "missing; expected the assignment's ARM id" }),
+  name: z.string({ error: "missing; expected the assignment's name" }),
+  properties: z.object(
+    {
+      maintenanceConfigurationId: z.string({
+        error: "missing; expected the id of the maintenance configuration assigned",
+      }),
+      resourceId: z.string().nullish(),
+    },
+    { error: "missing; expected the assignment's properties (project properties)" },
+  ),
+});
+
+/** An assignment on a cluster: the cluster's id as its own id spells it up to `/providers/Microsoft.Maintenance`. */
+export interface ClusterAssignment {
+  readonly clusterId: string;
+  readonly name: string;
+  readonly maintenanceConfigurationId: string;
+}
+
+export async function clusterAssignmentsFromGraph(
+  client: ResourceGraphClient,
+  subscriptions: readonly string[],
+): Promise<ClusterAssignment[]> {
+  const out: ClusterAssignment[] = [];
+  const seen = new Set<string>();
+  let skipToken: string | undefined;
+  for (let pages = 0; ; pages++) {
+    if (pages >= MAX_PAGES) throw new Error(`Resource Graph returned more than ${MAX_PAGES} pages`);
+    const page = await client.resources({
+      query: CLUSTER_ASSIGNMENTS_QUERY,
+      subscriptions: [...subscriptions],
+      options: { top: GRAPH_PAGE_SIZE, ...(skipToken ? { skipToken } : {}), resultFormat: "objectArray" },
+    });
+    if (page.resultTruncated === "true" && !page.skipToken)
+      throw new Error("Resource Graph truncated the result without a $skipToken to page on");
+    const rows = Array.isArray(page.data) ? (page.data as unknown[]) : [];
+    rows.forEach((row, i) => {
+      const parsed = GraphAssignmentRowSchema.safeParse(row);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new Error(
+          `Resource Graph assignment row ${out.length + i}: ${issue.path.join(".") || "row"}: ${issue.message}`,
+        );
+      }
+      const r = parsed.data;
+      const cut = r.id.search(/\/providers\/Microsoft\.Maintenance\//i);
+      out.push({
+        clusterId: r.properties.resourceId ?? (cut > 0 ? r.id.slice(0, cut) : r.id),
+        name: r.name,
+        maintenanceConfigurationId: r.properties.maintenanceConfigurationId,
+      });
+    });
+    if (!page.skipToken) return out;
+    if (seen.has(page.skipToken)) throw new Error("Resource Graph handed back a $skipToken twice");
+    seen.add(page.skipToken);
+    skipToken = page.skipToken;
   }
 }
 

@@ -40,7 +40,9 @@ export class ThrottleBudget {
         b.tokens -= 1;
         return;
       }
-      const waitSimulatedMs = ((1 - b.tokens) / spec.perSecond) * 1000;
+      // Whole milliseconds, at least one: a fractional wait can wake a hair short of the token (floating
+      // point) and sleep again for less than a millisecond, which a discrete clock never gets past.
+      const waitSimulatedMs = Math.max(1, Math.ceil(((1 - b.tokens) / spec.perSecond) * 1000));
       await this.clock.sleep(waitSimulatedMs);
     }
   }

@@ -1,5 +1,6 @@
 import { clusterRef } from "../domain/cluster-ref.js";
 import type { Inventory, InventoryCluster, WindowSource } from "../domain/inventory.js";
+import { publicConfigWindow } from "../domain/maintenance-assignment-window.js";
 import { nodeImageNewer } from "../domain/node-image-version.js";
 import { AksMaintenanceWindowSchema, fromAksWindow, WeekDaySchema } from "../domain/window-spec.js";
 import type { Fleet, FleetCluster } from "../simulator/fleet-schema.js";
@@ -35,6 +36,12 @@ export function inventoryFromFleet(fleet: Fleet, now: number): Inventory {
 
 function toCluster(subscriptionId: string, c: FleetCluster, imagesReleased: string[]): InventoryCluster {
   const ref = clusterRef(subscriptionId, c.resourceGroup, c.name);
+  // An aks-mrp-cfg assignment governs only where AKS has no native configuration (activities/inventory.ts).
+  const native =
+    c.maintenanceConfigurations?.aksManagedAutoUpgradeSchedule ?? c.maintenanceConfigurations?.default;
+  const assigned = (c.maintenanceAssignments ?? [])
+    .map((a) => publicConfigWindow(a.configuration))
+    .find((w) => w !== undefined);
   return {
     id: ref.id,
     name: c.name,
@@ -62,8 +69,18 @@ function toCluster(subscriptionId: string, c: FleetCluster, imagesReleased: stri
           newest && nodeImageNewer(newest, p.nodeImageVersion) ? newest : p.nodeImageVersion,
       };
     }),
+    ...(c.maintenanceAssignments?.length
+      ? {
+          maintenanceAssignments: c.maintenanceAssignments.map((a) => ({
+            name: a.name ?? a.configuration,
+            maintenanceConfigurationId: `/subscriptions/${subscriptionId}/providers/Microsoft.Maintenance/publicMaintenanceConfigurations/${a.configuration}`,
+          })),
+        }
+      : {}),
     windows: {
-      autoUpgrade: windowSource(c.maintenanceConfigurations?.aksManagedAutoUpgradeSchedule),
+      autoUpgrade:
+        windowSource(c.maintenanceConfigurations?.aksManagedAutoUpgradeSchedule) ??
+        (!native && assigned ? { kind: "assignment", window: assigned } : undefined),
       nodeOS: windowSource(c.maintenanceConfigurations?.aksManagedNodeOSUpgradeSchedule),
       default: windowSource(c.maintenanceConfigurations?.default),
     },

@@ -89,6 +89,19 @@ export const PlanSummarySchema = z.object({
     count: z.number(),
     rows: z.array(ForecastRowSchema).max(FORECAST_ROWS).readonly(),
   }),
+  /**
+   * Clusters that still carry a Microsoft.Maintenance assignment to an AKS public configuration
+   * (`aks-mrp-cfg-*`, legacy), the first `FORECAST_ROWS`; `honoured` when it is the cluster's window.
+   */
+  legacyAssignments: z
+    .object({
+      count: z.number(),
+      rows: z
+        .array(z.object({ name: z.string(), configuration: z.string(), honoured: z.boolean() }))
+        .max(FORECAST_ROWS)
+        .readonly(),
+    })
+    .optional(),
 });
 export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 

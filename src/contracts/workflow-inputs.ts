@@ -30,6 +30,7 @@ export const IntervalSchema = z.object({ start: z.number(), end: z.number() });
 export const WindowSourceSchema = z.union([
   z.object({ kind: z.literal("window"), spec: z.record(z.string(), z.unknown()) }),
   z.object({ kind: z.literal("legacy"), config: z.record(z.string(), z.unknown()) }),
+  z.object({ kind: z.literal("assignment"), window: z.record(z.string(), z.unknown()) }),
   z.null(),
 ]);
 export type WindowSourceJson = z.infer<typeof WindowSourceSchema>;

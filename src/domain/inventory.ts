@@ -1,4 +1,5 @@
 import type { LegacyDefaultWindow } from "./legacy-window.js";
+import type { PublicConfigWindow } from "./maintenance-assignment-window.js";
 import type { WindowSpec } from "./window-spec.js";
 
 /**
@@ -7,7 +8,15 @@ import type { WindowSpec } from "./window-spec.js";
  */
 export type WindowSource =
   | { readonly kind: "window"; readonly spec: WindowSpec }
-  | { readonly kind: "legacy"; readonly config: LegacyDefaultWindow };
+  | { readonly kind: "legacy"; readonly config: LegacyDefaultWindow }
+  /** A Microsoft.Maintenance `aks-mrp-cfg-*` assignment, honoured where AKS has no native window. */
+  | { readonly kind: "assignment"; readonly window: PublicConfigWindow };
+
+/** A Microsoft.Maintenance configuration assignment on the cluster (legacy state Ringmaster reports). */
+export interface MaintenanceAssignmentRef {
+  readonly name: string;
+  readonly maintenanceConfigurationId: string;
+}
 
 export interface InventoryPool {
   readonly name: string;
@@ -32,6 +41,8 @@ export interface InventoryCluster {
   readonly upgradeChannel?: string | undefined;
   readonly nodeOSUpgradeChannel?: string | undefined;
   readonly nodePools: readonly InventoryPool[];
+  /** Microsoft.Maintenance assignments to AKS public configurations (`aks-mrp-cfg-*`); absent when none. */
+  readonly maintenanceAssignments?: readonly MaintenanceAssignmentRef[] | undefined;
   readonly windows: {
     readonly autoUpgrade?: WindowSource | undefined;
     readonly nodeOS?: WindowSource | undefined;

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import type { WindowSource } from "./inventory.js";
 import { legacyWindows } from "./legacy-window.js";
+import { publicConfigIntervals } from "./maintenance-assignment-window.js";
 import type { WindowSpec } from "./window-spec.js";
 import {
   alignedStartDate,
@@ -22,6 +23,7 @@ export function windowIntervals(
 ): Interval[] {
   if (!source) return subtract([{ start: from, end: until }], blocked);
   if (source.kind === "legacy") return subtract(legacyWindows(source.config, from, until), blocked);
+  if (source.kind === "assignment") return publicConfigIntervals(source.window, from, until, blocked);
   return allowedWindows(source.spec, from, until, blocked);
 }
 

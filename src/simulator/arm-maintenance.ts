@@ -1,36 +1,27 @@
 import { AKS, armError, ok, pathPattern, type Route } from "./http-kit.js";
+import { PUBLIC_CONFIGS, publicConfigId, publicConfigJson } from "./arg-maintenance.js";
 import type { World } from "./world.js";
 
 /**
  * Microsoft.Maintenance (REST 2023-04-01): configuration assignments on a managed cluster, and the public
- * configurations AKS once used for weekly releases (`aks-mrp-cfg-*`).
+ * configurations AKS once used for weekly releases (`aks-mrp-cfg-*`, arg-maintenance.ts), at the shapes of
+ * research/aks-apis.md §5. A fleet file's `maintenanceAssignments` are there from the start.
  */
-const PUBLIC = [
-  "aks-mrp-cfg-weekday_utc",
-  "aks-mrp-cfg-weekend_utc",
-  "aks-mrp-cfg-weekday_utc1",
-  "aks-mrp-cfg-weekday_utc-5",
-];
-
-function publicConfig(sub: string, name: string): Record<string, unknown> {
-  const weekday = name.includes("weekday");
-  return {
-    id: `/subscriptions/${sub}/providers/Microsoft.Maintenance/publicMaintenanceConfigurations/${name}`,
-    name,
-    type: "Microsoft.Maintenance/publicMaintenanceConfigurations",
-    location: "westeurope",
-    properties: {
-      maintenanceScope: "Resource",
-      visibility: "Public",
-      extensionProperties: { maintenanceSubScope: "AKS" },
-      maintenanceWindow: {
-        startDateTime: "2022-08-01 22:00",
-        duration: "08:00",
-        timeZone: "UTC",
-        recurEvery: weekday ? "Week Monday,Tuesday,Wednesday,Thursday" : "Week Friday,Saturday,Sunday",
-      },
-    },
-  };
+export function seedAssignments(world: World): void {
+  for (const sub of world.fleet.subscriptions)
+    for (const c of sub.clusters)
+      for (const a of c.maintenanceAssignments ?? []) {
+        const name = a.name ?? a.configuration;
+        const resourceId = `/subscriptions/${sub.id}/resourceGroups/${c.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${c.name}`;
+        const id = `${resourceId}/providers/Microsoft.Maintenance/configurationAssignments/${name}`;
+        world.assignments.set(id.toLowerCase(), {
+          id,
+          name,
+          type: "Microsoft.Maintenance/configurationAssignments",
+          location: c.location,
+          properties: { maintenanceConfigurationId: publicConfigId(sub.id, a.configuration), resourceId },
+        });
+      }
 }
 
 export function maintenanceRoutes(world: World): Route[] {
@@ -84,6 +75,13 @@ export function maintenanceRoutes(world: World): Route[] {
             "properties.maintenanceConfigurationId: expected the id of a Microsoft.Maintenance configuration",
           );
         }
+        const publicName = /\/publicMaintenanceConfigurations\/([^/]+)$/i.exec(configId)?.[1];
+        if (publicName !== undefined && !PUBLIC_CONFIGS.has(publicName))
+          return armError(
+            404,
+            "ResourceNotFound",
+            `The public maintenance configuration '${publicName}' was not found.`,
+          );
         const existed = world.assignments.has(req.path.toLowerCase());
         const resourceId = req.path.split("/providers/Microsoft.Maintenance")[0]!;
         const assignment = {
@@ -116,7 +114,8 @@ export function maintenanceRoutes(world: World): Route[] {
       ),
       api: "publicMaintenanceConfigurations.list",
       kind: "read",
-      handler: (req) => ok({ value: PUBLIC.map((n) => publicConfig(req.params.sub!, n)) }),
+      handler: (req) =>
+        ok({ value: [...PUBLIC_CONFIGS.values()].map((f) => publicConfigJson(req.params.sub!, f)) }),
     },
     {
       method: "GET",
@@ -126,8 +125,8 @@ export function maintenanceRoutes(world: World): Route[] {
       api: "publicMaintenanceConfigurations.get",
       kind: "read",
       handler: (req) =>
-        PUBLIC.includes(req.params.name!)
-          ? ok(publicConfig(req.params.sub!, req.params.name!))
+        PUBLIC_CONFIGS.has(req.params.name!)
+          ? ok(publicConfigJson(req.params.sub!, PUBLIC_CONFIGS.get(req.params.name!)!))
           : armError(404, "NotFound", `Public maintenance configuration ${req.params.name} was not found.`),
     },
   ];

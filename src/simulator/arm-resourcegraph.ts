@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { clusterId, clusterJson } from "./aks-state.js";
+import { clusterAssignmentRows, ASSIGNMENT_COLUMNS } from "./arg-maintenance.js";
 import { armError, ok, pathPattern, type Reply, type Route, type SimRequest } from "./http-kit.js";
 import type { World } from "./world.js";
 
@@ -39,6 +40,10 @@ const COLUMNS = [
 
 const QUERY =
   /^resources\s*\|\s*where\s+type\s*(?:=~|==)\s*'microsoft\.containerservice\/managedclusters'\s*(?:\|\s*project\s+([\w\s,]+?))?\s*(?:\|\s*order\s+by\s+id(?:\s+asc)?)?\s*$/i;
+
+/** Microsoft.Maintenance assignments on managed clusters, from the `maintenanceresources` table. */
+const ASSIGNMENTS_QUERY =
+  /^maintenanceresources\s*\|\s*where\s+type\s*(?:=~|==)\s*'microsoft\.maintenance\/configurationassignments'\s*\|\s*where\s+id\s+contains\s+'\/providers\/microsoft\.containerservice\/managedclusters\/'\s*(?:\|\s*project\s+([\w\s,]+?))?\s*(?:\|\s*order\s+by\s+id(?:\s+asc)?)?\s*$/i;
 
 const RequestSchema = z.object({
   subscriptions: z.array(z.string()).optional(),
@@ -129,20 +134,22 @@ function answer(world: World, req: SimRequest): Reply {
     );
   }
   const body = parsed.data;
-  const match = QUERY.exec(body.query.trim());
+  const assignmentsMatch = ASSIGNMENTS_QUERY.exec(body.query.trim());
+  const match = assignmentsMatch ?? QUERY.exec(body.query.trim());
   if (!match)
     return armError(
       400,
       "BadRequest",
-      'The simulated Resource Graph understands only Ringmaster\'s inventory query: "resources | where type =~ \'microsoft.containerservice/managedclusters\' | project <columns>" (optionally "| order by id asc").',
+      "The simulated Resource Graph understands only Ringmaster's inventory query and its maintenance-assignment query: \"resources | where type =~ 'microsoft.containerservice/managedclusters' | project <columns>\" and \"maintenanceresources | where type =~ 'microsoft.maintenance/configurationassignments' | where id contains '/providers/microsoft.containerservice/managedclusters/' | project <columns>\" (each optionally \"| order by id asc\").",
     );
-  const columns = match[1] ? match[1].split(",").map((c) => c.trim()) : [...COLUMNS];
-  const unknown = columns.find((c) => !(COLUMNS as readonly string[]).includes(c));
+  const table: readonly string[] = assignmentsMatch ? ASSIGNMENT_COLUMNS : COLUMNS;
+  const columns = match[1] ? match[1].split(",").map((c) => c.trim()) : [...table];
+  const unknown = columns.find((c) => !table.includes(c));
   if (unknown)
     return armError(
       400,
       "BadRequest",
-      `project: unknown column '${unknown}'; a managed cluster's row has ${COLUMNS.join(", ")}`,
+      `project: unknown column '${unknown}'; ${assignmentsMatch ? "a configuration assignment's" : "a managed cluster's"} row has ${table.join(", ")}`,
     );
   if (body.options?.resultFormat === "table")
     return armError(400, "BadRequest", "options.resultFormat: the simulator answers objectArray only");
@@ -154,10 +161,15 @@ function answer(world: World, req: SimRequest): Reply {
     );
 
   const subs = new Set((body.subscriptions ?? []).map((s) => s.toLowerCase()));
-  const rows = world.clusters
-    .filter((c) => subs.size === 0 || subs.has(c.subscriptionId.toLowerCase()))
-    .map((c) => ({ key: clusterId(c).toLowerCase(), row: rowOf(c) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const rows = (
+    assignmentsMatch
+      ? clusterAssignmentRows(world).filter(
+          (r) => subs.size === 0 || subs.has(String(r.row.subscriptionId).toLowerCase()),
+        )
+      : world.clusters
+          .filter((c) => subs.size === 0 || subs.has(c.subscriptionId.toLowerCase()))
+          .map((c) => ({ key: clusterId(c).toLowerCase(), row: rowOf(c) }))
+  ).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const top = body.options?.$top ?? GRAPH_MAX_TOP;
   const after = body.options?.$skipToken ? decodeToken(body.options.$skipToken) : undefined;
   if (body.options?.$skipToken && after === undefined)

@@ -52,6 +52,12 @@ export const GenerateOptionsSchema = z
       .max(2 ** 32 - 1)
       .default(1),
     faults: z.string().default(""),
+    /** Share of clusters (0–1) given a Microsoft.Maintenance assignment to an aks-mrp-cfg-* public configuration. */
+    legacyAssignments: z.coerce
+      .number({ error: "expected a share between 0 and 1, e.g. 0.3" })
+      .min(0, { error: "expected a share between 0 and 1, e.g. 0.3" })
+      .max(1, { error: "expected a share between 0 and 1, e.g. 0.3" })
+      .default(0),
     start: z
       .string()
       .refine((s) => !Number.isNaN(Date.parse(s)), { error: "expected an ISO 8601 date-time" })
@@ -174,6 +180,7 @@ export function generateFleet(options: GenerateOptions): FleetInput {
       return { cluster: c.name, pool: pool.name };
     });
   };
+  giveLegacyAssignments(all, o.legacyAssignments, mulberry32(o.seed ^ 0x1e9ac));
   // The first half of the regions gets the node image on day 1, the rest two days later.
   const early = o.regions.slice(0, Math.ceil(o.regions.length / 2));
   const late = o.regions.slice(early.length);
@@ -197,6 +204,26 @@ export function generateFleet(options: GenerateOptions): FleetInput {
     endOfSupport: [{ minor: "1.29", at: iso(start + 75 * 24 * HOUR) }],
     eventGrid: { deliverTo: "http://127.0.0.1:7071/runtime/webhooks/eventgrid?functionName=aksEvents" },
   };
+}
+
+/**
+ * A share of the clusters gets an `aks-mrp-cfg-*` assignment (weekday or weekend, an offset from −12 to 12),
+ * drawn from its own random stream so that fleets generated without the option stay as they were.
+ */
+function giveLegacyAssignments(clusters: ClusterInput[], share: number, random: () => number): void {
+  const count = Math.round(share * clusters.length);
+  if (count === 0) return;
+  const chosen = shuffled(
+    random,
+    clusters.map((_, i) => i),
+  ).slice(0, count);
+  for (const i of chosen.sort((a, b) => a - b)) {
+    const nights = random() < 0.5 ? "weekday" : "weekend";
+    const offset = between(random, -12, 12);
+    clusters[i]!.maintenanceAssignments = [
+      { name: "legacy-window", configuration: `aks-mrp-cfg-${nights}_utc${offset === 0 ? "" : offset}` },
+    ];
+  }
 }
 
 function makeCluster(

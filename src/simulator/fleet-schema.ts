@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PUBLIC_CONFIGS } from "./arg-maintenance.js";
 
 /**
  * The simulated Azure a fleet file describes (examples/fleet.yaml): subscriptions and clusters, release
@@ -28,6 +29,18 @@ const MaintenanceConfigSchema = z.looseObject({
   notAllowedTime: z.array(z.looseObject({})).optional(),
 });
 
+/**
+ * A Microsoft.Maintenance configuration assignment on the cluster, to an AKS public configuration by name
+ * (`az maintenance assignment create … publicMaintenanceConfigurations/aks-mrp-cfg-weekday_utc8`).
+ */
+const AssignmentSchema = z.strictObject({
+  name: text.optional(),
+  configuration: z.string().refine((n) => PUBLIC_CONFIGS.has(n), {
+    error:
+      "expected an AKS public configuration: aks-mrp-cfg-weekday_utc<n> or aks-mrp-cfg-weekend_utc<n>, n from -12 to 12 (none for UTC+0), e.g. aks-mrp-cfg-weekend_utc-5",
+  }),
+});
+
 const ClusterSchema = z.strictObject({
   name: text,
   resourceGroup: text,
@@ -43,6 +56,7 @@ const ClusterSchema = z.strictObject({
       MaintenanceConfigSchema,
     )
     .optional(),
+  maintenanceAssignments: z.array(AssignmentSchema).optional(),
   powerState: z.enum(["Running", "Stopped"]).default("Running"),
   /** The cluster used deprecated APIs recently: AKS blocks minor upgrades unless forced. */
   deprecatedApiUsage: z.boolean().default(false),

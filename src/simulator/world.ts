@@ -6,6 +6,7 @@ import { EventGridDelivery } from "./event-grid.js";
 import { FaultBook } from "./faults.js";
 import type { Fleet } from "./fleet-schema.js";
 import { FleetManager } from "./fleet-manager.js";
+import { seedAssignments } from "./arm-maintenance.js";
 import { Records } from "./records.js";
 import { cmp, minor } from "./sim-versions.js";
 import { Throttle } from "./throttle.js";
@@ -61,6 +62,7 @@ export class World {
       eventFault: (type) => this.faults.takeEventFault(type),
     });
     this.fleetManager = new FleetManager(this);
+    seedAssignments(this);
   }
 
   private resumed = false;

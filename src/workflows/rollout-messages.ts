@@ -28,10 +28,13 @@ export function forecastMessage(
     key: `${id}:forecast`,
     title: `Forecast: ${what(input)} (${input.policy})`,
     summary: `${plan.scheduled} cluster(s) will be upgraded ring by ring; ${plan.total - plan.scheduled} will not.${input.requiresApproval ? " This rollout waits for an approval before its first ring." : ""}`,
-    lines: prepared.plan.rings.map(
-      (r) =>
-        `Ring ${r.name}: ${r.clusters} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`,
-    ),
+    lines: [
+      ...prepared.plan.rings.map(
+        (r) =>
+          `Ring ${r.name}: ${r.clusters} cluster(s), first start ${when(r.firstStart)}, last end ${when(r.lastEnd)}${r.approvalRequired ? ", approval required" : ""}${r.soakUntil ? `, soak until ${when(r.soakUntil)}` : ""}`,
+      ),
+      ...legacyLines(plan.legacyAssignments),
+    ],
     table: [
       ["cluster", "ring", "from", "to", "predicted start", "predicted end", "note"],
       ...plan.forecast.map((c) => [
@@ -53,6 +56,19 @@ export function forecastMessage(
     time: iso(now),
     rollout: id,
   };
+}
+
+/** Clusters on legacy Microsoft.Maintenance assignments: named, with what Ringmaster does with them. */
+function legacyLines(legacy: PreparedRollout["plan"]["legacyAssignments"]): string[] {
+  if (!legacy?.count) return [];
+  return [
+    `Legacy: ${legacy.count} cluster(s) still carry a Microsoft.Maintenance assignment to an AKS public configuration (aks-mrp-cfg-*), which AKS-native maintenance configurations replaced; \`ringmaster windows migrate\` converts them.`,
+    ...legacy.rows.map(
+      (r) =>
+        `Legacy: ${r.name}: ${r.configuration} (${r.honoured ? "its window governs this cluster's upgrades" : "not used: the cluster has an AKS maintenance configuration"})`,
+    ),
+    ...(legacy.count > legacy.rows.length ? [`Legacy: … and ${legacy.count - legacy.rows.length} more`] : []),
+  ];
 }
 
 export function skippedMessage(

@@ -143,8 +143,10 @@ export async function tourAdapters(): Promise<TourResult> {
     await attempt(() => a.maintenance.assign(alpha, "weekday", "westeurope", configs[0]?.id ?? ""));
     await attempt(() => a.maintenance.getAssignment(alpha, "weekday"));
     await a.maintenance.listAssignments(alpha);
+    await attempt(() => a.maintenance.getPublicConfiguration(SUB, configs[0]?.name ?? ""));
     await attempt(() => a.maintenance.unassign(alpha, "weekday"));
     await a.graph.managedClusters([SUB]);
+    await a.graph.clusterAssignments([SUB]);
     await a.cost.dailyCosts(SUB, "2026-11-20", "2026-11-21");
     await a.alerts.firedAlerts(alpha, 2);
 

@@ -26,6 +26,10 @@ export function registerGenerateCommand(simulate: Command, io: CliIo, setExit: (
     .option("--seed <s>", "seed for names, versions, pools and fault targets", "1")
     .option("--start <iso>", "the simulated clock's start", "2026-11-23T00:00:00Z")
     .option("--faults <list>", "comma-separated name=count faults to inject (the words are below)")
+    .option(
+      "--legacy-assignments <share>",
+      "share of clusters (0-1) with a Microsoft.Maintenance aks-mrp-cfg-* assignment (legacy window)",
+    )
     .addHelpText(
       "after",
       `\nFaults:\n${vocabulary}\n` +
@@ -51,12 +55,13 @@ export function registerGenerateCommand(simulate: Command, io: CliIo, setExit: (
 /** The flags as commander hands them over (every value a string; defaults filled in). */
 type GenerateFlags = Record<"clusters" | "subscriptions" | "regions" | "rings" | "seed" | "start", string> & {
   faults?: string;
+  legacyAssignments?: string;
 };
 
 function commandLine(opts: GenerateFlags): string {
   const args = Object.entries(opts)
     .filter(([, v]) => v !== undefined && v !== "")
-    .map(([k, v]) => `--${k} ${v}`);
+    .map(([k, v]) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} ${v}`);
   return `ringmaster simulate generate ${args.join(" ")}`;
 }
 
@@ -69,7 +74,14 @@ export function fleetYaml(data: unknown, generatedBy: string): string {
     Pair(_, pair) {
       const key = isScalar(pair.key) ? String(pair.key.value) : "";
       if (
-        ["nodePools", "kubernetes", "nodeImages", "faults", "endOfSupport"].includes(key) &&
+        [
+          "nodePools",
+          "kubernetes",
+          "nodeImages",
+          "faults",
+          "endOfSupport",
+          "maintenanceAssignments",
+        ].includes(key) &&
         isSeq(pair.value)
       )
         for (const item of pair.value.items) if (isMap(item)) item.flow = true;

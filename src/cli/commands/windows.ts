@@ -12,6 +12,7 @@ import {
 } from "../../domain/window-spec.js";
 import { windowsEndingAfter } from "../../domain/windows.js";
 import type { CliIo } from "../main.js";
+import { registerWindowsMigrateCommand } from "./windows-migrate.js";
 
 /**
  * `ringmaster windows --window FILE --from ISO --count N`: the next N allowed windows, one
@@ -19,13 +20,18 @@ import type { CliIo } from "../main.js";
  * a whole maintenance configuration (`properties.maintenanceWindow`), or a policy ring window (timeZone).
  */
 export function registerWindowsCommand(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  const windows = program
     .command("windows")
     .description("List the next maintenance windows of an AKS maintenanceWindow or a policy window (UTC)")
-    .requiredOption("--window <file>", "JSON or YAML window definition")
+    // Checked in the action, not by commander: `windows migrate` needs no window file.
+    .option("--window <file>", "JSON or YAML window definition; required")
     .option("--from <iso>", "list windows that end after this instant", new Date().toISOString())
     .option("--count <n>", "how many windows", "10")
-    .action(async (opts: { window: string; from: string; count: string }) => {
+    .action(async (opts: { window?: string; from: string; count: string }) => {
+      if (opts.window === undefined) {
+        io.err("ringmaster windows: required option '--window <file>' not specified\n");
+        return setExit(2);
+      }
       const from = toIsoInstant(opts.from);
       const count = Number(opts.count);
       if (!from)
@@ -52,6 +58,7 @@ export function registerWindowsCommand(program: Command, io: CliIo, setExit: (co
       const lines = windows.map((w) => JSON.stringify({ start: utc(w.start), end: utc(w.end) }));
       io.out(lines.length ? `${lines.join("\n")}\n` : "");
     });
+  registerWindowsMigrateCommand(windows, io, setExit);
 }
 
 function readWindow(value: unknown): WindowSpec {
