@@ -29,6 +29,10 @@ export const ACTIVITY_NAMES = [
   "sendDigest",
   "tagCluster",
   "approveFleetGate",
+  "createFleetRun",
+  "fleetRunAction",
+  "pollFleetRun",
+  "evaluateFleetStage",
   "publishAudit",
 ] as const satisfies readonly ActivityName[];
 

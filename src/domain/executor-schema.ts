@@ -11,15 +11,20 @@ export const ExecutorSchema = z.enum(["ringmaster", "fleet"], {
 });
 export type Executor = z.infer<typeof ExecutorSchema>;
 
-const FLEET_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/fleets\/([^/]+)$/i;
+const FLEET_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ContainerService\/fleets\/([^/]+)$/i;
 
 export const FleetExecutorSchema = z.strictObject({
-  resourceId: z
-    .string({ error: "expected the Fleet's ARM resource id" })
-    .regex(FLEET_ID, {
-      error:
-        'expected "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/fleets/<name>"',
-    }),
+  resourceId: z.string({ error: "expected the Fleet's ARM resource id" }).regex(FLEET_ID, {
+    error:
+      'expected "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerService/fleets/<name>"',
+  }),
+  /** What a Kubernetes rollout's run upgrades (node-image rollouts are always NodeImageOnly). */
+  upgradeType: z
+    .enum(["Full", "ControlPlaneOnly"], {
+      error: 'expected "Full" (control plane and node pools) or "ControlPlaneOnly"',
+    })
+    .default("Full"),
 });
 
 /** The three parts of a Fleet resource id (already validated by `FleetExecutorSchema`). */

@@ -53,16 +53,22 @@ export interface RunState {
   name: string;
   properties: Record<string, unknown> & {
     strategy?: { stages: StageSpec[] };
-    managedClusterUpdate: { upgrade: { type: string; kubernetesVersion?: string } };
+    managedClusterUpdate: {
+      upgrade: { type: string; kubernetesVersion?: string };
+      nodeImageSelection?: { type: string; customNodeImageVersions?: { version: string }[] };
+    };
   };
   status: Status;
   stages: StageRun[];
+  /** Consistent/Custom node-image runs: the versions chosen at start, one per image family. */
+  selectedNodeImageVersions?: { version: string }[];
   eTag: string;
 }
 
 export interface StageSpec {
   name: string;
-  groups?: { name: string; beforeGates?: GateSpec[]; afterGates?: GateSpec[] }[];
+  groups?: { name: string; maxConcurrency?: string; beforeGates?: GateSpec[]; afterGates?: GateSpec[] }[];
+  maxConcurrency?: string;
   afterStageWaitInSeconds?: number;
   beforeGates?: GateSpec[];
   afterGates?: GateSpec[];
@@ -107,7 +113,13 @@ export function runJson(f: SimFleet, run: RunState): Record<string, unknown> {
     properties: {
       ...run.properties,
       provisioningState: "Succeeded",
-      status: { status: run.status, stages: run.stages },
+      status: {
+        status: run.status,
+        stages: run.stages,
+        ...(run.selectedNodeImageVersions
+          ? { nodeImageSelection: { selectedNodeImageVersions: run.selectedNodeImageVersions } }
+          : {}),
+      },
     },
   };
 }
