@@ -21,7 +21,12 @@ const ResumeSchema = z.object({
   resume: z.object({
     input: z.record(z.string(), z.unknown()),
     prepared: z.record(z.string(), z.unknown()),
-    status: z.object({ fleet: FleetRunViewSchema }).passthrough(),
+    status: z
+      .object({
+        fleet: FleetRunViewSchema,
+        rings: z.array(z.object({ counts: z.object({ failed: z.number() }) })),
+      })
+      .passthrough(),
     fleet: z.record(z.string(), z.unknown()),
   }),
 });
@@ -46,15 +51,18 @@ export async function retryRollout(req: HttpRequest, deps: ApiDeps): Promise<Htt
       error: `${param.id} was not run by Fleet Manager (executor "fleet"); nothing to retry`,
     });
   const last = out.data.resume.status.fleet.runs.at(-1);
-  const left = (last?.stages ?? []).reduce(
-    (n, s) => n + s.counts.failed + s.counts.skipped + s.counts.notStarted + s.counts.pending,
-    0,
-  );
+  // Failed members stand in their ring's counts (a later run does not hold them); skipped or never-run
+  // members in the last run's stages.
+  const failed = out.data.resume.status.rings.reduce((n, r) => n + r.counts.failed, 0);
+  const left =
+    failed +
+    (last?.stages ?? []).reduce((n, s) => n + s.counts.skipped + s.counts.notStarted + s.counts.pending, 0);
   if (!last || left === 0)
     return json(409, {
       error: `${param.id}: no member failed or was skipped in ${last?.name ?? "its runs"}`,
     });
-  const { input, prepared, status, fleet } = out.data.resume;
+  // The schema checked the parts retry reads; the state goes back to the rollout whole, as it left it.
+  const { input, prepared, status, fleet } = (view.output as { resume: typeof out.data.resume }).resume;
   await deps.port.start(WorkflowName.rollout, param.id, {
     input,
     prepared,
