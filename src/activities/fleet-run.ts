@@ -36,11 +36,10 @@ export function fleetOf(deps: ActivityDeps): { ref: FleetRef; id: string } {
   return { ref, id };
 }
 
-const DONE_IN_RUN = new Set(["Completed", "Failed"]);
 const RETRIED = new Set(["Failed", "Skipped", "NotStarted", "Pending", "Stopped"]);
 
 export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInput): Promise<CreatedFleetRun> {
-  const input = { fromRing: 0, previousRuns: [], ...raw };
+  const input = { fromRing: 0, previousRuns: [], retryFailed: false, ...raw };
   const policy = deps.policy();
   const { fleet } = deps.adapters();
   const { ref, id } = fleetOf(deps);
@@ -79,7 +78,10 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
       .filter(
         (c) => c.status === "scheduled" && c.ring !== null && (ringIndex.get(c.ring) ?? 0) >= input.fromRing,
       )
-      .filter((c) => input.mode === "plan" || !DONE_IN_RUN.has(before.get(c.clusterId.toLowerCase()) ?? ""))
+      .filter((c) => {
+        const was = before.get(c.clusterId.toLowerCase()) ?? "";
+        return input.mode === "plan" || !(was === "Completed" || (was === "Failed" && !input.retryFailed));
+      })
       .map(asCluster);
   }
   const planRings: FleetPlanRing[] = rings.map((r) => ({

@@ -67,6 +67,7 @@ export function preparedFrom(
         soakMs: r.soakMs,
         gates: r.gates,
         notify: r.notify,
+        retries: r.retries.attempts,
       })),
       executor: rolloutExecutor(policy),
       freezes: plan.freezes.slice(0, 100),

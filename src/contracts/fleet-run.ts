@@ -36,6 +36,8 @@ export const CreateFleetRunInputSchema = z.object({
   mode: z.enum(["plan", "continue", "retry"]),
   fromRing: z.number().int().min(0).default(0),
   previousRuns: z.array(z.string()).max(20).default([]),
+  /** continue: take the members that failed in `previousRuns` again (the ring's `retries`). */
+  retryFailed: z.boolean().default(false),
   /** Retry of a node-image rollout: the images the first run selected (Custom, the same ones). */
   nodeImageVersions: NodeImageVersionsSchema.optional(),
 });

@@ -25,6 +25,8 @@ export const RingSettingsSchema = z.object({
   soakMs: z.number(),
   gates: z.array(GateShape).readonly(),
   notify: z.array(z.string()).readonly(),
+  /** Attempts after a cluster's first failure (the policy's `retries`); the Fleet executor reruns members. */
+  retries: z.number().default(0),
 });
 export type RingSettings = z.infer<typeof RingSettingsSchema>;
 

@@ -23,6 +23,10 @@ export interface FleetProgress {
   readonly retry?: { readonly by: string };
   /** Completed members by stage over the earlier runs of this rollout (a later run does not repeat them). */
   readonly earlier: Readonly<Record<string, number>>;
+  /** Failed members by stage over the earlier runs that did not take them again. */
+  readonly earlierFailed?: Readonly<Record<string, number>>;
+  /** Follow-up runs that took a ring's failed members again, by ring (at most its `retries`). */
+  readonly attempts?: Readonly<Record<string, number>>;
 }
 
 const RING_STATUS: Record<string, RingStatus> = {
@@ -55,7 +59,7 @@ export function applyRunStatus(
       skipped: summary.clusters - summary.scheduled + c.skipped,
       running: c.running,
       succeeded: earlier + c.completed,
-      failed: c.failed,
+      failed: (progress.earlierFailed?.[stage.name] ?? 0) + c.failed,
       canceled: 0,
     };
     ring.counts = counts;

@@ -103,8 +103,28 @@ export function* fleetRollout(ctx: Ctx, state: Carried): Generator<df.Task, unkn
     // Member failures beyond a ring's budget: stop, halt, and on resume go on without the failed members.
     const over = overBudget(prepared, progress, run);
     if (over) {
-      if (run.state === "Running")
+      // Stop, and let the members in flight finish before anything else touches them.
+      if (run.state === "Running") {
         yield* activityWithRetry(ctx, "fleetRunAction", { runName, action: "stop" });
+        yield* audit(ctx, "fleet.run.stopped", id, {
+          run: runName,
+          reason: `${over.count} failed in ${over.ring}`,
+        });
+      }
+      if (run.state === "Running" || run.state === "Stopping") {
+        if ((yield* idle(ctx, status, nowMs(ctx) + POLL_RUNNING_MS)) === "cancel")
+          return yield* end("canceled", run);
+        continue;
+      }
+      // The ring's retries: a follow-up run takes its failed members again.
+      const used = progress.attempts?.[over.ring] ?? 0;
+      if (used < (prepared.settings.rings[over.index]?.retries ?? 0)) {
+        progress = { ...progress, attempts: { ...progress.attempts, [over.ring]: used + 1 } };
+        const next = yield* createRun(ctx, state, progress, "continue", over.index, run, true);
+        if (!next) return yield* end("completed", run);
+        progress = next;
+        continue;
+      }
       const ringStatus = status.rings[over.index];
       if (ringStatus) ringStatus.status = "halted";
       const answer = yield* halt(
@@ -209,12 +229,18 @@ export function* fleetRollout(ctx: Ctx, state: Carried): Generator<df.Task, unkn
 
     if (run.state === "Completed") return yield* end("completed", run);
     if (run.state === "Failed") {
-      // Failures within the budget: Fleet failed the run, Ringmaster goes on without the failed members.
+      // Failures within the budget: Fleet failed the run; Ringmaster reruns the failed members while the
+      // ring's retries last, then goes on without them.
       const failedAt = run.stages.findIndex((s) => s.state === "Failed");
       const index = prepared.settings.rings.findIndex(
         (_, i) => stageName(prepared, i) === run.stages[failedAt]?.name,
       );
-      const next = index >= 0 ? yield* createRun(ctx, state, progress, "continue", index, run) : undefined;
+      const ring = prepared.settings.rings[index];
+      const used = ring ? (progress.attempts?.[ring.name] ?? 0) : 0;
+      const again = ring !== undefined && used < ring.retries;
+      if (again) progress = { ...progress, attempts: { ...progress.attempts, [ring.name]: used + 1 } };
+      const next =
+        index >= 0 ? yield* createRun(ctx, state, progress, "continue", index, run, again) : undefined;
       if (!next) return yield* end("completed", run);
       progress = next;
       continue;
@@ -243,11 +269,18 @@ function* createRun(
   mode: "plan" | "continue" | "retry",
   fromRing: number,
   previous?: FleetRunStatus,
+  retryFailed = false,
 ): Generator<df.Task, FleetProgress | undefined, unknown> {
   const { input, prepared, status } = state;
   const runName = fleetRunName(ctx.df.instanceId, progress.runs.length + 1);
   const earlier = { ...progress.earlier };
-  for (const s of previous?.stages ?? []) earlier[s.name] = (earlier[s.name] ?? 0) + s.counts.completed;
+  // A retry (API) or a rerun of failures takes the failed members again: they no longer count as failed.
+  const earlierFailed = mode === "retry" ? {} : { ...progress.earlierFailed };
+  for (const s of previous?.stages ?? []) {
+    earlier[s.name] = (earlier[s.name] ?? 0) + s.counts.completed;
+    if (!retryFailed && mode !== "retry")
+      earlierFailed[s.name] = (earlierFailed[s.name] ?? 0) + s.counts.failed;
+  }
   try {
     const created = yield* activityWithRetry(ctx, "createFleetRun", {
       rolloutId: ctx.df.instanceId,
@@ -258,6 +291,7 @@ function* createRun(
       mode,
       fromRing,
       previousRuns: progress.runs.map((r) => r.name).slice(-20),
+      retryFailed,
       ...(mode === "retry" && status.fleet?.selectedNodeImageVersions
         ? { nodeImageVersions: status.fleet.selectedNodeImageVersions }
         : {}),
@@ -277,6 +311,7 @@ function* createRun(
       started: false,
       handled: progress.handled,
       earlier,
+      earlierFailed,
     };
     delete (next as { retry?: unknown }).retry;
     status.fleet = {

@@ -12,8 +12,8 @@ import { fleetYaml, policyYaml, SUB, WINDOWS } from "./fixtures.js";
 /**
  * Issue 13, the Fleet executor, through the local host and the simulator on the discrete clock: with
  * `executor: fleet` the 1.30.5 rollout is one Fleet update run (dev → staging → prod) that Ringmaster
- * creates, starts and watches. dev-2 fails in dev (within dev's budget of 1): Fleet fails the run and
- * Ringmaster goes on without it in a follow-up run; staging's health gate is answered by Ringmaster with
+ * creates, starts and watches. dev-2 fails in dev three times (within dev's budget of 1): Fleet fails the
+ * run, Ringmaster reruns dev-2 in follow-up runs while the policy's two retries last, then goes on without it; staging's health gate is answered by Ringmaster with
  * its evidence; prod's approval is answered through Ringmaster's API. A retry through the API runs dev-2
  * again with the same version. Then 1.30.6's prod approval is not answered: it expires and the run stops.
  */
@@ -37,7 +37,7 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
     - { version: 1.30.5, regions: [westeurope, northeurope], at: "2026-11-23T00:30:00Z" }
     - { version: 1.30.6, regions: [westeurope, northeurope], at: "2026-11-25T00:30:00Z" }
   nodeImages: []`,
-        faults: "  - { cluster: dev-2, pool: system, on: upgrade, error: UpgradeFailed, times: 1 }",
+        faults: "  - { cluster: dev-2, pool: system, on: upgrade, error: UpgradeFailed, times: 3 }",
         extra: `fleets:
   - subscription: ${SUB}
     resourceGroup: rg-fleet
@@ -56,7 +56,13 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
       "waiting for prod's approval (a Fleet before-stage gate)",
       120_000,
     );
-    expect(waiting.status?.fleet?.runs.length).toBe(2);
+    // The first run, two reruns of dev-2 (the policy's retries), then staging and prod without it.
+    expect(waiting.status?.fleet?.runs.map((r) => r.mode)).toEqual([
+      "plan",
+      "continue",
+      "continue",
+      "continue",
+    ]);
     const answer = await stack.api(`/api/rollouts/${enc(PATCH)}/approve?ring=prod`, {
       method: "POST",
       body: JSON.stringify({ by: "alice" }),
@@ -71,7 +77,7 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
     retried = await rolloutReaches(
       stack,
       PATCH,
-      (r) => r.runtimeStatus === "Completed" && (r.status?.fleet?.runs.length ?? 0) === 3,
+      (r) => r.runtimeStatus === "Completed" && (r.status?.fleet?.runs.length ?? 0) === 5,
       "the retry run completed",
       120_000,
     );
@@ -159,9 +165,9 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
     const dev = done.status!.rings.find((r) => r.name === "dev")!;
     expect(dev.counts.failed).toBe(1);
     const runs = retried.status!.fleet!.runs;
-    expect(runs.map((r) => r.mode)).toEqual(["plan", "continue", "retry"]);
-    expect(runs[2]!.state).toBe("Completed");
-    const retryRun = fleet().runs.get(runs[2]!.name)!;
+    expect(runs.map((r) => r.mode)).toEqual(["plan", "continue", "continue", "continue", "retry"]);
+    expect(runs[4]!.state).toBe("Completed");
+    const retryRun = fleet().runs.get(runs[4]!.name)!;
     expect(retryRun.properties.managedClusterUpdate.upgrade.kubernetesVersion).toBe("1.30.5");
     expect(retryRun.stages.flatMap((s) => s.groups.flatMap((g) => g.members.map((m) => m.name)))).toEqual([
       "dev-2",
