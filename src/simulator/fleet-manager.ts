@@ -148,8 +148,13 @@ export class FleetManager {
 
   /** Fleet lets members in flight finish, starts no new ones, then says Stopped. */
   stop(run: RunState): void {
-    if (run.status.state === "Running") run.status = { ...run.status, state: "Stopping" };
-    else if (run.status.state === "NotStarted")
+    if (run.status.state === "Running") {
+      run.status = { ...run.status, state: "Stopping" };
+      // A run waiting at a gate stops at once; the gate stays Pending (and is asked again on a restart).
+      for (const g of [...this.fleets.values()].flatMap((f) => [...f.gates.values()]))
+        if (g.properties.target.updateRunProperties.name === run.name && g.properties.state === "Pending")
+          g.release?.();
+    } else if (run.status.state === "NotStarted")
       run.status = { ...run.status, state: "Stopped", completedTime: iso(this.world.clock.now()) };
   }
 
@@ -181,6 +186,7 @@ export class FleetManager {
       for (const g of spec?.beforeGates ?? []) {
         if (stage.beforeGates.some((r) => r.displayName === g.displayName && r.status.state !== "Pending"))
           continue; // passed before a stop: a restarted run does not ask again
+        if (run.status.state !== "Running") break;
         await holdAtGate(this.world, f, run, stage, g, "Before", stage.beforeGates);
       }
       if (this.halted(run, stage)) return;
@@ -220,6 +226,7 @@ export class FleetManager {
       for (const g of spec?.afterGates ?? []) {
         if (stage.afterGates.some((r) => r.displayName === g.displayName && r.status.state !== "Pending"))
           continue;
+        if (run.status.state !== "Running") break;
         await holdAtGate(this.world, f, run, stage, g, "After", stage.afterGates);
       }
       if (this.halted(run, stage)) return;

@@ -40,17 +40,18 @@ function gateProblems(at: string, gates: unknown): string[] {
 export function strategyProblems(stages: readonly StageSpec[] | undefined): string[] {
   if (!stages?.length) return ["properties.strategy.stages: at least one stage is required"];
   const problems: string[] = [];
-  const names = new Set<string>();
-  const unique = (at: string, name: string) => {
+  const stageNames = new Set<string>();
+  const groupNames = new Set<string>();
+  const unique = (names: Set<string>, at: string, name: string) => {
     if (names.has(name))
-      problems.push(`${at}.name: "${name}" is used twice; stage and group names must be unique`);
+      problems.push(`${at}.name: "${name}" is used twice; stage names and group names must be unique`);
     names.add(name);
   };
   stages.forEach((s, i) => {
     const at = `properties.strategy.stages[${i}]`;
     const bad = nameProblem(at, s.name);
     if (bad) problems.push(bad);
-    else unique(at, s.name);
+    else unique(stageNames, at, s.name);
     const conc = concurrencyProblem(at, s.maxConcurrency);
     if (conc) problems.push(conc);
     if (
@@ -66,7 +67,7 @@ export function strategyProblems(stages: readonly StageSpec[] | undefined): stri
       const gat = `${at}.groups[${j}]`;
       const badGroup = nameProblem(gat, g.name);
       if (badGroup) problems.push(badGroup);
-      else unique(gat, g.name);
+      else unique(groupNames, gat, g.name);
       const gc = concurrencyProblem(gat, g.maxConcurrency);
       if (gc) problems.push(gc);
       problems.push(
