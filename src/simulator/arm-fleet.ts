@@ -78,7 +78,7 @@ export function fleetRoutes(world: World): Route[] {
         return armError(
           400,
           "InvalidParameter",
-          `properties.group: "${String(group)}" must be 1-50 lower-case letters, digits and inner dashes`,
+          `properties.group: ${JSON.stringify(group)} must be 1-50 lower-case letters, digits and inner dashes`,
         );
       if (typeof group === "string") m.group = group;
       return ok(memberJson(f, req.params.member!), 200, lro(f, req));

@@ -18,7 +18,7 @@ function concurrencyProblem(at: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const m = typeof value === "string" ? CONCURRENCY.exec(value) : null;
   if (!m || (m[2] === "%" && Number(m[1]) > 100))
-    return `${at}.maxConcurrency: "${String(value)}" must be a whole number ≥ 1 ("3") or a percentage 1-100 ("25%")`;
+    return `${at}.maxConcurrency: ${JSON.stringify(value)} must be a whole number ≥ 1 ("3") or a percentage 1-100 ("25%")`;
   return undefined;
 }
 

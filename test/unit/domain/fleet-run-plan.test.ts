@@ -27,7 +27,11 @@ const ringsArb = fc.uniqueArray(
   }),
   { minLength: 1, maxLength: 5, selector: (r) => r.name },
 );
-const subs = ["1a2b3c4d-0000-0000-0000-000000000001", "1a2b3c4d-0000-0000-0000-000000000002", "ffffeeee-1111"];
+const subs = [
+  "1a2b3c4d-0000-0000-0000-000000000001",
+  "1a2b3c4d-0000-0000-0000-000000000002",
+  "ffffeeee-1111",
+];
 const regions = ["westeurope", "northeurope", "eastus2", "Sweden Central"];
 
 const scenario = ringsArb.chain((rings: FleetPlanRing[]) =>
@@ -42,13 +46,11 @@ const scenario = ringsArb.chain((rings: FleetPlanRing[]) =>
     )
     .map((rows) => ({
       rings,
-      clusters: rows.map(
-        (r, i): FleetPlanCluster => ({
-          ...r,
-          name: `c-${i}`,
-          clusterId: `/subscriptions/${r.subscriptionId}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c-${i}`,
-        }),
-      ),
+      clusters: rows.map((r, i): FleetPlanCluster => ({
+        ...r,
+        name: `c-${i}`,
+        clusterId: `/subscriptions/${r.subscriptionId}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c-${i}`,
+      })),
     })),
 );
 
@@ -97,7 +99,10 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
           expect(s.beforeGates.length).toBe(ring.approvalRequired ? 1 : 0);
           expect(s.afterGates.length).toBe(!last && ring.hasHealthGates ? 1 : 0);
           for (const g of [...s.beforeGates, ...s.afterGates])
-            expect(parseRingmasterGateName(g.displayName)).toMatchObject({ ring: ring.name, rolloutId: ROLLOUT });
+            expect(parseRingmasterGateName(g.displayName)).toMatchObject({
+              ring: ring.name,
+              rolloutId: ROLLOUT,
+            });
         });
       }),
       { numRuns: 200 },
@@ -124,6 +129,7 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
 
   it("accepts maxConcurrency as Fleet does", () => {
     for (const ok of ["1", "3", "25%", "100%"]) expect(validMaxConcurrency(ok)).toBe(true);
-    for (const bad of ["0", "-1", "101%", "3.5", "", "0%", "abc"]) expect(validMaxConcurrency(bad)).toBe(false);
+    for (const bad of ["0", "-1", "101%", "3.5", "", "0%", "abc"])
+      expect(validMaxConcurrency(bad)).toBe(false);
   });
 });
