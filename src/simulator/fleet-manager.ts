@@ -136,7 +136,21 @@ export class FleetManager {
     const now = this.world.clock.now();
     // Fleet resolves the members of a strategy's groups when the run starts (and on a restart, afresh).
     if (run.status.state === "NotStarted") {
+      // …keeping what was skipped before the start.
+      const skipped = new Set(
+        run.stages.flatMap((st) => [
+          ...(st.status.state === "Skipped" ? [`Stage/${st.name}`] : []),
+          ...st.groups.flatMap((g) => [
+            ...(g.status.state === "Skipped" ? [`Group/${g.name}`] : []),
+            ...g.members.filter((m) => m.status.state === "Skipped").map((m) => `Member/${m.name}`),
+          ]),
+        ]),
+      );
       run.stages = layoutStages(f, run.properties.strategy?.stages);
+      this.skip(
+        run,
+        [...skipped].map((k) => ({ type: k.split("/")[0]!, name: k.split("/")[1]! })),
+      );
       run.selectedNodeImageVersions = selectNodeImages(this.world, f, run);
     }
     run.status = { state: "Running", startTime: run.status.startTime ?? iso(now) };
