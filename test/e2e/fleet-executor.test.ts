@@ -190,6 +190,26 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
     expect(stack.sim.world.clusters.find((c) => c.name === "stg-1")!.currentKubernetesVersion).toBe("1.30.6");
   });
 
+  it("lists the update runs in the simulator's summary (name, stages with groups and members, states, gates)", () => {
+    const runs = stack.sim.world.summary().fleetUpdateRuns as {
+      name: string;
+      state: string;
+      stages: {
+        name: string;
+        groups: { members: { name: string; state: string }[] }[];
+        gates: { state: string }[];
+      }[];
+    }[];
+    expect(runs.length).toBe(6);
+    const first = runs[0]!;
+    expect(first.stages.map((s) => s.name)).toEqual(["dev", "staging", "prod"]);
+    expect(first.stages[0]!.groups.flatMap((g) => g.members.map((m) => m.name)).sort()).toEqual([
+      "dev-1",
+      "dev-2",
+    ]);
+    expect(runs.flatMap((r) => r.stages.flatMap((s) => s.gates.map((g) => g.state)))).toContain("Completed");
+  });
+
   it("serves the Fleet runs in the rollout's status within Azure's custom status limit", async () => {
     const r = await rollout(stack, PATCH);
     expect(r?.statusError).toBeUndefined();
