@@ -1,6 +1,6 @@
 import type { FleetRunStatus } from "../contracts/fleet-run.js";
 import type { FleetRunView } from "../contracts/fleet-run-view.js";
-import type { ClusterCounts } from "../contracts/lanes.js";
+import type { ClusterCounts, LaneFailure } from "../contracts/lanes.js";
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import type { RingStatus, RolloutStatus } from "../contracts/rollout-status.js";
 import { fleetName } from "../domain/fleet-run-plan.js";
@@ -94,4 +94,40 @@ export function applyRunStatus(
 /** The Fleet stage name of ring `i` (fleet-run-plan.ts makes ring names Fleet-safe the same way). */
 export function stageName(prepared: PreparedRollout, i: number): string {
   return fleetName(prepared.settings.rings[i]?.name ?? "");
+}
+
+/** The earliest planned start of any ring (the run's first members' windows), or now. */
+export function firstWindow(prepared: PreparedRollout, now: number): number {
+  const starts = prepared.plan.rings
+    .map((r) => (r.firstStart ? Date.parse(r.firstStart) : NaN))
+    .filter((t) => !Number.isNaN(t));
+  return starts.length ? Math.min(...starts) : now;
+}
+
+export function freezeAt(
+  prepared: PreparedRollout,
+  t: number,
+): { name: string; start: string; end: string } | undefined {
+  return prepared.settings.freezes.find((f) => Date.parse(f.start) <= t && t < Date.parse(f.end));
+}
+
+/** The first ring whose failed members exceed its budget (and was not already halted for it). */
+export function overBudget(
+  prepared: PreparedRollout,
+  progress: FleetProgress,
+  run: FleetRunStatus,
+): { ring: string; index: number; budget: number; count: number; failed: LaneFailure[] } | undefined {
+  for (const [index, ring] of prepared.settings.rings.entries()) {
+    const stage = run.stages.find((s) => s.name === stageName(prepared, index));
+    if (!stage || progress.haltedRings.includes(ring.name)) continue;
+    if (stage.counts.failed > ring.failureBudget)
+      return {
+        ring: ring.name,
+        index,
+        budget: ring.failureBudget,
+        count: stage.counts.failed,
+        failed: stage.failed.map((f) => ({ ...f, ring: ring.name, attempts: 1 })),
+      };
+  }
+  return undefined;
 }

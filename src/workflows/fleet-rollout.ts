@@ -1,13 +1,19 @@
 import type * as df from "durable-functions";
-import { ApprovalEventSchema, ControlEventSchema, RolloutEvents } from "../contracts/events.js";
-import { FleetRunEvents, type FleetRunStatus } from "../contracts/fleet-run.js";
-import type { LaneFailure } from "../contracts/lanes.js";
+import type { FleetRunStatus } from "../contracts/fleet-run.js";
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import type { RolloutStatus } from "../contracts/rollout-status.js";
 import { fleetRunName, parseRingmasterGateName } from "../domain/fleet-run-plan.js";
 import { audit } from "./audit.js";
-import { activityWithRetry, at, iso, nowMs, type Ctx } from "./call.js";
-import { applyRunStatus, stageName, type FleetProgress } from "./fleet-rollout-state.js";
+import { activityWithRetry, iso, nowMs, type Ctx } from "./call.js";
+import { idle } from "./fleet-idle.js";
+import {
+  applyRunStatus,
+  firstWindow,
+  freezeAt,
+  overBudget,
+  stageName,
+  type FleetProgress,
+} from "./fleet-rollout-state.js";
 import { approval, finish, halt } from "./rollout.js";
 import { haltMessage } from "./rollout-messages.js";
 import { enter, publish, type RolloutState } from "./rollout-status.js";
@@ -347,74 +353,6 @@ function* createRun(
     const text = error instanceof Error ? error.message : String(error);
     if (/no member of Fleet/.test(text)) return undefined;
     throw error;
-  }
-}
-
-/** The earliest planned start of any ring (the run's first members' windows), or now. */
-function firstWindow(prepared: PreparedRollout, now: number): number {
-  const starts = prepared.plan.rings
-    .map((r) => (r.firstStart ? Date.parse(r.firstStart) : NaN))
-    .filter((t) => !Number.isNaN(t));
-  return starts.length ? Math.min(...starts) : now;
-}
-
-function freezeAt(
-  prepared: PreparedRollout,
-  t: number,
-): { name: string; start: string; end: string } | undefined {
-  return prepared.settings.freezes.find((f) => Date.parse(f.start) <= t && t < Date.parse(f.end));
-}
-
-/** The first ring whose failed members exceed its budget (and was not already halted for it). */
-function overBudget(
-  prepared: PreparedRollout,
-  progress: FleetProgress,
-  run: FleetRunStatus,
-): { ring: string; index: number; budget: number; count: number; failed: LaneFailure[] } | undefined {
-  for (const [index, ring] of prepared.settings.rings.entries()) {
-    const stage = run.stages.find((s) => s.name === stageName(prepared, index));
-    if (!stage || progress.haltedRings.includes(ring.name)) continue;
-    if (stage.counts.failed > ring.failureBudget)
-      return {
-        ring: ring.name,
-        index,
-        budget: ring.failureBudget,
-        count: stage.counts.failed,
-        failed: stage.failed.map((f) => ({ ...f, ring: ring.name, attempts: 1 })),
-      };
-  }
-  return undefined;
-}
-
-/**
- * Waits until `until`, a gate event or a cancel; answers given meanwhile are kept for the ring that will
- * ask (as Ringmaster's own executor keeps answers in advance).
- */
-function* idle(
-  ctx: Ctx,
-  status: RolloutStatus,
-  until: number,
-): Generator<df.Task, "fired" | "cancel", unknown> {
-  for (;;) {
-    const timer = ctx.df.createTimer(at(until));
-    const gate = ctx.df.waitForExternalEvent(FleetRunEvents.gate);
-    const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
-    const answer = ctx.df.waitForExternalEvent(RolloutEvents.approval);
-    const winner = yield ctx.df.Task.any([timer, gate, control, answer]);
-    if (winner === timer) return "fired";
-    timer.cancel();
-    if (winner === gate) return "fired";
-    if (winner === control) {
-      const event = ControlEventSchema.safeParse(control.result);
-      if (event.success && event.data.action === "cancel") return "cancel";
-      continue;
-    }
-    const event = ApprovalEventSchema.safeParse(answer.result);
-    const ring = event.success ? event.data.ring : undefined;
-    if (event.success && ring && (!status.answers?.[ring] || event.data.replace)) {
-      status.answers = { ...status.answers, [ring]: { approved: event.data.approved, by: event.data.by } };
-      publish(ctx, status);
-    }
   }
 }
 
