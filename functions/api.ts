@@ -14,6 +14,7 @@ const handlers = once(async () => {
     import("../src/api/control.js"),
     import("../src/api/rollout-clusters.js"),
   ]);
+  const retry = await import("../src/api/rollout-retry.js");
   return {
     listRollouts: guarded(rollouts.listRollouts),
     startRollout: guarded(rollouts.startRollout),
@@ -26,6 +27,7 @@ const handlers = once(async () => {
     cancelRollout: guarded((r, d) => api.control(r, d, "cancel")),
     approveFleetGateRequest: guarded(api.approveFleetGate),
     forecast: guarded(rollouts.forecast),
+    retryRollout: guarded(retry.retryRollout),
   };
 });
 type Name = keyof Awaited<ReturnType<typeof handlers>>;
@@ -91,6 +93,13 @@ for (const action of ["pause", "resume", "cancel"] as const) {
     handler: handler(`${action}Rollout`),
   });
 }
+app.http("retryRollout", {
+  route: "rollouts/{id}/retry",
+  methods: ["POST"],
+  authLevel,
+  extraInputs: client,
+  handler: handler("retryRollout"),
+});
 app.http("approveFleetGateRequest", {
   route: "fleetgates/{gate}/approve",
   methods: ["POST"],

@@ -8,6 +8,7 @@ import {
 import { launchClusters, reportClusterResult, signalClusters } from "./clusters.js";
 import type { ActivityDeps } from "./deps.js";
 import { evaluateGates } from "./gates.js";
+import { createFleetRun, evaluateFleetStage, fleetRunAction, pollFleetRun } from "./fleet-run.js";
 import { findStaleNodeImages, loadInventory } from "./inventory.js";
 import { publishAudit } from "./audit.js";
 import { findCostAnomalies } from "./cost-anomalies.js";
@@ -63,6 +64,10 @@ export function createActivities(deps: ActivityDeps) {
     },
     tagCluster: (input) => tagCluster(deps, input),
     approveFleetGate: (input) => approveFleetGate(deps, input),
+    createFleetRun: (input) => createFleetRun(deps, input),
+    fleetRunAction: (input) => fleetRunAction(deps, input),
+    pollFleetRun: (input) => pollFleetRun(deps, input),
+    evaluateFleetStage: (input) => evaluateFleetStage(deps, input),
     publishAudit: (input, context) => publishAudit(input, context),
     findCostAnomalies: (input, context) => findCostAnomalies(deps, input, context),
     queueCostAnomalies: (input, context) => queueCostAnomalies(deps, input, context),

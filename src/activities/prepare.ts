@@ -3,6 +3,7 @@ import pLimit from "p-limit";
 import type { Policy } from "../config/policy.js";
 import type { Inventory } from "../domain/inventory.js";
 import { planRollout, type Plan, type PlanTarget } from "../domain/planner.js";
+import { rolloutExecutor } from "../domain/executor-schema.js";
 import { effectiveRings } from "../domain/rings.js";
 import type { InstancePort } from "../contracts/durable-port.js";
 import type { LaneInput } from "../contracts/lanes.js";
@@ -32,7 +33,9 @@ export async function prepareRollout(
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
   const { prepared, lanes } = preparedFrom(input, plan, policy, inventory, deps.publicBaseUrl());
   // The lanes hold the plan from here on: each waits for its ring to start (rollout-lane.ts).
-  if (!prepared.plan.nothingToDo) await startLanes(deps.durable(context), lanes);
+  // With the Fleet executor, Fleet holds the clusters (one update run, activities/fleet-run.ts): no lanes.
+  if (!prepared.plan.nothingToDo && prepared.settings.executor !== "fleet")
+    await startLanes(deps.durable(context), lanes);
   return prepared;
 }
 
@@ -65,7 +68,10 @@ export function preparedFrom(
         soakMs: r.soakMs,
         gates: r.gates,
         notify: r.notify,
+        retries: r.retries.attempts,
       })),
+      executor: rolloutExecutor(policy),
+      freezes: plan.freezes.slice(0, 100),
     },
   };
   return { prepared, lanes: split.lanes };

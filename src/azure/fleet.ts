@@ -7,6 +7,58 @@ import type { ArmRestClient } from "./arm-rest.js";
  * in a strategy. Ringmaster's rings map onto stages; each ring's approval becomes a before-stage gate.
  */
 export const FLEET_PREVIEW_API_VERSION = "2025-04-01-preview";
+/** GA (2026-06-01): gates, `maxConcurrency` and gated strategies, which the 2.0 SDK's models do not carry. */
+export const FLEET_GA_API_VERSION = "2026-06-01";
+
+/** An update run as Fleet's GA API answers (only the fields Ringmaster reads). */
+export interface FleetRunStatusJson {
+  status?: {
+    state?: string;
+    startTime?: string;
+    completedTime?: string;
+    error?: { code?: string; message?: string };
+  };
+  stages?: {
+    name?: string;
+    status?: { state?: string; startTime?: string; completedTime?: string };
+    afterStageWaitStatus?: {
+      status?: { state?: string; startTime?: string };
+      waitDurationInSeconds?: number;
+    };
+    beforeGates?: { displayName?: string; gateId?: string; status?: { state?: string } }[];
+    afterGates?: { displayName?: string; gateId?: string; status?: { state?: string } }[];
+    groups?: {
+      name?: string;
+      status?: { state?: string };
+      members?: {
+        name?: string;
+        clusterResourceId?: string;
+        message?: string;
+        status?: {
+          state?: string;
+          startTime?: string;
+          completedTime?: string;
+          error?: { code?: string; message?: string };
+        };
+      }[];
+    }[];
+  }[];
+  nodeImageSelection?: { selectedNodeImageVersions?: { version: string }[] };
+}
+
+export interface FleetRunBody {
+  readonly strategy: { readonly stages: readonly unknown[] };
+  readonly managedClusterUpdate: {
+    readonly upgrade: {
+      readonly type: "Full" | "ControlPlaneOnly" | "NodeImageOnly";
+      readonly kubernetesVersion?: string;
+    };
+    readonly nodeImageSelection?: {
+      readonly type: "Latest" | "Consistent" | "Custom";
+      readonly customNodeImageVersions?: readonly { version: string }[];
+    };
+  };
+}
 
 export interface FleetRef {
   readonly subscriptionId: string;
@@ -202,6 +254,40 @@ export class FleetAdapter {
       ...(run?.stage ? { stage: run.stage } : {}),
       ...(run?.name ? { runName: run.name } : {}),
     };
+  }
+
+  /** Puts a member in an update group (Fleet resolves a strategy's groups from its members' `group`). */
+  async setMemberGroup(f: FleetRef, member: string, group: string): Promise<void> {
+    await (
+      await this.client(f.subscriptionId)
+    ).fleetMembers.updateAsync(
+      f.resourceGroup,
+      f.name,
+      member,
+      { properties: { group } },
+      {
+        updateIntervalInMs: this.pollIntervalMs,
+      },
+    );
+  }
+
+  /** Creates (or, before it starts, rewrites) an update run with an inline strategy: GA REST, for gates and caps. */
+  async putRun(f: FleetRef, name: string, body: FleetRunBody): Promise<void> {
+    await this.rest.put(`${this.path(f)}/updateRuns/${name}`, FLEET_GA_API_VERSION, { properties: body });
+  }
+
+  /** A run's status as Fleet reports it, or undefined when Fleet has no such run. */
+  async runStatus(f: FleetRef, name: string): Promise<FleetRunStatusJson | undefined> {
+    try {
+      const run = await this.rest.get<{ properties?: { status?: FleetRunStatusJson } }>(
+        `${this.path(f)}/updateRuns/${name}`,
+        FLEET_GA_API_VERSION,
+      );
+      return run.properties?.status ?? {};
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
   }
 
   /** Approves a gate: PATCH `properties.state = Completed` (what `az fleet gate approve` does). */

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { PolicySchema, type Policy } from "../domain/policy-schema.js";
 import { PolicyError } from "./errors.js";
 import { ncrontabProblem } from "./ncrontab.js";
+import { executorProblems } from "../domain/executor-schema.js";
 
 /**
  * Loading the rollout policy: YAML → zod (src/domain/policy-schema.ts) → cross-field checks. Every error
@@ -35,6 +36,7 @@ function checkReferences(policy: Policy): string[] {
       }
     });
   });
+  problems.push(...executorProblems(policy));
   return problems;
 }
 

@@ -14,6 +14,14 @@ import {
   QueueCostAnomaliesInputSchema,
 } from "./cost-anomalies.js";
 import { DigestSentSchema, QueuedNotificationSchema, SendDigestInputSchema } from "./digests.js";
+import {
+  CreatedFleetRunSchema,
+  CreateFleetRunInputSchema,
+  FleetHealthInputSchema,
+  FleetHealthVerdictSchema,
+  FleetRunActionInputSchema,
+  FleetRunStatusSchema,
+} from "./fleet-run.js";
 import { GateInputSchema, GateVerdictSchema, RingGateInputSchema } from "./gate-results.js";
 import {
   LaneOutcomesInputSchema,
@@ -86,6 +94,11 @@ export const ActivityContracts = {
   approveFleetGate: { input: z.object({ gateId: z.string() }), output: z.void() },
   findCostAnomalies: { input: CostCheckInputSchema, output: CostCheckResultSchema },
   queueCostAnomalies: { input: QueueCostAnomaliesInputSchema, output: z.object({ queued: z.number() }) },
+  /** The Fleet executor (activities/fleet-run.ts, contracts/fleet-run.ts). */
+  createFleetRun: { input: CreateFleetRunInputSchema, output: CreatedFleetRunSchema },
+  fleetRunAction: { input: FleetRunActionInputSchema, output: z.void() },
+  pollFleetRun: { input: z.object({ runName: z.string() }), output: FleetRunStatusSchema },
+  evaluateFleetStage: { input: FleetHealthInputSchema, output: FleetHealthVerdictSchema },
   publishAudit: {
     input: z.strictObject({ events: z.array(AuditRecordSchema).max(100) }),
     output: z.object({ published: z.number(), to: z.enum(["eventhub", "log"]) }),

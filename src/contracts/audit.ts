@@ -13,6 +13,12 @@ export const AUDIT_TRANSITIONS = [
   "rollout.resumed",
   "rollout.canceled",
   "rollout.completed",
+  // The Fleet executor (workflows/fleet-rollout.ts): its update runs and the gates Ringmaster answers.
+  "fleet.run.created",
+  "fleet.run.started",
+  "fleet.run.stopped",
+  "fleet.gate.evaluated",
+  "fleet.gate.approved",
 ] as const;
 export type AuditTransition = (typeof AUDIT_TRANSITIONS)[number];
 

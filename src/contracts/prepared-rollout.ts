@@ -25,6 +25,8 @@ export const RingSettingsSchema = z.object({
   soakMs: z.number(),
   gates: z.array(GateShape).readonly(),
   notify: z.array(z.string()).readonly(),
+  /** Attempts after a cluster's first failure (the policy's `retries`); the Fleet executor reruns members. */
+  retries: z.number().default(0),
 });
 export type RingSettings = z.infer<typeof RingSettingsSchema>;
 
@@ -115,6 +117,13 @@ export const PreparedRolloutSchema = z.object({
     /** Asked before the first ring when the target's mode is "approval" (a new minor, by default). */
     rolloutApproval: z.object({ timeoutMs: z.number(), onTimeout: z.enum(["approve", "reject"]) }),
     rings: z.array(RingSettingsSchema).readonly(),
+    /** Who carries the rollout out (domain/executor-schema.ts); "fleet": workflows/fleet-rollout.ts. */
+    executor: z.enum(["ringmaster", "fleet"]).default("ringmaster"),
+    /** The policy's freezes as instants within the plan's horizon (the Fleet executor stops its run in them). */
+    freezes: z
+      .array(z.object({ name: z.string(), start: z.string(), end: z.string() }))
+      .max(100)
+      .default([]),
   }),
 });
 export type PreparedRollout = z.infer<typeof PreparedRolloutSchema>;

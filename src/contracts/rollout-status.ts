@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FleetRunViewSchema } from "./fleet-run-view.js";
 import { ClusterCountsSchema } from "./lanes.js";
 import { RolloutKindSchema } from "./workflow-inputs.js";
 
@@ -102,6 +103,8 @@ export const RolloutStatusSchema = z.object({
   /** Answers given in advance, by ring, until that ring asks. */
   answers: z.record(z.string(), z.object({ approved: z.boolean(), by: z.string() })).optional(),
   pinnedImages: z.record(z.string(), z.string()).optional(),
+  /** The Fleet executor's update runs (contracts/fleet-run-view.ts). */
+  fleet: FleetRunViewSchema.optional(),
   /** Why preparation failed (state `failed`). */
   failure: z.object({ since: z.string(), reason: z.string() }).optional(),
 });

@@ -1,5 +1,7 @@
 import type { Policy } from "../config/policy.js";
 import type { DomainEvent, EventOf } from "../events/domain-event.js";
+import { FleetRunEvents } from "../contracts/fleet-run.js";
+import { parseRingmasterGateName } from "../domain/fleet-run-plan.js";
 import { ExternalEvent, type GateUpdatedEvent, type NodePoolRollingEvent } from "../contracts/events.js";
 import {
   clusterInstanceId,
@@ -226,6 +228,18 @@ function endOfSupport(
 }
 
 function decideFleetGate(event: EventOf<"FleetGate">): Decision[] {
+  // A gate of a run Ringmaster drives (executor "fleet"): a hint that wakes its rollout, which reads Fleet.
+  const own = parseRingmasterGateName(event.displayName);
+  if (own)
+    return [
+      {
+        type: "raise",
+        instanceId: own.rolloutId,
+        eventName: FleetRunEvents.gate,
+        data: { gateId: event.gateId, action: event.action, state: event.state ?? null, time: event.time },
+        because: `Fleet gate ${event.gateName} of rollout ${own.rolloutId} ${event.action.toLowerCase()}`,
+      },
+    ];
   const instanceId = fleetGateInstanceId(event.gateName);
   if (event.action === "Created") {
     if ((event.state ?? "Pending").toLowerCase() !== "pending") {

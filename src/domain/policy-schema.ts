@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CostPolicySchema } from "./cost-policy-schema.js";
 import { parseIsoDuration, type PolicyDuration } from "./durations.js";
+import { ExecutorSchema, FleetExecutorSchema } from "./executor-schema.js";
 import { parseVersion } from "./versions.js";
 import { PolicyWindowSchema, timeZoneSchema } from "./window-spec.js";
 
@@ -139,6 +140,8 @@ const RingSchema = z.strictObject({
   gates: z.array(GateSchema).optional(),
   retries: RetriesSchema.optional(),
   notify: z.array(z.string()).optional(),
+  /** Overrides `spec.executor` for this ring (domain/executor-schema.ts). */
+  executor: ExecutorSchema.optional(),
 });
 
 export const PolicySchema = z.strictObject({
@@ -167,6 +170,9 @@ export const PolicySchema = z.strictObject({
         enabled: z.boolean().default(true),
       })
       .optional(),
+    /** Who carries the rollout out: Ringmaster's cluster workflows or one Fleet Manager update run. */
+    executor: ExecutorSchema.default("ringmaster"),
+    fleet: FleetExecutorSchema.optional(),
     manageWindows: z.boolean().default(false),
     requireWindow: z.boolean().default(true),
     freezes: z.array(FreezeSchema).default([]),

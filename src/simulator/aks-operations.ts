@@ -90,6 +90,17 @@ export class Operations {
     return this.start(cluster, [{ kind: "pool", pool, target, nodeImageOnly: false }], "poolUpgrade", target);
   }
 
+  /** Every pool to the node image `targetFor` names (Fleet's Consistent/Custom selection), one operation. */
+  startNodeImageRefresh(cluster: SimCluster, targetFor: (pool: SimPool) => string): SimOperation {
+    const steps: Step[] = cluster.pools.map((pool) => ({
+      kind: "pool",
+      pool,
+      target: targetFor(pool),
+      nodeImageOnly: true,
+    }));
+    return this.start(cluster, steps, "nodeImageUpgrade", steps[0]?.target ?? "");
+  }
+
   startNodeImageUpgrade(cluster: SimCluster, pool: SimPool): SimOperation {
     const target = this.ctx.latestImage(cluster.location, pool.nodeImageVersion);
     return this.start(

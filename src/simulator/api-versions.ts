@@ -20,11 +20,11 @@ const VERSIONS: readonly {
   readonly type: string;
   readonly versions: readonly string[];
 }[] = [
-  // The fleets SDK (2.x) speaks 2025-03-01; gates and approvals need the preview.
+  // The fleets SDK (2.x) speaks 2025-03-01; gates, maxConcurrency and gated strategies: the GA 2026-06-01 (or the preview).
   {
     match: /\/providers\/Microsoft\.ContainerService\/fleets\b/i,
     type: "fleets",
-    versions: ["2025-03-01", "2025-04-01-preview"],
+    versions: ["2025-03-01", "2025-04-01-preview", "2026-06-01"],
   },
   // Operation status URLs carry the version of the request that started the operation (AKS or Fleet).
   {

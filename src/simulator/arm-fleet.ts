@@ -1,5 +1,7 @@
 import { armError, ok, pathPattern, armBase, type Route, type SimRequest } from "./http-kit.js";
 import type { SimFleet } from "./fleet-manager.js";
+import { strategyProblems } from "./fleet-strategy-checks.js";
+import type { StageSpec } from "./fleet-state.js";
 import type { World } from "./world.js";
 
 /** Microsoft.ContainerService/fleets: fleets, members, update strategies, update runs and (preview) gates. */
@@ -65,6 +67,22 @@ export function fleetRoutes(world: World): Route[] {
         ? ok(memberJson(f, req.params.member!))
         : armError(404, "NotFound", `Member ${req.params.member} was not found.`),
     ),
+    route("PATCH", `${FLEET}/members/{member}`, "fleetMembers.update", "write", (f, req) => {
+      const m = f.members.get(req.params.member!);
+      if (!m) return armError(404, "NotFound", `Member ${req.params.member} was not found.`);
+      const group = (req.body as { properties?: { group?: unknown } } | undefined)?.properties?.group;
+      if (
+        group !== undefined &&
+        (typeof group !== "string" || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(group) || group.length > 50)
+      )
+        return armError(
+          400,
+          "InvalidParameter",
+          `properties.group: ${JSON.stringify(group)} must be 1-50 lower-case letters, digits and inner dashes`,
+        );
+      if (typeof group === "string") m.group = group;
+      return ok(memberJson(f, req.params.member!), 200, lro(f, req));
+    }),
     route(
       "PUT",
       `${FLEET}/updateStrategies/{strategy}`,
@@ -73,6 +91,8 @@ export function fleetRoutes(world: World): Route[] {
       (f, req) => {
         const props = (req.body as { properties?: Record<string, unknown> } | undefined)?.properties;
         if (!props?.strategy) return armError(400, "InvalidParameter", "properties.strategy: required");
+        const problems = strategyProblems((props.strategy as { stages?: StageSpec[] }).stages);
+        if (problems.length) return armError(400, "InvalidParameter", problems.join("; "));
         const existed = f.strategies.has(req.params.strategy!);
         f.strategies.set(req.params.strategy!, props);
         return ok(
@@ -119,10 +139,36 @@ export function fleetRoutes(world: World): Route[] {
           "InvalidParameter",
           "properties.managedClusterUpdate.upgrade.kubernetesVersion: must not be set for NodeImageOnly",
         );
+
+      if (props.strategy && props.updateStrategyId)
+        return armError(400, "InvalidParameter", "properties: give updateStrategyId or strategy, not both");
+      if (props.strategy) {
+        const problems = strategyProblems(props.strategy.stages);
+        if (problems.length) return armError(400, "InvalidParameter", problems.join("; "));
+      }
+      const selection = props.managedClusterUpdate.nodeImageSelection;
+      if (selection && !["Latest", "Consistent", "Custom"].includes(selection.type))
+        return armError(
+          400,
+          "InvalidParameter",
+          "properties.managedClusterUpdate.nodeImageSelection.type: expected Latest, Consistent or Custom",
+        );
+      if (selection?.type === "Custom" && !selection.customNodeImageVersions?.length)
+        return armError(
+          400,
+          "InvalidParameter",
+          "properties.managedClusterUpdate.nodeImageSelection.customNodeImageVersions: required for Custom",
+        );
       const strategyId = props.updateStrategyId as string | undefined;
-      if (strategyId && !props.strategy) {
-        const s = f.strategies.get(strategyId.split("/").pop()!);
-        if (s) props.strategy = s.strategy as typeof props.strategy;
+      if (strategyId) {
+        const stored = f.strategies.get(strategyId.split("/").pop()!);
+        if (!stored)
+          return armError(
+            400,
+            "InvalidParameter",
+            `properties.updateStrategyId: ${strategyId} was not found`,
+          );
+        props.strategy = stored.strategy as typeof props.strategy;
       }
       try {
         const existed = f.runs.has(req.params.run!);

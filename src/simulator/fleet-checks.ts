@@ -29,6 +29,7 @@ export const SIMULATED_APIS: ReadonlySet<string> = new Set([
   "fleets.get",
   "fleetMembers.listByFleet",
   "fleetMembers.get",
+  "fleetMembers.update",
   "fleetUpdateStrategies.createOrUpdate",
   "fleetUpdateStrategies.get",
   "updateRuns.createOrUpdate",

@@ -48,6 +48,9 @@ export async function holdAtGate(
   refs.push(ref);
   emitGate(world, gate, "FleetGateCreated");
   await new Promise<void>((release) => (gate.release = release));
+  delete gate.release;
+  // Released by a stop, not an answer: the gate still waits.
+  if (gate.properties.state === "Pending") return;
   ref.status = {
     ...ref.status,
     state: gate.properties.state === "Skipped" ? "Skipped" : "Completed",

@@ -53,16 +53,22 @@ export interface RunState {
   name: string;
   properties: Record<string, unknown> & {
     strategy?: { stages: StageSpec[] };
-    managedClusterUpdate: { upgrade: { type: string; kubernetesVersion?: string } };
+    managedClusterUpdate: {
+      upgrade: { type: string; kubernetesVersion?: string };
+      nodeImageSelection?: { type: string; customNodeImageVersions?: { version: string }[] };
+    };
   };
   status: Status;
   stages: StageRun[];
+  /** Consistent/Custom node-image runs: the versions chosen at start, one per image family. */
+  selectedNodeImageVersions?: { version: string }[];
   eTag: string;
 }
 
 export interface StageSpec {
   name: string;
-  groups?: { name: string; beforeGates?: GateSpec[]; afterGates?: GateSpec[] }[];
+  groups?: { name: string; maxConcurrency?: string; beforeGates?: GateSpec[]; afterGates?: GateSpec[] }[];
+  maxConcurrency?: string;
   afterStageWaitInSeconds?: number;
   beforeGates?: GateSpec[];
   afterGates?: GateSpec[];
@@ -107,7 +113,13 @@ export function runJson(f: SimFleet, run: RunState): Record<string, unknown> {
     properties: {
       ...run.properties,
       provisioningState: "Succeeded",
-      status: { status: run.status, stages: run.stages },
+      status: {
+        status: run.status,
+        stages: run.stages,
+        ...(run.selectedNodeImageVersions
+          ? { nodeImageSelection: { selectedNodeImageVersions: run.selectedNodeImageVersions } }
+          : {}),
+      },
     },
   };
 }
@@ -151,4 +163,53 @@ export function layoutStages(f: SimFleet, stages: StageSpec[] | undefined): Stag
         })),
     })),
   }));
+}
+
+/**
+ * The summary's view of every update run (`fleetUpdateRuns` in `ringmaster start --summary`): name, state,
+ * stages with their groups and members (state each), gates with their state, and the node images a
+ * Consistent run selected.
+ */
+export function runSummaries(fleets: Iterable<SimFleet>): Record<string, unknown>[] {
+  return [...fleets].flatMap((f) =>
+    [...f.runs.values()].map((run) => ({
+      fleet: f.name,
+      name: run.name,
+      state: run.status.state,
+      startTime: run.status.startTime,
+      completedTime: run.status.completedTime,
+      upgrade: run.properties.managedClusterUpdate.upgrade,
+      ...(run.selectedNodeImageVersions ? { selectedNodeImageVersions: run.selectedNodeImageVersions } : {}),
+      stages: run.stages.map((s) => ({
+        name: s.name,
+        state: s.status.state,
+        ...(s.afterStageWaitStatus
+          ? { afterStageWaitInSeconds: s.afterStageWaitStatus.waitDurationInSeconds }
+          : {}),
+        groups: s.groups.map((g) => ({
+          name: g.name,
+          state: g.status.state,
+          members: g.members.map((m) => ({
+            name: m.name,
+            state: m.status.state,
+            ...(m.status.startTime ? { startTime: m.status.startTime } : {}),
+            ...(m.status.completedTime ? { completedTime: m.status.completedTime } : {}),
+            ...(m.status.error ? { error: m.status.error.code } : {}),
+          })),
+        })),
+        gates: [
+          ...s.beforeGates.map((g) => ({
+            timing: "Before",
+            displayName: g.displayName,
+            state: g.status.state,
+          })),
+          ...s.afterGates.map((g) => ({
+            timing: "After",
+            displayName: g.displayName,
+            state: g.status.state,
+          })),
+        ],
+      })),
+    })),
+  );
 }

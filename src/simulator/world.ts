@@ -7,6 +7,7 @@ import { FaultBook } from "./faults.js";
 import type { Fleet } from "./fleet-schema.js";
 import { FleetManager } from "./fleet-manager.js";
 import { seedAssignments } from "./arm-maintenance.js";
+import { runSummaries } from "./fleet-state.js";
 import { Records } from "./records.js";
 import { cmp, minor } from "./sim-versions.js";
 import { Throttle } from "./throttle.js";
@@ -222,6 +223,7 @@ export class World {
         ...(o.error ? { error: o.error } : {}),
       })),
       emails: this.records.emails.map((e) => ({ time: e.time, to: e.to, subject: e.subject })),
+      fleetUpdateRuns: runSummaries(this.fleetManager.fleets.values()),
       requests: Object.fromEntries(this.records.counters),
       perCluster: Object.fromEntries(this.records.perCluster),
       events: { delivered: this.events.deliveredCount, deadLettered: this.events.deadLettered.length },

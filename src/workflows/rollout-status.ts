@@ -8,6 +8,7 @@ import {
 } from "../contracts/rollout-status.js";
 import type { RolloutInput } from "../contracts/workflow-inputs.js";
 import type { Ctx } from "./call.js";
+import type { FleetProgress } from "./fleet-rollout-state.js";
 import type { RingProgress } from "./rollout-ring.js";
 
 /**
@@ -112,4 +113,6 @@ export interface RolloutState {
   readonly status?: RolloutStatus;
   /** Set when an execution continued as new in the middle of ring `ringIndex`. */
   readonly ring?: RingProgress;
+  /** The Fleet executor's progress (workflows/fleet-rollout.ts). */
+  readonly fleet?: FleetProgress;
 }

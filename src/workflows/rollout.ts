@@ -12,6 +12,7 @@ import type { RolloutStatus } from "../contracts/rollout-status.js";
 import { parseWorkflowInput, RolloutInputSchema, type RolloutInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { audit } from "./audit.js";
+import { fleetRollout } from "./fleet-rollout.js";
 import { releaseLanes, runRing } from "./rollout-ring.js";
 import {
   approvalMessage,
@@ -76,6 +77,8 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
     }
   }
   status = status!;
+  // executor "fleet": the rings run as one Fleet Manager update run that Ringmaster drives.
+  if (prepared.settings.executor === "fleet") return yield* fleetRollout(ctx, { ...state, prepared, status });
   const ring = prepared.plan.rings[state.ringIndex];
   const settings = prepared.settings.rings[state.ringIndex];
   const ringStatus = status.rings[state.ringIndex];
@@ -232,7 +235,7 @@ type Answer = "approved" | "rejected" | "canceled";
  * ring's planned start (so the answer is due when the window opens), never before the ring is ready. An
  * answer given in advance for this ring settles it without asking; one for a later ring is kept for it.
  */
-function* approval(
+export function* approval(
   ctx: Ctx,
   prepared: PreparedRollout,
   status: RolloutStatus,
@@ -335,7 +338,7 @@ function* waitUntil(
 }
 
 /** Tells on-call and waits for resume or cancel through the API. */
-function* halt(
+export function* halt(
   ctx: Ctx,
   status: RolloutStatus,
   ring: string,
@@ -360,14 +363,16 @@ function* halt(
 }
 
 /** Ends the rollout: lanes of rings that never ran are released, on-call gets the digest, the output counts. */
-function* finish(
+export function* finish(
   ctx: Ctx,
   state: RolloutState,
   outcome: "completed" | "rejected" | "canceled",
   releaseFrom: number,
 ): Generator<df.Task, unknown, unknown> {
   const status = state.status!;
-  if (state.prepared && outcome !== "completed") yield* releaseLanes(ctx, state.prepared, releaseFrom);
+  // The Fleet executor starts no lanes (Fleet holds its clusters): nothing to release.
+  if (state.prepared && outcome !== "completed" && state.prepared.settings.executor !== "fleet")
+    yield* releaseLanes(ctx, state.prepared, releaseFrom);
   enter(status, outcome, outcome);
   for (const r of status.rings)
     if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
