@@ -13,5 +13,17 @@ export default defineConfig({
     // runs on the discrete-event clock, so a loaded core delays its wall time but not what happens in
     // simulated time.
     maxWorkers: availableParallelism(),
+    // A worker runs file after file instead of one fresh process per file: a fresh worker cost each of
+    // ~115 files its start-up and a new import of zod, the Azure SDKs and durable-functions (about a
+    // third of the suite's CPU). What a file could leave behind for the next one in its worker (the
+    // environment, the working directory, fake timers, spies, stubbed globals) is put back after every
+    // file by test/support/file-hygiene.ts; modules are shared, so a test must not rely on a module's
+    // state being fresh (src/ keeps its per-process caches keyed, e.g. clock.ts's clock per setting).
+    isolate: false,
+    setupFiles: ["test/support/file-hygiene.ts"],
+    // Vitest keeps transformed TypeScript between runs (fsModuleCache, on by default): here in the
+    // checkout, not in node_modules, which every worktree of this repository shares through a symlink.
+    fsModuleCachePath: ".vitest-cache",
+    reporters: ["default", "./test/support/slow-files-reporter.ts"],
   },
 });
