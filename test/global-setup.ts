@@ -10,8 +10,8 @@ import { join, relative, resolve } from "node:path";
  * where types are checked, and skipping it here saves most of the build's time.
  *
  * The build costs about 6 s of CPU, a tenth of the suite's budget, and most runs change no source: a stamp
- * in dist/ holds the hash of everything the build reads (src/, functions/, the tsconfigs, the compiler's
- * version), and the build runs only when that hash differs or the CLI's entry is missing.
+ * in dist/ holds the hash of everything the build reads (src/, functions/, the tsconfigs, package.json, the
+ * compiler's version), and the build runs only when that hash differs or the CLI's entry is missing.
  * RINGMASTER_TEST_BUILD=always builds regardless.
  */
 const REPO = resolve(import.meta.dirname, "..");
@@ -25,19 +25,21 @@ function files(dir: string): string[] {
   );
 }
 
-/** Hash of the build's inputs: each file's path and content, in a stable order. */
-export function sourcesHash(tsc: string): string {
+/** Hash of the build's inputs under `root`: each file's path and content, in a stable order. */
+export function sourcesHash(root: string, tsc: string): string {
   const hash = createHash("sha256");
   const compiler = join(tsc, "..", "..", "package.json");
   const inputs = [
-    join(REPO, "tsconfig.json"),
-    join(REPO, "tsconfig.build.json"),
+    // package.json's "type" decides whether NodeNext emits ESM or CommonJS.
+    join(root, "package.json"),
+    join(root, "tsconfig.json"),
+    join(root, "tsconfig.build.json"),
     compiler,
-    ...files(join(REPO, "src")),
-    ...files(join(REPO, "functions")),
+    ...files(join(root, "src")),
+    ...files(join(root, "functions")),
   ].sort();
-  for (const f of inputs) {
-    hash.update(relative(REPO, f)).update("\0");
+  for (const f of inputs.filter((i) => existsSync(i))) {
+    hash.update(relative(root, f)).update("\0");
     hash.update(readFileSync(f)).update("\0");
   }
   return hash.digest("hex");
@@ -45,7 +47,7 @@ export function sourcesHash(tsc: string): string {
 
 export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
-  const want = sourcesHash(tsc);
+  const want = sourcesHash(REPO, tsc);
   const have = existsSync(STAMP) ? readFileSync(STAMP, "utf8").trim() : "";
   if (process.env.RINGMASTER_TEST_BUILD !== "always" && have === want && existsSync(ENTRY)) return;
   execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], {
