@@ -1,5 +1,11 @@
 import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Node keeps the compiled code of what it loads (node_modules, dist/) between processes: every local host a
+// journey starts, and every CLI child, skips compiling zod, the Azure SDKs and the app again (Node ≥ 22.1;
+// older versions ignore the variable). Set here, it reaches the workers and what they start.
+process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, ".vitest-cache", "node-compile-cache");
 
 export default defineConfig({
   test: {
@@ -13,5 +19,17 @@ export default defineConfig({
     // runs on the discrete-event clock, so a loaded core delays its wall time but not what happens in
     // simulated time.
     maxWorkers: availableParallelism(),
+    // A worker runs file after file instead of one fresh process per file: a fresh worker cost each of
+    // ~115 files its start-up and a new import of zod, the Azure SDKs and durable-functions (about a
+    // third of the suite's CPU). What a file could leave behind for the next one in its worker (the
+    // environment, the working directory, fake timers, spies, stubbed globals) is put back after every
+    // file by test/support/file-hygiene.ts; modules are shared, so a test must not rely on a module's
+    // state being fresh (src/ keeps its per-process caches keyed, e.g. clock.ts's clock per setting).
+    isolate: false,
+    setupFiles: ["test/support/file-hygiene.ts", "test/support/file-cost.ts"],
+    // Vitest keeps transformed TypeScript between runs (fsModuleCache, on by default): here in the
+    // checkout, not in node_modules, which every worktree of this repository shares through a symlink.
+    fsModuleCachePath: ".vitest-cache",
+    reporters: ["default", "./test/support/slow-files-reporter.ts"],
   },
 });
