@@ -247,7 +247,9 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   const judged = orderAndFreezes(records.operations, ringOf);
   endHold?.release();
   await run.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // SCALE_KEEP_STATE=1 keeps the state directory (the durable store's files, the simulator's records) to look into.
+  if (process.env.SCALE_KEEP_STATE) console.error(`scale bench: state kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
   const perCluster = Object.values(summary.perCluster);
   return {
     clusters,
