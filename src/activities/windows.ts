@@ -4,7 +4,12 @@ import { freezeIntervals } from "../domain/freezes.js";
 import { assignRings, effectiveRings } from "../domain/rings.js";
 import { desiredWindowChanged, readReason } from "../domain/window-reconcile.js";
 import { toAksWindow, type AksWindowPayload } from "../domain/window-source.js";
-import type { ApplyRingWindowsInput, RingWindowsResult, WindowChange } from "../contracts/ring-windows.js";
+import {
+  WRITTEN_ROWS,
+  type ApplyRingWindowsInput,
+  type RingWindowsResult,
+  type WindowChange,
+} from "../contracts/ring-windows.js";
 import type { ActivityDeps } from "./deps.js";
 
 /**
@@ -26,7 +31,14 @@ export async function applyRingWindows(
 ): Promise<RingWindowsResult> {
   const policy = deps.policy();
   if (!policy.spec.manageWindows)
-    return { written: [], unchanged: 0, read: 0, skipped: 0, source: "none (manageWindows is off)" };
+    return {
+      written: [],
+      writtenCount: 0,
+      unchanged: 0,
+      read: 0,
+      skipped: 0,
+      source: "none (manageWindows is off)",
+    };
   const adapters = deps.adapters();
   const { aks } = adapters;
   const freezes = freezeIntervals(policy.spec.freezes);
@@ -77,7 +89,14 @@ export async function applyRingWindows(
     listing.source === "resourceGraph"
       ? "Resource Graph"
       : `ARM list per subscription (Resource Graph failed: ${listing.fallbackReason ?? "unknown"})`;
-  return { written, unchanged, read, skipped, source };
+  return {
+    written: input.everyRow ? written : written.slice(0, WRITTEN_ROWS),
+    writtenCount: written.length,
+    unchanged,
+    read,
+    skipped,
+    source,
+  };
 }
 
 function toSdk(w: AksWindowPayload): NonNullable<MaintenanceConfiguration["maintenanceWindow"]> {

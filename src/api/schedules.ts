@@ -35,12 +35,13 @@ export async function windowReconcile(_timer: Timer, context: InvocationContext)
   const span = scheduledRunSpan(getRuntimeConfig().settings.RINGMASTER_RECONCILE_SCHEDULE, nowMs);
   const result = await activities.applyRingWindows({
     kinds: ["kubernetes", "nodeImage"],
+    everyRow: true,
     ...(span ? { nowMs: span.current, sinceMs: span.previous } : { nowMs }),
   });
   for (const w of result.written)
     context.warn(`window drift corrected on ${w.cluster} (${w.config}): ${w.was} → ${w.now}`);
   context.info(
-    `window reconcile: ${result.read} clusters read, ${result.skipped} not due; ${result.written.length} written, ${result.unchanged} unchanged; clusters from ${result.source}`,
+    `window reconcile: ${result.read} clusters read, ${result.skipped} not due; ${result.writtenCount} written, ${result.unchanged} unchanged; clusters from ${result.source}`,
   );
 }
 

@@ -13,6 +13,12 @@ export const ApplyRingWindowsInputSchema = z.object({
    * drift check fell in between, are read (domain/window-reconcile.ts). Absent: read every cluster.
    */
   sinceMs: z.number().optional(),
+  /**
+   * Every written configuration in `written`, not only the first WRITTEN_ROWS: for the reconcile timer,
+   * which calls the activity directly and logs each one. An orchestration's result stays bounded (it goes
+   * into history: 246 KB at 1,000 clusters when every cluster was listed, over DTS's 1 MB at 5,000).
+   */
+  everyRow: z.boolean().optional(),
 });
 export type ApplyRingWindowsInput = z.infer<typeof ApplyRingWindowsInputSchema>;
 
@@ -24,8 +30,14 @@ export const WindowChangeSchema = z.object({
 });
 export type WindowChange = z.infer<typeof WindowChangeSchema>;
 
+/** Configurations listed in `written` unless `everyRow` asks for all of them. */
+export const WRITTEN_ROWS = 20;
+
 export const RingWindowsResultSchema = z.object({
+  /** The configurations written: the first WRITTEN_ROWS of them (or all, with `everyRow`). */
   written: z.array(WindowChangeSchema),
+  /** How many configurations were written in all. */
+  writtenCount: z.number(),
   unchanged: z.number(),
   /** Clusters whose configurations were read (one list call each), and those left alone this run. */
   read: z.number(),

@@ -152,9 +152,17 @@ export class WorldStore {
     else setImmediate(run);
   }
 
+  /** The instant last written to CLOCK_FILE: an unchanged clock is not written again. */
+  private savedNow: number | undefined;
+
   private saveClock(): void {
     if (!this.world) return;
-    writeAtomically(join(this.dir, CLOCK_FILE), JSON.stringify({ now: this.world.clock.now() }));
+    const now = this.world.clock.now();
+    // A standing clock (a discrete one between jumps, or a paused run) needs no write: 20 renames a second
+    // of an unchanged file were 7.7 s of a 100-second 300-cluster run on a loaded disk.
+    if (now === this.savedNow) return;
+    writeAtomically(join(this.dir, CLOCK_FILE), JSON.stringify({ now }));
+    this.savedNow = now;
   }
 
   save(): void {

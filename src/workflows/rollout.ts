@@ -106,6 +106,9 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
         ringStatus.status = answer;
         return yield* finish(ctx, { ...state, prepared, status }, answer, state.ringIndex);
       }
+      // The ring runs now: the state leaves waiting-approval (the answer stays in `approval.result`).
+      enter(status, "running", `ring ${settings.name}`, settings.name);
+      publish(ctx, status);
     }
   }
 

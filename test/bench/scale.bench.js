@@ -173,6 +173,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   writeFileSync(fleetFile, fleetYaml(fleetData, `scale bench, ${clusters} clusters`));
   const until = Date.parse(START) + days * DAY;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const run = await startLocalRun({
     appDir: REPO,
     fleetFile,
@@ -224,6 +225,10 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   }
   const endHold = await end;
   const wallMs = performance.now() - t0;
+  // CPU (user + system) of this process over the same span: on a machine shared with other work, wall
+  // time overstates what the run costs.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const simulatedDays = (run.clock.now() - Date.parse(START)) / DAY;
   const summary = run.sim.world.summary();
   const durable = await durableFigures(run.host.baseUrl);
@@ -247,13 +252,16 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   const judged = orderAndFreezes(records.operations, ringOf);
   endHold?.release();
   await run.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // SCALE_KEEP_STATE=1 keeps the state directory (the durable store's files, the simulator's records) to look into.
+  if (process.env.SCALE_KEEP_STATE) console.error(`scale bench: state kept in ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
   const perCluster = Object.values(summary.perCluster);
   return {
     clusters,
     clock: run.clock.description,
     startedMs,
     wallMs,
+    cpuMs,
     simulatedDays,
     peakRss: Math.max(peakRss, process.resourceUsage().maxRSS * 1024),
     armReads: summary.requests["arm:reads"] ?? 0,
@@ -286,6 +294,7 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 function report(r) {
   console.log(`  ${r.clusters} clusters, ${r.simulatedDays.toFixed(1)} simulated days (${r.clock}):`);
   row("wall time", `${(r.wallMs / 1000).toFixed(1)} s (start ${(r.startedMs / 1000).toFixed(1)} s)`);
+  if (r.cpuMs !== undefined) row("CPU time (user + system)", `${(r.cpuMs / 1000).toFixed(1)} s`);
   row("peak RSS", `${(r.peakRss / 1024 / 1024).toFixed(0)} MB`);
   row(
     "ARM reads / writes per cluster",

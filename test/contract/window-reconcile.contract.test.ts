@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { ActivityDeps } from "../../src/activities/deps.js";
 import { applyRingWindows } from "../../src/activities/windows.js";
 import type { DiscreteClock } from "../../src/clock/discrete.js";
+import { WRITTEN_ROWS } from "../../src/contracts/ring-windows.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
 import { activityDeps } from "../helpers/activity-deps.js";
 import { clusterIdOf, startSimulator, SUB, type SimHarness } from "../helpers/simulator.js";
@@ -94,7 +95,9 @@ describe("Contract: the window reconcile's ARM reads, counted by the simulator",
     const t0 = Date.parse("2026-11-23T00:15:00Z");
     // A rollout's first step: every cluster read and written once.
     const first = await at(t0, () => applyRingWindows(deps, { kinds: KINDS, nowMs: t0 }));
-    expect(first.written).toHaveLength(CLUSTERS * KINDS.length);
+    expect(first.writtenCount).toBe(CLUSTERS * KINDS.length);
+    // What goes into the rollout's history stays bounded: the first WRITTEN_ROWS, and the count.
+    expect(first.written).toHaveLength(WRITTEN_ROWS);
     const before = reads();
     const writesBefore = writes();
     const listsBefore = api("maintenanceConfigurations.listByManagedCluster");
@@ -114,6 +117,15 @@ describe("Contract: the window reconcile's ARM reads, counted by the simulator",
     expect(api("managedClusters.list")).toBe(0);
     // Spread over the day: no run reads more than half the fleet.
     expect(Math.max(...runs.map((r) => r.read))).toBeLessThan(CLUSTERS / 2 + 1);
+  });
+
+  it("lists every configuration written when asked (the reconcile timer logs each one)", async () => {
+    h = await startSimulator(fleetYaml());
+    deps = activityDeps(h, POLICY);
+    const t0 = Date.parse("2026-11-23T00:15:00Z");
+    const all = await at(t0, () => applyRingWindows(deps, { kinds: KINDS, nowMs: t0, everyRow: true }));
+    expect(all.writtenCount).toBe(CLUSTERS * KINDS.length);
+    expect(new Set(all.written.map((w) => `${w.cluster}/${w.config}`)).size).toBe(CLUSTERS * KINDS.length);
   });
 
   it("rewrites the offset when daylight saving time starts, and only then writes", async () => {

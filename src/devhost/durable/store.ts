@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   existsSync,
   fdatasyncSync,
   mkdirSync,
@@ -17,8 +18,15 @@ import type { HistoryEvent } from "./history.js";
 
 /**
  * Append-only, write-ahead storage of orchestration instances: one JSON-lines file per instance under
- * `<dir>/<hub>/`. Every record is written and fdatasync'ed before the engine acts on it, so after a crash
- * (kill -9) the files say exactly what was decided, and recovery redoes only what may not have happened.
+ * `<dir>/<hub>/`. Every record is written to its file before the engine acts on it, so after a crash of the
+ * process (kill -9) the files say exactly what was decided, and recovery redoes only what may not have
+ * happened: a written record is in the kernel's page cache, which outlives the process.
+ *
+ * Carrying the records to the disk (fdatasync) is a group commit in the background: every file written
+ * since the last commit is synced once, off the event loop, while the next batch gathers. It used to be one
+ * blocking fdatasync per record, the largest cost of a 300-cluster run (11 of 51 s). Only a crash of the
+ * machine itself can lose the records of the batch in flight, as it would lose the requests in flight.
+ * A failed sync is reported by the next write (StorageError), as a failed write is.
  */
 export type RuntimeStatus =
   "Pending" | "Running" | "Completed" | "ContinuedAsNew" | "Failed" | "Canceled" | "Terminated" | "Suspended";
@@ -99,6 +107,12 @@ export class InstanceStore {
   private readonly dir: string;
   private readonly instances = new Map<string, Instance>();
   private readonly fds = new Map<string, number>();
+  /** Files written since the group commit in flight began (the next batch). */
+  private unsynced = new Set<number>();
+  /** The batch being synced, if any; its files are closed only after it (their fd must not be reused). */
+  private syncing: Promise<void> | undefined;
+  private readonly closeAfterSync = new Set<number>();
+  private syncError: Error | undefined;
   private lockPath: string;
 
   constructor(root: string, hubName: string) {
@@ -121,6 +135,11 @@ export class InstanceStore {
   }
 
   unlock(): void {
+    // Shutting down: whatever was written reaches the disk before the files close.
+    for (const fd of new Set([...this.unsynced, ...this.fds.values()])) fdatasyncSync(fd);
+    this.unsynced.clear();
+    for (const fd of this.closeAfterSync) closeSync(fd);
+    this.closeAfterSync.clear();
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
     rmSync(this.lockPath, { force: true });
@@ -162,12 +181,15 @@ export class InstanceStore {
       [JSON.stringify({ t: "start", ...record }), JSON.stringify({ t: "msg", event: started })].join("\n") +
       "\n";
     storing(`create instance ${record.instanceId}`, () => {
+      // Renamed into place whole, so a reader never sees a file without its start record; the file joins
+      // the group commit like any other write.
       writeFileSync(tmp, lines);
-      const fd = openSync(tmp, "r+");
-      fdatasyncSync(fd);
-      closeSync(fd);
       renameSync(tmp, path);
+      const fd = openSync(path, "a");
+      this.fds.set(record.instanceId, fd);
+      this.unsynced.add(fd);
     });
+    this.syncing ??= this.commitBatches();
     const instance = pendingInstance(record, [started]);
     this.instances.set(record.instanceId, instance);
     return instance;
@@ -210,20 +232,52 @@ export class InstanceStore {
 
   private write(instanceId: string, record: Record_): void {
     storing(`write instance ${instanceId}`, () => {
+      if (this.syncError !== undefined) {
+        const error = this.syncError;
+        this.syncError = undefined;
+        throw error;
+      }
       let fd = this.fds.get(instanceId);
       if (fd === undefined) {
         fd = openSync(this.pathOf(instanceId), "a");
         this.fds.set(instanceId, fd);
       }
       writeSync(fd, `${JSON.stringify(record)}\n`);
-      fdatasyncSync(fd);
+      this.unsynced.add(fd);
     });
+    this.syncing ??= this.commitBatches();
+  }
+
+  /** The group commit: syncs each batch of written files once, until nothing is left unsynced. */
+  private async commitBatches(): Promise<void> {
+    // Let the rest of this turn's writes join the first batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (this.unsynced.size > 0) {
+      const batch = [...this.unsynced];
+      this.unsynced = new Set();
+      await Promise.all(
+        batch.map(
+          (fd) =>
+            new Promise<void>((resolve) =>
+              fdatasync(fd, (error) => {
+                if (error && this.syncError === undefined) this.syncError = error;
+                resolve();
+              }),
+            ),
+        ),
+      );
+    }
+    for (const fd of this.closeAfterSync) closeSync(fd);
+    this.closeAfterSync.clear();
+    this.syncing = undefined;
   }
 
   private closeFd(instanceId: string): void {
     const fd = this.fds.get(instanceId);
-    if (fd !== undefined) closeSync(fd);
     this.fds.delete(instanceId);
+    if (fd === undefined) return;
+    if (this.syncing) this.closeAfterSync.add(fd);
+    else closeSync(fd);
   }
 
   /** Closes the file of a finished instance; it is reopened if anything else is ever written. */

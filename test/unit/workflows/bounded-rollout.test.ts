@@ -89,6 +89,9 @@ function simulate(n: number, clusterDays: number) {
   const rolloutQueue: { name: string; data: unknown; at: number }[] = [];
   const rolloutClock = { now: T0 };
   const lanesMeasured = fresh();
+  const rolloutMeasured = fresh();
+  /** The rollout's published state and ring each time it starts lanes. */
+  const laneStarts: { ring: unknown; state: unknown; approval: unknown }[] = [];
 
   function runLane(id: string, startAt: number): void {
     const input = laneInputs.get(id)!;
@@ -150,6 +153,12 @@ function simulate(n: number, clusterDays: number) {
       const input = raw as Record<string, unknown>;
       if (name === "prepareRollout") return prepared;
       if (name === "startLanes") {
+        const published = rolloutMeasured.lastStatus as {
+          ring?: unknown;
+          state?: unknown;
+          approval?: unknown;
+        };
+        laneStarts.push({ ring: published.ring, state: published.state, approval: published.approval });
         for (const id of input.laneIds as string[]) runLane(id, now);
         return { started: (input.laneIds as string[]).length };
       }
@@ -191,8 +200,9 @@ function simulate(n: number, clusterDays: number) {
     { policy: "contoso-platform", kind: "kubernetes", target: "1.30.5", requiresApproval: false },
     rollout,
     rolloutClock,
+    rolloutMeasured,
   );
-  return { prepared, lanes, measured, lanesMeasured };
+  return { prepared, lanes, measured, lanesMeasured, laneStarts };
 }
 
 /** The first queued event among `names` that has arrived by `now` (the driver's timers move time on). */
@@ -202,6 +212,16 @@ function take(queue: { name: string; data: unknown; at: number }[], names: reado
 }
 
 describe("A rollout bounded at any fleet size (issue 11)", () => {
+  it("says it is running once prod is approved, not still waiting for the approval", () => {
+    // The scale benchmark found a rollout whose prod ring ran for days after its approval was answered
+    // (202) while its status still said waiting-approval.
+    const { laneStarts } = simulate(90, 2);
+    const prod = laneStarts.filter((s) => s.ring === "prod");
+    expect(prod.length).toBeGreaterThan(0);
+    expect(prod[0]!.approval).toMatchObject({ ring: "prod", result: "approved by alice" });
+    for (const start of prod) expect(start.state).toBe("running");
+  });
+
   it("at 5,000 clusters: status ≤ 16 KB, payloads ≤ 256 KB, history ≤ 1,000 events per execution", () => {
     const { prepared, lanes, measured, lanesMeasured } = simulate(5000, 10);
     expect(lanes.length).toBeGreaterThan(200);
