@@ -27,7 +27,7 @@ const PAGE_CLUSTERS = 100;
 /** Lanes looked at per request when a filter leaves pages empty (each lane holds ≤ 20 clusters). */
 const MAX_LANES_SCANNED = 50;
 
-const ClusterQuerySchema = z.strictObject({
+export const ClusterQuerySchema = z.strictObject({
   ring: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "expected a ring name of this rollout, such as prod")
@@ -48,7 +48,17 @@ export async function listRolloutClusters(req: HttpRequest, deps: ApiDeps): Prom
   if (!param.ok) return param.response;
   const query = ClusterQuerySchema.safeParse(Object.fromEntries(req.query.entries()));
   if (!query.success) return json(400, { error: issues(query.error) });
-  const { ring, status, continuationToken } = query.data;
+  return rolloutClusterPage(deps, param.id, query.data);
+}
+
+/** One page of a rollout's clusters for a valid query (the dashboard's clusters page renders the same). */
+export async function rolloutClusterPage(
+  deps: ApiDeps,
+  id: string,
+  query: z.infer<typeof ClusterQuerySchema>,
+): Promise<HttpResponseInit> {
+  const param = { id };
+  const { ring, status, continuationToken } = query;
 
   const view = await deps.port.describe(param.id);
   if (!view) return json(404, { error: `no rollout with id ${shown(param.id)}` });

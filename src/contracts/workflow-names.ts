@@ -11,5 +11,7 @@ export const WorkflowName = {
   fleetGate: "fleetGate",
   notify: "notify",
   digest: "digest",
+  /** A used one-click link's ledger entry (workflows/action-link.ts). */
+  actionLink: "actionLink",
 } as const;
 export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];

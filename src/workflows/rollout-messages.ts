@@ -12,6 +12,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const what = (input: Pick<RolloutInput, "kind" | "target">) =>
   input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`;
 const api = (base: string, id: string) => `${base}/api/rollouts/${encodeURIComponent(id)}`;
+/** A halt waits for a person as long as it takes; its one-click links last this long (then: the dashboard). */
+export const HALT_LINK_MS = 3 * 24 * 3_600_000;
 /** Tables in emails stop here; the last line says how many more there are and where to see them all. */
 const more = (shown: number, total: number, where: string): string[][] =>
   total > shown ? [[`… and ${total - shown} more`, "", "", where]] : [];
@@ -100,11 +102,13 @@ export function approvalMessage(
         label: "Approve",
         url: `${base}/approve${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
         method: "POST",
+        link: { rollout: id, ring, action: "approve", expiresAt: deadline },
       },
       {
         label: "Reject",
         url: `${base}/reject${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
         method: "POST",
+        link: { rollout: id, ring, action: "reject", expiresAt: deadline },
       },
     ],
     urgent: true,
@@ -164,8 +168,18 @@ export function haltMessage(
       ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`)),
     ],
     actions: [
-      { label: "Resume", url: `${base}/resume`, method: "POST" },
-      { label: "Cancel", url: `${base}/cancel`, method: "POST" },
+      {
+        label: "Resume",
+        url: `${base}/resume`,
+        method: "POST",
+        link: { rollout: id, ring, action: "resume", expiresAt: now + HALT_LINK_MS },
+      },
+      {
+        label: "Cancel",
+        url: `${base}/cancel`,
+        method: "POST",
+        link: { rollout: id, ring, action: "cancel", expiresAt: now + HALT_LINK_MS },
+      },
     ],
     urgent: true,
     time: iso(now),

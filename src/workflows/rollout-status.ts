@@ -33,6 +33,7 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
         skipped: r.clusters - r.scheduled,
       },
       lanes: { total: r.lanes, done: 0 },
+      planned: { firstStart: r.firstStart, lastEnd: r.lastEnd, soakUntil: r.soakUntil },
     })),
   };
 }
