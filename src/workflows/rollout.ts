@@ -103,6 +103,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
         ringStatus.status = answer;
         return yield* finish(ctx, { ...state, prepared, status }, answer, state.ringIndex);
       }
+      enter(status, "running", `ring ${settings.name}`, settings.name); // not "waiting for approval" any more
     }
   }
 

@@ -56,7 +56,7 @@ td.wrap{white-space:normal;min-width:14em}
 th{background:#f6f8fa;font-weight:600}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.85rem;background:#eaeef2;color:#1f2328}
 .s-running,.s-started,.s-waiting{background:#ddf4ff;color:#0a3069}
-.s-succeeded,.s-completed{background:#dafbe1;color:#116329}
+.s-succeeded,.s-completed,.s-passed{background:#dafbe1;color:#116329}
 .s-failed,.s-halted,.s-rejected{background:#ffebe9;color:#82071e}
 .s-waiting-approval,.s-approval-scheduled,.s-paused,.s-soaking{background:#fff8c5;color:#4d2d00}
 .card{border:1px solid #d0d7de;border-radius:8px;padding:10px 12px;margin:10px 0}
@@ -69,6 +69,7 @@ button,.button{font:inherit;min-height:44px;padding:8px 18px;border-radius:6px;b
 button.primary{background:#1f883d;border-color:#1a7f37;color:#ffffff}
 button.danger{background:#cf222e;border-color:#a40e26;color:#ffffff}
 .pager a{display:inline-block;padding:10px 0;min-height:44px}
+footer{padding:0 16px 16px;max-width:1100px;margin:0 auto}
 #live{font-size:.85rem;color:#57606a}
 svg{max-width:none}
 svg text{font-size:12px;fill:#1f2328}
@@ -109,7 +110,7 @@ export function page(req: HttpRequest, o: PageOptions): HttpResponseInit {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${esc(o.title)} · Ringmaster</title>
 <style>${STYLE}</style>
 </head>
@@ -141,7 +142,8 @@ export const badge = (status: string | null | undefined): string =>
 
 /** A table inside its own horizontal scroller, with a caption for screen readers. */
 export function table(caption: string, head: readonly string[], rows: readonly string[][]): string {
-  return `<div class="scroll"><table><caption class="note" style="text-align:left">${esc(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${
+  // Focusable and named, so a keyboard can scroll a wide table on a narrow screen (axe scrollable-region-focusable).
+  return `<div class="scroll" tabindex="0" role="region" aria-label="${esc(caption)}"><table><caption class="note" style="text-align:left">${esc(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join("")}</tr></thead><tbody>${
     rows.length
       ? rows.map((r) => `<tr>${r.join("")}</tr>`).join("")
       : `<tr><td colspan="${head.length}">none</td></tr>`

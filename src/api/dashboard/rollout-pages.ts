@@ -117,7 +117,7 @@ export async function rolloutPage(req: HttpRequest, deps: ApiDeps): Promise<Http
         `<h3>Ring ${esc(r.name)}</h3><ul>${r
           .gates!.map(
             (g) =>
-              `<li>${g.passed ? "✅ passed" : "❌ failed"}: <strong>${esc(g.gate)}</strong>${g.evidence.length ? `<ul>${g.evidence.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : ""}</li>`,
+              `<li>${badge(g.passed ? "passed" : "failed")} <strong>${esc(g.gate)}</strong>${g.evidence.length ? `<ul>${g.evidence.map((e) => `<li>${esc(e)}</li>`).join("")}</ul>` : ""}</li>`,
           )
           .join("")}</ul>`,
     )

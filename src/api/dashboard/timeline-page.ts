@@ -86,7 +86,7 @@ export async function timelinePage(req: HttpRequest, deps: ApiDeps): Promise<Htt
     body: `<h1>Timeline of <a href="${esc(dashHref(req, rolloutPath(id)))}">${esc(status ? `${status.kind} ${status.target}` : id)}</a></h1>
 <p class="meta">Outlined: planned upgrade. Solid: what happened (green succeeded, red failed, blue running). The dashed line is now (${esc(when(iso(clock)))}).</p>
 <p>${rings.map((r) => `<a href="${esc(dashHref(req, rolloutPath(id, "/timeline"), { ring: r.name }))}">${esc(r.name)}</a>`).join(" · ")}${target ? ` · <a href="${esc(dashHref(req, "plan", { target, format: "html" }))}">Forecast from now (planner)</a>` : ""}</p>
-<div class="scroll">${svg}</div>
+<div class="scroll" tabindex="0" role="region" aria-label="Timeline">${svg}</div>
 <p class="pager">${next}</p>
 <h2>The same, as a table</h2>
 ${table(
