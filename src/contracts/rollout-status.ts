@@ -66,9 +66,9 @@ export const RingStateSchema = z.object({
   /** What the plan said when the rollout was prepared (the dashboard's ETA and timeline). */
   planned: z
     .object({
-      firstStart: z.string().nullable(),
-      lastEnd: z.string().nullable(),
-      soakUntil: z.string().nullable(),
+      firstStart: z.string().nullish(),
+      lastEnd: z.string().nullish(),
+      soakUntil: z.string().nullish(),
     })
     .optional(),
 });
