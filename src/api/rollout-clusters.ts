@@ -4,6 +4,7 @@ import { clusterInstanceId } from "../contracts/instance-ids.js";
 import {
   LaneClusterEntrySchema,
   LaneInputSchema,
+  LANE_SIZE,
   laneIdPrefix,
   LaneStatusSchema,
   type LaneClusterEntry,
@@ -72,10 +73,13 @@ export async function rolloutClusterPage(
 
   const clusters: RolloutClusterItem[] = [];
   let token = continuationToken;
-  for (let scanned = 0; scanned < MAX_LANES_SCANNED && clusters.length < PAGE_CLUSTERS;) {
+  // A lane holds at most LANE_SIZE clusters and a token resumes after whole lanes, so a query asks only for
+  // as many lanes as can still fit the page: lanes that are not full (most of a real fleet's) no longer
+  // push a page past PAGE_CLUSTERS (a 5,000-cluster generated fleet gave pages of 152).
+  for (let scanned = 0; scanned < MAX_LANES_SCANNED && clusters.length + LANE_SIZE <= PAGE_CLUSTERS;) {
     const page = await deps.instances({
       instanceIdPrefix: laneIdPrefix(param.id, ringIndex),
-      top: LANES_PER_QUERY,
+      top: Math.min(LANES_PER_QUERY, Math.floor((PAGE_CLUSTERS - clusters.length) / LANE_SIZE)),
       showInput: true,
       ...(token ? { continuationToken: token } : {}),
     });
