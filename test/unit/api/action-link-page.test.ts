@@ -99,8 +99,8 @@ describe("API: one-click links", () => {
     const { durable, deps } = world();
     const res = await confirmPage(get(link()), deps);
     expect(res.status).toBe(200);
-    expect(String(res.body)).toContain("Approve ring prod?");
-    expect(String(res.body)).toMatch(/<form method="post" action="\/api\/act">/);
+    expect(res.body as string).toContain("Approve ring prod?");
+    expect(res.body as string).toMatch(/<form method="post" action="\/api\/act">/);
     expect(events(durable)).toEqual([]);
     expect(durable.instances.has(actionLinkInstanceId(linkNonce(KEY, "m1", "approve")))).toBe(false);
   });
@@ -110,7 +110,7 @@ describe("API: one-click links", () => {
     const token = link();
     const first = await actPost(post(token), deps);
     expect(first.status).toBe(200);
-    expect(String(first.body)).toContain("Approved: ring prod");
+    expect(first.body as string).toContain("Approved: ring prod");
     expect(events(durable)).toEqual([
       {
         name: RolloutEvents.approval,
@@ -132,7 +132,7 @@ describe("API: one-click links", () => {
     });
     const again = await actPost(post(token), deps);
     expect(again.status).toBe(409);
-    expect(String(again.body)).toContain("This link was already used");
+    expect(again.body as string).toContain("This link was already used");
     expect((await confirmPage(get(token), deps)).status).toBe(409);
     expect(events(durable)).toHaveLength(1);
   });
@@ -141,21 +141,21 @@ describe("API: one-click links", () => {
     const { durable, deps } = world();
     const expired = await confirmPage(get(link("approve", NOW - 1)), deps);
     expect(expired.status).toBe(410);
-    expect(String(expired.body)).toContain("This link has expired");
+    expect(expired.body as string).toContain("This link has expired");
     const tampered = await actPost(
       post(link().replace(/\.(.)/, (_m, c: string) => `.${c === "A" ? "B" : "A"}`)),
       deps,
     );
     expect(tampered.status).toBe(400);
-    expect(String(tampered.body)).toContain("This link is not valid");
-    expect(String(tampered.body)).not.toContain(KEY);
+    expect(tampered.body as string).toContain("This link is not valid");
+    expect(tampered.body as string).not.toContain(KEY);
     expect(events(durable)).toEqual([]);
   });
 
   it("refuses resume when nothing is halted, without using the link up", async () => {
     const { durable, deps } = world();
     const token = link("resume");
-    expect(String((await confirmPage(get(token), deps)).body)).toContain("nothing to resume");
+    expect((await confirmPage(get(token), deps)).body as string).toContain("nothing to resume");
     expect((await actPost(post(token), deps)).status).toBe(409);
     expect(durable.instances.has(actionLinkInstanceId(linkNonce(KEY, "m1", "resume")))).toBe(false);
   });
@@ -165,7 +165,7 @@ describe("API: one-click links", () => {
     const token = link();
     const anonymous = await actPost(post(token), deps);
     expect(anonymous.status).toBe(401);
-    expect(String(anonymous.body)).toContain("Sign in to use this link");
+    expect(anonymous.body as string).toContain("Sign in to use this link");
     expect(events(durable)).toEqual([]);
     const signedIn = await actPost(
       post(token, {

@@ -43,7 +43,7 @@ function seedGenerated(count: number): { durable: FakeDurable; names: string[] }
       const list = lanes.get(key) ?? [];
       let lane = list.find((l) => l.bucket === bucket && l.clusters.length < LANE_SIZE);
       if (!lane) list.push((lane = { ring, bucket, clusters: [] }));
-      lane.clusters.push({ id: clusterRef(sub.id, c.resourceGroup!, c.name).id, name: c.name });
+      lane.clusters.push({ id: clusterRef(sub.id, c.resourceGroup, c.name).id, name: c.name });
       lanes.set(key, list);
       names.push(c.name);
     }
@@ -146,7 +146,7 @@ describe("Dashboard: clusters page over a 5,000-cluster generated fleet", () => 
         depsOf(durable, reads),
       );
       expect(res.status).toBe(200);
-      const page = parse(String(res.body));
+      const page = parse(res.body as string);
       expect(page.names.length).toBeGreaterThan(0);
       expect(page.names.length).toBeLessThanOrEqual(100);
       seen.push(...page.names);
@@ -164,7 +164,7 @@ describe("Dashboard: clusters page over a 5,000-cluster generated fleet", () => 
   it("filters by ring, keeping the filter on the next page's link", async () => {
     const reads = [0];
     const res = await clustersPage(request({ ring: "prod", status: "" }), depsOf(durable, reads));
-    const html = String(res.body);
+    const html = res.body as string;
     const page = parse(html);
     expect(page.names.every((n) => n.startsWith("aks-prod-"))).toBe(true);
     expect(html).toMatch(/href="[^"]*ring=prod[^"]*continuationToken=/);
@@ -178,11 +178,11 @@ describe("Dashboard: clusters page over a 5,000-cluster generated fleet", () => 
     const first = Object.keys(status.clusters)[0]!;
     status.clusters[first] = { status: "failed", code: "PodDrainFailure", reason: evil };
     const res = await clustersPage(request({ ring: "dev", status: "failed" }), depsOf(durable, [0]));
-    const html = String(res.body);
+    const html = res.body as string;
     expect(html).not.toContain(evil);
     expect(html).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
     const bad = await clustersPage(request({ ring: "canary" }), depsOf(durable, [0]));
     expect(bad.status).toBe(400);
-    expect(String(bad.body)).toContain("this rollout has no ring &quot;canary&quot;");
+    expect(bad.body as string).toContain("this rollout has no ring &quot;canary&quot;");
   });
 });
