@@ -88,15 +88,25 @@ export function approvalMessage(
   deadline: number,
   onTimeout: string,
   now: number,
+  /** When the target was seen in every region of the ring's clusters (workflows/target-wait.ts). */
+  seen?: { at: number; regions: readonly string[]; waited: boolean },
 ): MessageInput {
   const r = prepared.plan.rings.find((x) => x.name === ring);
+  const availability = seen
+    ? [
+        `Kubernetes ${prepared.plan.target} is available in every region of this ring's clusters (${seen.regions.join(", ")}) ${seen.waited ? "since" : "as of"} ${when(iso(seen.at))}${seen.waited ? " (the request waited for it)" : ""}.`,
+      ]
+    : [];
   const base = api(prepared.settings.baseUrl, id);
   return {
     kind: "approvalRequest",
     key: `${id}:approval:${ring}`,
     title: `Approval needed: ${prepared.plan.kind === "kubernetes" ? `Kubernetes ${prepared.plan.target}` : "node image refresh"} for ${ring === "rollout" ? "this rollout" : `ring ${ring}`}`,
     summary: `Approve or reject before ${when(iso(deadline))}; without an answer the request is ${onTimeout === "approve" ? "approved" : "rejected"}.`,
-    lines: r ? [`${r.clusters} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
+    lines: [
+      ...(r ? [`${r.clusters} cluster(s), first planned start ${when(r.firstStart)}.`] : []),
+      ...availability,
+    ],
     actions: [
       {
         label: "Approve",

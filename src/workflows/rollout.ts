@@ -22,6 +22,7 @@ import {
   skippedMessage,
 } from "./rollout-messages.js";
 import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
+import { targetAvailable } from "./target-wait.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -268,6 +269,8 @@ function* approval(
     yield* answered(early.approved, "in advance", early.by);
     return early.approved ? "approved" : "rejected";
   }
+  const seen = ring === "rollout" ? undefined : yield* targetAvailable(ctx, prepared, status, ring);
+  if (seen === "canceled") return "canceled";
   const deadline = nowMs(ctx) + timeoutMs;
   status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
   enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
@@ -283,6 +286,7 @@ function* approval(
       deadline,
       onTimeout,
       nowMs(ctx),
+      seen,
     ),
   );
   const waited = yield* waitUntil(ctx, status, ring, deadline);
