@@ -89,6 +89,15 @@ async function check(req: HttpRequest, deps: ApiDeps, token: string): Promise<Ch
       "Its signature does not match: the link was changed (or cut short by the mail program) or was not made by Ringmaster.",
       "Open the email again and use the button or the whole link as sent. " + DASHBOARD_HINT,
     );
+  // A used link says so until its ledger entry ends (an hour past the deadline), then it is just expired.
+  const earlier = await usedLink(deps.port, verified.payload.n);
+  if (earlier)
+    return fail(
+      409,
+      "This link was already used",
+      `It was used${earlier.at ? ` at ${when(earlier.at)}` : ""} by ${earlier.by} to ${earlier.action} ${earlier.ring === "rollout" ? "the rollout" : `ring ${earlier.ring}`}. A link works once.`,
+      DASHBOARD_HINT,
+    );
   if (!verified.ok)
     return fail(
       410,
@@ -97,14 +106,6 @@ async function check(req: HttpRequest, deps: ApiDeps, token: string): Promise<Ch
       "If the rollout still waits for you, use the link in its newest email. " + DASHBOARD_HINT,
     );
   const payload = verified.payload;
-  const used = await usedLink(deps.port, payload.n);
-  if (used)
-    return fail(
-      409,
-      "This link was already used",
-      `It was used${used.at ? ` at ${when(used.at)}` : ""} by ${used.by} to ${used.action} ${used.ring === "rollout" ? "the rollout" : `ring ${used.ring}`}. A link works once.`,
-      DASHBOARD_HINT,
-    );
   const resolved = resolveActor(req, undefined, deps.actorPolicy);
   if (!resolved.ok)
     return {
