@@ -32,7 +32,6 @@ import { targetAvailable } from "./target-wait.js";
  * for resume or cancel through the API; a completion digest ends it. A target every cluster already runs
  * ends at once, without email.
  */
-
 export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const state = startingState(ctx.df.getInput<unknown>());
   const id = ctx.df.instanceId;
@@ -271,8 +270,9 @@ function* approval(
   }
   const seen = ring === "rollout" ? undefined : yield* targetAvailable(ctx, prepared, status, ring);
   if (seen === "canceled") return "canceled";
-  const deadline = nowMs(ctx) + timeoutMs;
-  status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
+  const asked = seen?.at ?? nowMs(ctx);
+  const deadline = asked + timeoutMs;
+  status.approval = { ring, requestedAt: iso(asked), deadline: iso(deadline), onTimeout };
   enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
   publish(ctx, status);
   const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
@@ -285,7 +285,7 @@ function* approval(
       ringSettings?.notify ?? [],
       deadline,
       onTimeout,
-      nowMs(ctx),
+      asked,
       seen,
     ),
   );

@@ -32,12 +32,14 @@ export function* targetAvailable(
   const ring = prepared.plan.rings.find((r) => r.name === ringName);
   if (prepared.plan.kind !== "kubernetes" || !ring || ring.lanes === 0) return undefined;
   const ids = laneIds(ctx.df.instanceId, ring.index, ring.lanes);
+  // Found at once, the request keeps the instant it was due (the look takes no time that matters).
+  const due = nowMs(ctx);
   for (let waited = false; ; waited = true) {
     const seen = yield* activityWithRetry(ctx, "targetAvailability", {
       laneIds: ids,
       target: prepared.plan.target,
     });
-    if (seen.missing.length === 0) return { at: nowMs(ctx), regions: seen.regions, waited };
+    if (seen.missing.length === 0) return { at: waited ? nowMs(ctx) : due, regions: seen.regions, waited };
     const next = nowMs(ctx) + TARGET_RECHECK_MS;
     enter(
       status,
