@@ -32,7 +32,9 @@ export type LinkSigner = (action: EmailAction, message: Message) => string | und
 
 export function renderEmail(messages: readonly Message[], signLink?: LinkSigner): RenderedEmail {
   const ordered = [...messages].sort(
-    (a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.time.localeCompare(b.time),
+    // Ties broken by key: the same messages make the same email whatever order they reached the digest in.
+    (a, b) =>
+      PRIORITY[a.kind] - PRIORITY[b.kind] || a.time.localeCompare(b.time) || a.key.localeCompare(b.key),
   );
   const first = ordered[0];
   if (!first) throw new Error("Notify: nothing to render");
