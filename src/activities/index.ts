@@ -16,6 +16,7 @@ import { queueCostAnomalies } from "./cost-notify.js";
 import { approveFleetGate, tagCluster } from "./misc.js";
 import { queueNotification, sendDigest } from "./notify.js";
 import { laneOutcomes, reportLaneResult, rolloutState, signalLanes, startLanes } from "./lanes.js";
+import { targetAvailability } from "./target-availability.js";
 import { prepareRollout } from "./prepare.js";
 import { planSupportUpgrade } from "./support.js";
 import { checkOperation, inspectCluster, preflight, startUpgrade } from "./upgrade.js";
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps) {
     reportLaneResult: (input, context) => reportLaneResult(deps, input, context),
     rolloutState: (input, context) => rolloutState(deps, input, context),
     laneOutcomes: (input, context) => laneOutcomes(deps, input, context),
+    targetAvailability: (input, context) => targetAvailability(deps, input, context),
     applyRingWindows: (input) => applyRingWindows(deps, input),
     launchClusters: (input, context) => launchClusters(deps, input, context),
     signalClusters: (input, context) => signalClusters(deps, input, context),

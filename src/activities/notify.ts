@@ -6,7 +6,8 @@ import { DIGEST_DEFAULT } from "../domain/policy-schema.js";
 import type { DigestInput, DigestSent, QueuedNotification, SendDigestInput } from "../contracts/digests.js";
 import { MessageSchema, type MessageInput } from "../contracts/messages.js";
 import { digestSlot, recipientsFor, URGENT_SLOT_MS } from "../notify/routing.js";
-import { renderEmail } from "../notify/templates.js";
+import { renderEmail, type LinkSigner } from "../notify/templates.js";
+import { actionLinkUrl, linkNonce, signActionLink } from "../notify/action-links.js";
 import { ExternalEvent } from "../contracts/events.js";
 import type { ActivityDeps } from "./deps.js";
 
@@ -58,7 +59,7 @@ export async function sendDigest(deps: ActivityDeps, input: SendDigestInput): Pr
   const recipients = recipientsFor(policy, input.teams);
   const unique = [...new Map(input.messages.map((m) => [m.key, m])).values()];
   if (recipients.length === 0 || unique.length === 0) return { sent: 0, recipients };
-  const email = renderEmail(unique);
+  const email = renderEmail(unique, linkSigner(deps, input.digestId));
   // The Operation-Id is a name-based (v5) UUID of the digest, so a retried activity re-sends the same
   // operation, not a second email.
   const operationId = uuidv5(input.digestId, EMAIL_OPERATION_NAMESPACE);
@@ -71,4 +72,27 @@ export async function sendDigest(deps: ActivityDeps, input: SendDigestInput): Pr
     operationId,
   });
   return { sent: unique.length, recipients };
+}
+
+/**
+ * Signs each state-changing action of an email as a one-click link (notify/action-links.ts), when a key is
+ * set. The nonce is derived from the digest, the message and the action, so a retried send renders the
+ * same email (the same ACS operation) and each link stays one capability.
+ */
+function linkSigner(deps: ActivityDeps, digestId: string): LinkSigner | undefined {
+  const key = deps.settings().RINGMASTER_ACTION_LINK_KEY;
+  if (!key) return undefined;
+  return (action, message) => {
+    const link = action.link;
+    if (!link) return undefined;
+    const token = signActionLink(key, {
+      v: 1,
+      r: link.rollout,
+      g: link.ring,
+      a: link.action,
+      d: link.expiresAt,
+      n: linkNonce(key, digestId, message.key, link.action),
+    });
+    return actionLinkUrl(deps.publicBaseUrl(), token);
+  };
 }

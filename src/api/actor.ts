@@ -6,7 +6,8 @@ import { Identity, json, shown } from "./http.js";
 export const Actor = z.strictObject({
   name: z.string(),
   id: z.string(),
-  via: z.enum(["entra", "key"]),
+  /** entra: App Service authentication; key: a function key; link: a signed one-click link (notify/action-links.ts). */
+  via: z.enum(["entra", "key", "link"]),
 });
 export type Actor = z.infer<typeof Actor>;
 

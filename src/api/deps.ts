@@ -31,6 +31,10 @@ export interface ApiDeps {
   readonly publicBaseUrl: string;
   /** How callers are identified (actor.ts resolveActor); absent means the local rules. */
   readonly actorPolicy?: ActorPolicy;
+  /** The app's clock (simulated time locally): link deadlines and the dashboard's "now". */
+  now?(): number;
+  /** The one-click links' signing key (RINGMASTER_ACTION_LINK_KEY); absent when links are not signed. */
+  readonly actionLinkKey?: string;
 }
 
 /** durable-functions (with its HTTP client) loads on the first API call, not when the host loads the app. */
@@ -68,6 +72,8 @@ export async function apiDeps(context: InvocationContext): Promise<ApiDeps> {
     facts: () => armFacts(getAdapters(), settings.RINGMASTER_SUBSCRIPTION_IDS),
     policy,
     publicBaseUrl: publicBaseUrl(),
+    now: () => getAdapters().clock.now(),
+    ...(settings.RINGMASTER_ACTION_LINK_KEY ? { actionLinkKey: settings.RINGMASTER_ACTION_LINK_KEY } : {}),
     actorPolicy: {
       mode: settings.RINGMASTER_MODE,
       // Set by App Service when its authentication is on; only then are the principal headers its own.

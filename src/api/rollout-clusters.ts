@@ -4,6 +4,7 @@ import { clusterInstanceId } from "../contracts/instance-ids.js";
 import {
   LaneClusterEntrySchema,
   LaneInputSchema,
+  LANE_SIZE,
   laneIdPrefix,
   LaneStatusSchema,
   type LaneClusterEntry,
@@ -27,7 +28,7 @@ const PAGE_CLUSTERS = 100;
 /** Lanes looked at per request when a filter leaves pages empty (each lane holds ≤ 20 clusters). */
 const MAX_LANES_SCANNED = 50;
 
-const ClusterQuerySchema = z.strictObject({
+export const ClusterQuerySchema = z.strictObject({
   ring: z
     .string()
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, "expected a ring name of this rollout, such as prod")
@@ -48,7 +49,17 @@ export async function listRolloutClusters(req: HttpRequest, deps: ApiDeps): Prom
   if (!param.ok) return param.response;
   const query = ClusterQuerySchema.safeParse(Object.fromEntries(req.query.entries()));
   if (!query.success) return json(400, { error: issues(query.error) });
-  const { ring, status, continuationToken } = query.data;
+  return rolloutClusterPage(deps, param.id, query.data);
+}
+
+/** One page of a rollout's clusters for a valid query (the dashboard's clusters page renders the same). */
+export async function rolloutClusterPage(
+  deps: ApiDeps,
+  id: string,
+  query: z.infer<typeof ClusterQuerySchema>,
+): Promise<HttpResponseInit> {
+  const param = { id };
+  const { ring, status, continuationToken } = query;
 
   const view = await deps.port.describe(param.id);
   if (!view) return json(404, { error: `no rollout with id ${shown(param.id)}` });
@@ -62,10 +73,13 @@ export async function listRolloutClusters(req: HttpRequest, deps: ApiDeps): Prom
 
   const clusters: RolloutClusterItem[] = [];
   let token = continuationToken;
-  for (let scanned = 0; scanned < MAX_LANES_SCANNED && clusters.length < PAGE_CLUSTERS;) {
+  // A lane holds at most LANE_SIZE clusters and a token resumes after whole lanes, so a query asks only for
+  // as many lanes as can still fit the page: lanes that are not full (most of a real fleet's) no longer
+  // push a page past PAGE_CLUSTERS (a 5,000-cluster generated fleet gave pages of 152).
+  for (let scanned = 0; scanned < MAX_LANES_SCANNED && clusters.length + LANE_SIZE <= PAGE_CLUSTERS;) {
     const page = await deps.instances({
       instanceIdPrefix: laneIdPrefix(param.id, ringIndex),
-      top: LANES_PER_QUERY,
+      top: Math.min(LANES_PER_QUERY, Math.floor((PAGE_CLUSTERS - clusters.length) / LANE_SIZE)),
       showInput: true,
       ...(token ? { continuationToken: token } : {}),
     });

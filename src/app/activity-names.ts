@@ -14,6 +14,7 @@ export const ACTIVITY_NAMES = [
   "reportLaneResult",
   "rolloutState",
   "laneOutcomes",
+  "targetAvailability",
   "applyRingWindows",
   "launchClusters",
   "signalClusters",

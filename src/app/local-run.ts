@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,6 +43,11 @@ export interface LocalRun {
 }
 
 /** The app settings that point Ringmaster at a running simulator (what local.settings.json holds in Azure). */
+/** The action-link key of a simulated run (tests sign links with it too). */
+export function simulatorLinkKey(acsKey: string): string {
+  return createHash("sha256").update(`ringmaster-simulator-action-links\n${acsKey}`).digest("base64url");
+}
+
 export function simulatedAppSettings(o: {
   sim: Simulator;
   fleet: Fleet;
@@ -56,6 +62,9 @@ export function simulatedAppSettings(o: {
     RINGMASTER_ARM_ENDPOINT: o.sim.url,
     RINGMASTER_ACS_CONNECTION_STRING: `endpoint=${o.sim.url}/;accesskey=${o.fleet.email.accessKey ?? DEFAULT_ACS_KEY}`,
     RINGMASTER_CLOCK: o.clock,
+    // One-click links in emails are signed with a key derived from the simulated ACS key: stable across
+    // restarts of the same run (links sent before a restart still open), never a production secret.
+    RINGMASTER_ACTION_LINK_KEY: simulatorLinkKey(o.fleet.email.accessKey ?? DEFAULT_ACS_KEY),
     // The simulator answers probes of outside URLs (fleet file `probes`), so a run never leaves the machine.
     RINGMASTER_PROBE_RELAY: `${o.sim.url}/_sim/probe`,
     RINGMASTER_NODE_IMAGE_SCHEDULE: o.policy.spec.nodeImage?.schedule ?? "0 0 5 * * Mon",

@@ -113,6 +113,16 @@ const baseSettings = z.object({
       .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, "expected host[:port], e.g. ringmaster.azurewebsites.net")
       .optional(),
   ),
+  /**
+   * Signs the one-click action links in emails (notify/action-links.ts): at least 32 characters; in Azure a
+   * Key Vault reference (`@Microsoft.KeyVault(SecretUri=…)`). Unset: emails link to the dashboard instead.
+   */
+  RINGMASTER_ACTION_LINK_KEY: optionalText.pipe(
+    z
+      .string()
+      .min(32, "at least 32 characters (e.g. openssl rand -base64 48); keep it in Key Vault in Azure")
+      .optional(),
+  ),
 });
 
 const simulatorSettings = baseSettings.extend({

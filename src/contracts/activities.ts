@@ -39,6 +39,7 @@ import { PreparedRolloutSchema, PrepareRolloutInputSchema } from "./prepared-rol
 import { ApplyRingWindowsInputSchema, RingWindowsResultSchema } from "./ring-windows.js";
 import { StaleNodeImagesSchema } from "./stale-images.js";
 import { SupportPlanInputSchema, SupportPlanSchema } from "./support-plan.js";
+import { TargetAvailabilityInputSchema, TargetAvailabilitySchema } from "./target-availability.js";
 import {
   PreflightInputSchema,
   PreflightResultSchema,
@@ -69,6 +70,7 @@ export const ActivityContracts = {
   reportLaneResult: { input: ReportLaneResultInputSchema, output: z.object({ delivered: z.boolean() }) },
   rolloutState: { input: RolloutStateInputSchema, output: RolloutStateResultSchema },
   laneOutcomes: { input: LaneOutcomesInputSchema, output: LaneOutcomesSchema },
+  targetAvailability: { input: TargetAvailabilityInputSchema, output: TargetAvailabilitySchema },
   applyRingWindows: { input: ApplyRingWindowsInputSchema, output: RingWindowsResultSchema },
   launchClusters: { input: LaunchClustersInputSchema, output: z.array(LaunchOutcomeSchema) },
   signalClusters: { input: SignalClustersInputSchema, output: z.object({ delivered: z.number() }) },

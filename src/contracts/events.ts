@@ -21,7 +21,11 @@ export const ExternalEvent = {
 } as const;
 
 /** An authenticated caller: an Entra identity, or a function key (no person behind it). */
-export const ActorSchema = z.object({ name: z.string(), id: z.string(), via: z.enum(["entra", "key"]) });
+export const ActorSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  via: z.enum(["entra", "key", "link"]),
+});
 export type Actor = z.infer<typeof ActorSchema>;
 
 export const ApprovalEventSchema = z.object({

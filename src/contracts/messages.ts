@@ -34,7 +34,25 @@ export const MessageSchema = z.object({
   table: z.array(z.array(z.string())).optional(),
   /** Actions a person can take: label and URL (approve, reject, resume…). */
   actions: z
-    .array(z.object({ label: z.string(), url: z.string(), method: z.string().default("POST") }))
+    .array(
+      z.object({
+        label: z.string(),
+        url: z.string(),
+        method: z.string().default("POST"),
+        /**
+         * What a one-click link does (notify/action-links.ts): the email carries a signed, expiring,
+         * single-use link to a confirmation page instead of the API call. `expiresAt` is epoch ms.
+         */
+        link: z
+          .object({
+            rollout: z.string(),
+            ring: z.string(),
+            action: z.enum(["approve", "reject", "resume", "cancel"]),
+            expiresAt: z.number(),
+          })
+          .optional(),
+      }),
+    )
     .default([]),
   urgent: z.boolean().default(false),
   /** Policy on-call teams to tell; empty means every team. */

@@ -64,6 +64,14 @@ export const RingStateSchema = z.object({
   lanes: z.object({ total: z.number(), done: z.number() }),
   soakUntil: z.string().optional(),
   gates: z.array(GateResultSchema).optional(),
+  /** What the plan said when the rollout was prepared (the dashboard's ETA and timeline). */
+  planned: z
+    .object({
+      firstStart: z.string().nullish(),
+      lastEnd: z.string().nullish(),
+      soakUntil: z.string().nullish(),
+    })
+    .optional(),
 });
 export type RingState = z.infer<typeof RingStateSchema>;
 

@@ -12,5 +12,7 @@ export const WorkflowName = {
   notify: "notify",
   digest: "digest",
   costAnomalyCheck: "costAnomalyCheck",
+  /** A used one-click link's ledger entry (workflows/action-link.ts). */
+  actionLink: "actionLink",
 } as const;
 export type WorkflowName = (typeof WorkflowName)[keyof typeof WorkflowName];

@@ -110,6 +110,11 @@ const ApprovalSchema = z.strictObject({
   required: z.boolean().default(true),
   timeout: durationOr("PT48H"),
   onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
+  /**
+   * The one-click link in the email is not enough: whoever acts on this ring (approve, reject, resume,
+   * cancel) must be signed in (App Service authentication in Azure), and is recorded by that identity.
+   */
+  requireIdentity: z.boolean({ error: "expected true or false" }).default(false),
 });
 
 /** A ring without `approval`: the schema's own defaults with `required: false`. */
@@ -118,6 +123,8 @@ export const NO_APPROVAL = ApprovalSchema.parse({ required: false });
 const RolloutApprovalSchema = z.strictObject({
   timeout: durationOr("P7D"),
   onTimeout: z.enum(["approve", "reject"], { error: 'expected "approve" or "reject"' }).default("reject"),
+  /** As a ring's `approval.requireIdentity`, for the question asked before the first ring. */
+  requireIdentity: z.boolean({ error: "expected true or false" }).default(false),
 });
 
 const RetriesSchema = z.strictObject({

@@ -12,6 +12,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const what = (input: Pick<RolloutInput, "kind" | "target">) =>
   input.kind === "kubernetes" ? `Kubernetes ${input.target}` : `node image refresh ${input.target}`;
 const api = (base: string, id: string) => `${base}/api/rollouts/${encodeURIComponent(id)}`;
+/** A halt waits for a person as long as it takes; its one-click links last this long (then: the dashboard). */
+export const HALT_LINK_MS = 3 * 24 * 3_600_000;
 /** Tables in emails stop here; the last line says how many more there are and where to see them all. */
 const more = (shown: number, total: number, where: string): string[][] =>
   total > shown ? [[`… and ${total - shown} more`, "", "", where]] : [];
@@ -102,25 +104,37 @@ export function approvalMessage(
   deadline: number,
   onTimeout: string,
   now: number,
+  /** When the target was seen in every region of the ring's clusters (workflows/target-wait.ts). */
+  seen?: { at: number; regions: readonly string[]; waited: boolean },
 ): MessageInput {
   const r = prepared.plan.rings.find((x) => x.name === ring);
+  const availability = seen
+    ? [
+        `Kubernetes ${prepared.plan.target} is available in every region of this ring's clusters (${seen.regions.join(", ")}) ${seen.waited ? "since" : "as of"} ${when(iso(seen.at))}${seen.waited ? " (the request waited for it)" : ""}.`,
+      ]
+    : [];
   const base = api(prepared.settings.baseUrl, id);
   return {
     kind: "approvalRequest",
     key: `${id}:approval:${ring}`,
     title: `Approval needed: ${prepared.plan.kind === "kubernetes" ? `Kubernetes ${prepared.plan.target}` : "node image refresh"} for ${ring === "rollout" ? "this rollout" : `ring ${ring}`}`,
     summary: `Approve or reject before ${when(iso(deadline))}; without an answer the request is ${onTimeout === "approve" ? "approved" : "rejected"}.`,
-    lines: r ? [`${r.clusters} cluster(s), first planned start ${when(r.firstStart)}.`] : [],
+    lines: [
+      ...(r ? [`${r.clusters} cluster(s), first planned start ${when(r.firstStart)}.`] : []),
+      ...availability,
+    ],
     actions: [
       {
         label: "Approve",
         url: `${base}/approve${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
         method: "POST",
+        link: { rollout: id, ring, action: "approve", expiresAt: deadline },
       },
       {
         label: "Reject",
         url: `${base}/reject${ring === "rollout" ? "" : `?ring=${encodeURIComponent(ring)}`}`,
         method: "POST",
+        link: { rollout: id, ring, action: "reject", expiresAt: deadline },
       },
     ],
     urgent: true,
@@ -180,8 +194,18 @@ export function haltMessage(
       ...failedGates.flatMap((g) => g.evidence.map((e) => `${g.gate}: ${e}`)),
     ],
     actions: [
-      { label: "Resume", url: `${base}/resume`, method: "POST" },
-      { label: "Cancel", url: `${base}/cancel`, method: "POST" },
+      {
+        label: "Resume",
+        url: `${base}/resume`,
+        method: "POST",
+        link: { rollout: id, ring, action: "resume", expiresAt: now + HALT_LINK_MS },
+      },
+      {
+        label: "Cancel",
+        url: `${base}/cancel`,
+        method: "POST",
+        link: { rollout: id, ring, action: "cancel", expiresAt: now + HALT_LINK_MS },
+      },
     ],
     urgent: true,
     time: iso(now),

@@ -34,6 +34,11 @@ export function initialStatus(id: string, input: RolloutInput, prepared: Prepare
         skipped: r.clusters - r.scheduled,
       },
       lanes: { total: r.lanes, done: 0 },
+      planned: {
+        firstStart: r.firstStart ?? null,
+        lastEnd: r.lastEnd ?? null,
+        soakUntil: r.soakUntil ?? null,
+      },
     })),
   };
 }
@@ -75,6 +80,8 @@ export function fitStatus(status: RolloutStatus): RolloutStatus {
     }
   };
   evidence((lines) => lines.slice(0, 1).map((l) => (l.length > 120 ? `${l.slice(0, 119)}…` : l)));
+  // The plan's times are for the dashboard's ETA: the first thing to go after long evidence.
+  for (const ring of fitted.rings) if (!fits(fitted)) delete ring.planned;
   const attention = fitted.attention;
   while (attention?.clusters.length && !fits(fitted)) {
     attention.clusters.pop();

@@ -23,6 +23,7 @@ import {
   skippedMessage,
 } from "./rollout-messages.js";
 import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
+import { targetAvailable } from "./target-wait.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -32,7 +33,6 @@ import { enter, initialStatus, publish, totals, type RolloutState } from "./roll
  * for resume or cancel through the API; a completion digest ends it. A target every cluster already runs
  * ends at once, without email.
  */
-
 export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown> {
   const state = startingState(ctx.df.getInput<unknown>());
   const id = ctx.df.instanceId;
@@ -273,8 +273,11 @@ export function* approval(
     yield* answered(early.approved, "in advance", early.by);
     return early.approved ? "approved" : "rejected";
   }
-  const deadline = nowMs(ctx) + timeoutMs;
-  status.approval = { ring, requestedAt: iso(nowMs(ctx)), deadline: iso(deadline), onTimeout };
+  const seen = ring === "rollout" ? undefined : yield* targetAvailable(ctx, prepared, status, ring);
+  if (seen === "canceled") return "canceled";
+  const asked = seen?.at ?? nowMs(ctx);
+  const deadline = asked + timeoutMs;
+  status.approval = { ring, requestedAt: iso(asked), deadline: iso(deadline), onTimeout };
   enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
   publish(ctx, status);
   const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
@@ -287,7 +290,8 @@ export function* approval(
       ringSettings?.notify ?? [],
       deadline,
       onTimeout,
-      nowMs(ctx),
+      asked,
+      seen,
     ),
   );
   const waited = yield* waitUntil(ctx, status, ring, deadline);

@@ -81,7 +81,10 @@ describe("e2e: a failure exhausts the budget, the rollout halts, then resumes", 
     expect(mails).toMatch(
       /Rollout halted: Kubernetes 1\.30\.5 — 1 cluster\(s\) failed in ring dev, more than its failure budget of 0/,
     );
-    expect(mails).toContain(`${path("resume")}`);
+    // Resume and cancel as signed one-click links (test/browser/ follows one), never a command line.
+    expect(mails).toMatch(/Resume: http:\/\/\S+\/api\/act\?link=[\w.-]+ \(opens a page to confirm/);
+    expect(mails).toMatch(/Cancel: http:\/\/\S+\/api\/act\?link=[\w.-]+/);
+    expect(mails).not.toContain("curl");
   });
 
   it("continues with staging only after the resume", () => {
@@ -99,7 +102,7 @@ describe("e2e: a failure exhausts the budget, the rollout halts, then resumes", 
     const { http } = (await status.json()) as {
       http: { name: string; methods: string[]; route: string; authLevel: string }[];
     };
-    // Every HTTP function of functions/*.ts: the API, the webhook. None is anonymous.
+    // Every HTTP function of functions/*.ts: the API, the dashboard, the webhook. None is anonymous but the link door.
     expect(http.map((f) => f.name)).toEqual(
       expect.arrayContaining([
         "startRollout",
@@ -110,7 +113,22 @@ describe("e2e: a failure exhausts the budget, the rollout halts, then resumes", 
       ]),
     );
     expect(http.length).toBeGreaterThanOrEqual(11);
-    for (const f of http) {
+    // The one-click links' door (functions/dashboard.ts) is the exception: an email cannot carry a key, so
+    // its lock is the link's signature — without a valid link it shows a page and does nothing.
+    const linkDoors = ["actionLinkConfirm", "actionLinkAct"];
+    for (const f of http.filter((d) => linkDoors.includes(d.name))) {
+      expect(f.authLevel, f.name).toBe("anonymous");
+      for (const method of f.methods) {
+        const r = await fetch(`${url}/${f.route}?link=forged.${"A".repeat(43)}`, {
+          method,
+          headers: { "Content-Type": "application/x-www-form-urlencoded" },
+          ...(method === "POST" ? { body: `link=forged.${"A".repeat(43)}` } : {}),
+        });
+        expect([f.name, method, r.status]).toEqual([f.name, method, 400]);
+        expect(await r.text()).toContain("This link is not valid");
+      }
+    }
+    for (const f of http.filter((d) => !linkDoors.includes(d.name))) {
       expect(f.authLevel, f.name).toBe("function");
       const path = `/${f.route.replace(/\{[^}]+\}/g, encodeURIComponent(ID))}`;
       for (const method of f.methods) {

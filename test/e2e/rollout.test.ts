@@ -217,7 +217,7 @@ describe("e2e: a patch rollout across rings", () => {
     expect(minor.mine).toHaveLength(3);
   });
 
-  it("tells on-call: forecast, approval requests with the approving call, completion — as digests", () => {
+  it("tells on-call: forecast, approval requests with one-click links and when the target became available, completion — as digests", () => {
     const emails = stack.emails();
     const all = emails.map((e) => `${e.subject}\n${e.text}`).join("\n---\n");
     for (const e of emails) expect(e.to).toEqual([ONCALL]);
@@ -225,7 +225,14 @@ describe("e2e: a patch rollout across rings", () => {
     const prodApproval = emails.find((e) =>
       /Approval needed: Kubernetes 1\.30\.5 for ring prod/.test(e.subject),
     );
-    expect(prodApproval?.text).toContain(`/api/rollouts/${encodeURIComponent(PATCH)}/approve?ring=prod`);
+    // A signed one-click link to the confirmation page, not the API call (test/browser/ follows it).
+    expect(prodApproval?.text).toMatch(
+      /Approve: http:\/\/\S+\/api\/act\?link=[\w.-]+ \(opens a page to confirm/,
+    );
+    expect(`${prodApproval?.text}${prodApproval?.html}`).not.toContain("curl");
+    expect(prodApproval?.text).toMatch(
+      /available in every region of this ring's clusters \(westeurope\) as of/,
+    );
     expect(prodApproval?.html).not.toMatch(/<script/i);
     expect(all).toMatch(/Approval needed: Kubernetes 1\.31\.2/);
     expect(all).toMatch(/Rollout rejected: Kubernetes 1\.31\.2/);

@@ -24,12 +24,13 @@ describe("Function: parsePolicyYaml", () => {
       required: true,
       timeout: { iso: "PT48H", ms: 48 * 3_600_000 },
       onTimeout: "reject",
+      requireIdentity: false,
     });
     expect(p.spec.versions).toEqual({
       patch: "auto",
       minor: "approval",
       deny: ["1.31.0"],
-      approval: { timeout: { iso: "P7D", ms: 7 * 86_400_000 }, onTimeout: "reject" },
+      approval: { timeout: { iso: "P7D", ms: 7 * 86_400_000 }, onTimeout: "reject", requireIdentity: false },
     });
     expect(p.spec.freezes[0]).toMatchObject({ name: "year-end", timeZone: "Europe/Berlin" });
   });

@@ -33,21 +33,51 @@ describe("Notify: email rendering", () => {
     expect(email.subject).toBe(`[Ringmaster] ${evil}`);
   });
 
-  it("shows state-changing actions as the call to make, never as a link", () => {
+  it("shows a state-changing action as its signed one-click link, never as a command line", () => {
+    const approve = {
+      label: "Approve",
+      url: "http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod",
+      method: "POST",
+      link: {
+        rollout: "rollout:p:kubernetes:1.30.5",
+        ring: "prod",
+        action: "approve" as const,
+        expiresAt: 1,
+      },
+    };
+    const signed = "http://127.0.0.1:7071/api/act?link=abc.def";
+    const email = renderEmail([message({ kind: "approvalRequest", actions: [approve] })], (a) =>
+      a.link?.action === "approve" ? signed : undefined,
+    );
+    expect(email.html).toContain(`<a href="${signed}"`);
+    expect(email.html).not.toMatch(/<a href="[^"]*\/api\/rollouts\/r\/approve/);
+    expect(`${email.html}${email.text}`).not.toMatch(/curl|x-functions-key: \$/);
+    expect(email.text).toContain(`Approve: ${signed} (opens a page to confirm`);
+  });
+
+  it("without a signing key, points an action to the rollout's dashboard page; a POST without a link is named, not a command", () => {
     const email = renderEmail([
       message({
         kind: "approvalRequest",
         actions: [
-          { label: "Approve", url: "http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod", method: "POST" },
+          {
+            label: "Approve",
+            url: "http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod",
+            method: "POST",
+            link: { rollout: "rollout:p:kubernetes:1.30.5", ring: "prod", action: "approve", expiresAt: 1 },
+          },
+          { label: "Approve gate", url: "http://127.0.0.1:7071/api/fleetgates/g/approve", method: "POST" },
         ],
       }),
     ]);
-    expect(email.html).not.toMatch(/<a href="[^"]*approve/);
     expect(email.html).toContain(
-      `curl -X POST -H "x-functions-key: $RINGMASTER_KEY" 'http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod'`,
+      '<a href="http://127.0.0.1:7071/api/dash/rollouts/rollout%3Ap%3Akubernetes%3A1.30.5"',
     );
-    expect(email.text).toContain('"x-functions-key: <key>"');
-    expect(email.text).toContain("Approve: POST http://127.0.0.1:7071/api/rollouts/r/approve?ring=prod");
+    expect(email.html).not.toMatch(/<a href="[^"]*approve/);
+    expect(`${email.html}${email.text}`).not.toMatch(/curl/);
+    expect(email.text).toContain(
+      "Approve gate: POST http://127.0.0.1:7071/api/fleetgates/g/approve with a function key",
+    );
   });
 
   it("leads a digest's subject with its most pressing message and counts the rest", () => {

@@ -35,7 +35,9 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 describe("The deployed bundle", () => {
   it("has one file per entry where package.json's main glob finds it", () => {
     expect(bundle.entries).toEqual(
-      ["api", "ingress", "schedules", "telemetry", "workflows"].map((e) => `dist/functions/${e}.js`),
+      ["api", "dashboard", "ingress", "schedules", "telemetry", "workflows"].map(
+        (e) => `dist/functions/${e}.js`,
+      ),
     );
   });
 

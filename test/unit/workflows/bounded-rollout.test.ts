@@ -190,6 +190,7 @@ function simulate(n: number, clusterDays: number) {
         };
       }
       if (name === "laneOutcomes") return [];
+      if (name === "targetAvailability") return { regions: ["westeurope"], missing: [] };
       return {};
     },
     nextEvent: (_id, names, now) => take(rolloutQueue, names, now),
