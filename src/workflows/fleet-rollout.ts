@@ -14,7 +14,8 @@ import {
   stageName,
   type FleetProgress,
 } from "./fleet-rollout-state.js";
-import { approval, finish, halt } from "./rollout.js";
+import { halt } from "./rollout-halt.js";
+import { approval, finish } from "./rollout.js";
 import { haltMessage } from "./rollout-messages.js";
 import { enter, publish, type RolloutState } from "./rollout-status.js";
 

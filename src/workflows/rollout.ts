@@ -1,6 +1,5 @@
 import type * as df from "durable-functions";
 import type { PreparedRollout } from "../contracts/prepared-rollout.js";
-import type { MessageInput } from "../contracts/messages.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
 import {
   ApprovalEventSchema,
@@ -24,6 +23,7 @@ import {
 } from "./rollout-messages.js";
 import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
 import { targetAvailable } from "./target-wait.js";
+import { halt } from "./rollout-halt.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -341,31 +341,6 @@ function* waitUntil(
       publish(ctx, status); // so the API can refuse a conflicting second answer (409)
     }
     if (forRing === ring) return event.data;
-  }
-}
-
-/** Tells on-call and waits for resume or cancel through the API. */
-export function* halt(
-  ctx: Ctx,
-  status: RolloutStatus,
-  ring: string,
-  teams: readonly string[],
-  message: MessageInput,
-): Generator<df.Task, "resume" | "cancel", unknown> {
-  enter(status, "halted", `halted: ${message.summary}`, ring);
-  status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
-  publish(ctx, status);
-  yield* audit(ctx, "rollout.halted", ctx.df.instanceId, { reason: message.summary });
-  yield* notify(ctx, { ...message, teams: [...teams] });
-  for (;;) {
-    const event = ControlEventSchema.safeParse(yield ctx.df.waitForExternalEvent(RolloutEvents.control));
-    if (event.success && (event.data.action === "resume" || event.data.action === "cancel")) {
-      status.halted = undefined;
-      const { action, by, actor } = event.data;
-      if (action === "resume")
-        yield* audit(ctx, "rollout.resumed", ctx.df.instanceId, { by, ...(actor ? { actor } : {}) });
-      return action;
-    }
   }
 }
 
