@@ -1,0 +1,27 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalRun } from "/work/wt/safety/dist/src/app/local-run.js";
+import { DiscreteClock } from "/work/wt/safety/dist/src/clock/clock.js";
+import { generateScenario } from "/work/wt/safety/test/e2e/outage-scenarios.ts";
+const t0 = performance.now(); const c0 = process.cpuUsage();
+const s = generateScenario(Number(process.argv[2] ?? 1), 42);
+const dir = mkdtempSync(join(tmpdir(), "safety-exp-"));
+writeFileSync(join(dir, "fleet.yaml"), s.fleetYaml);
+writeFileSync(join(dir, "policy.yaml"), s.policyYaml);
+const run = await startLocalRun({ appDir: "/work/wt/safety", fleetFile: join(dir, "fleet.yaml"), policyFile: join(dir, "policy.yaml"), discrete: true, stateDir: join(dir, "state") });
+const t1 = performance.now();
+const clock = run.clock as DiscreteClock;
+await clock.until("end", async () => {
+  const r = await fetch(`${run.host.baseUrl}/api/rollouts/${encodeURIComponent(s.rolloutId)}`);
+  const b = r.status === 200 ? await r.json() as any : undefined;
+  if (b && ["Completed","Failed","Terminated"].includes(b.runtimeStatus)) return b.runtimeStatus;
+  return clock.now() >= s.end ? "span" : undefined;
+}, 120000).then((x) => console.log("over:", x, new Date(clock.now()).toISOString()));
+const lst = await (await fetch(`${run.host.baseUrl}/api/rollouts`)).text(); console.log(lst.slice(0,1500));
+const ops = run.sim.world.records.operations;
+console.log("ops", ops.length, "emails", run.sim.world.records.emails.length);
+await run.stop();
+const c = process.cpuUsage(c0);
+console.log("boot ms", (t1-t0).toFixed(0), "total ms", (performance.now()-t0).toFixed(0), "cpu ms", ((c.user+c.system)/1000).toFixed(0));
+process.exit(0);
