@@ -10,19 +10,23 @@ export const TEST_BREAKS = ["window", "soak", "budget", "cap"] as const;
 export type TestBreak = (typeof TEST_BREAKS)[number];
 export const TEST_BREAK_FLAG = "break-safety-on-purpose";
 
-let read: TestBreak | undefined | null = null;
-
-/** The break this process runs with, if any (throws when one is asked for outside a test). */
-export function testBreak(): TestBreak | undefined {
-  if (read !== null) return read;
-  const env = globalThis.process?.env ?? {};
+/** Reads a break from an environment; throws when one is asked for outside a test. */
+export function readTestBreak(env: Readonly<Record<string, string | undefined>>): TestBreak | undefined {
   const asked = env.RINGMASTER_TEST_BREAK;
-  if (asked === undefined || asked === "") return (read = undefined);
+  if (asked === undefined || asked === "") return undefined;
   if (env.RINGMASTER_TEST_FLAG !== TEST_BREAK_FLAG || env.RINGMASTER_MODE === "azure")
     throw new Error(
       `RINGMASTER_TEST_BREAK=${asked} switches a safety rule off and is for the safety suite only: it needs RINGMASTER_TEST_FLAG=${TEST_BREAK_FLAG} and never runs in Azure mode; unset RINGMASTER_TEST_BREAK`,
     );
   if (!(TEST_BREAKS as readonly string[]).includes(asked))
     throw new Error(`RINGMASTER_TEST_BREAK: expected one of ${TEST_BREAKS.join(", ")}, got "${asked}"`);
-  return (read = asked as TestBreak);
+  return asked as TestBreak;
+}
+
+let read: { value: TestBreak | undefined } | undefined;
+
+/** The break this process runs with, if any: the process environment, read once. */
+export function testBreak(): TestBreak | undefined {
+  read ??= { value: readTestBreak(globalThis.process?.env ?? {}) };
+  return read.value;
 }

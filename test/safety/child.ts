@@ -29,6 +29,9 @@ try {
     }),
   );
 } catch (error) {
-  writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: false, error: String((error as Error).stack ?? error) }));
+  writeFileSync(
+    join(dir, "result.json"),
+    JSON.stringify({ ok: false, error: String((error as Error).stack ?? error) }),
+  );
 }
 process.exit(0);

@@ -54,7 +54,8 @@ export function features(s: ScenarioSpec): string[] {
   if (s.versions.patch === "approval") f.add("patch approval");
   if (s.email.perHour < 100) f.add("tight ACS quota");
   for (const x of s.faults) {
-    if (x.status === 429) f.add(`429 ${x.retryAfterSeconds !== undefined ? "with" : "without"} Retry-After on ${x.api}`);
+    if (x.status === 429)
+      f.add(`429 ${x.retryAfterSeconds !== undefined ? "with" : "without"} Retry-After on ${x.api}`);
     else if (x.status !== undefined) f.add(`5xx on ${x.api}`);
     else if (x.error === "PodDrainFailure") f.add("drain failure");
     else if (x.error === "UpgradeFailed") f.add("control-plane failure");

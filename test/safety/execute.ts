@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startLocalRun } from "../../src/app/local-run.js";
-import { DiscreteClock, type Clock, type Hold } from "../../src/clock/clock.js";
+import type { DiscreteClock } from "../../src/clock/clock.js";
+import { type Clock, type Hold } from "../../src/clock/clock.js";
 import type { EmailRecord, OperationRecord } from "../../src/simulator/records.js";
 import { REPO, startStack } from "../helpers/stack.js";
 import { fleetYaml, policyYaml } from "./render.js";
@@ -29,6 +30,8 @@ export interface RunRecords {
   /** 429s the simulator answered for the email quota (ACS refused a send). */
   readonly emailRefusals: number;
   readonly end: string;
+  /** The app's own view at the end (`GET /api/rollouts`), for reading a reproducer. */
+  readonly rollouts: unknown;
 }
 
 interface Driver {
@@ -89,7 +92,11 @@ async function startDriver(s: ScenarioSpec, dir: string): Promise<Driver> {
   };
 }
 
-async function call(clock: Clock, url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
+async function call(
+  clock: Clock,
+  url: string,
+  init?: RequestInit,
+): Promise<{ status: number; body: unknown }> {
   return clock.held(`safety ${init?.method ?? "GET"} ${url}`, async () => {
     const res = await fetch(url, init);
     const text = await res.text();
@@ -106,7 +113,8 @@ async function call(clock: Clock, url: string, init?: RequestInit): Promise<{ st
 /** Rollouts still taking answers, from `GET /api/rollouts`. */
 async function activeRollouts(clock: Clock, base: string): Promise<string[]> {
   const r = await call(clock, `${base}/api/rollouts`);
-  const list = (r.body as { rollouts?: { id: string; runtimeStatus?: string }[] } | undefined)?.rollouts ?? [];
+  const list =
+    (r.body as { rollouts?: { id: string; runtimeStatus?: string }[] } | undefined)?.rollouts ?? [];
   return list
     .filter((x) => !["Completed", "Failed", "Terminated", "Canceled"].includes(x.runtimeStatus ?? ""))
     .map((x) => x.id);
@@ -155,6 +163,7 @@ export async function executeScenario(s: ScenarioSpec, dir: string): Promise<Run
     debug(`waiting for the end ${new Date(end).toISOString()}`);
     const last = await d.clock.at(Math.max(end, d.clock.now()));
     debug("end");
+    const rollouts = (await call(d.clock, `${d.url()}/api/rollouts`)).body;
     const rec = d.records();
     const out = {
       operations: rec.operations.map((o) => ({ ...o })),
@@ -162,6 +171,7 @@ export async function executeScenario(s: ScenarioSpec, dir: string): Promise<Run
       actions,
       emailRefusals: rec.refusals,
       end: now(),
+      rollouts,
     };
     last.release();
     return out;
@@ -171,7 +181,9 @@ export async function executeScenario(s: ScenarioSpec, dir: string): Promise<Run
 }
 
 /** Wall and CPU milliseconds of `fn`, for the runner's figures. */
-export async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wallMs: number; cpuMs: number }> {
+export async function measured<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; wallMs: number; cpuMs: number }> {
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   const value = await fn();

@@ -50,8 +50,10 @@ function opensOn(w: WindowSpec, d: DateTime): boolean {
     const wd = luxonWeekday(s.weekly.dayOfWeek);
     if (d.weekday !== wd) return false;
     // The first such weekday on or after the anchor date.
-    const anchorWeekday = DateTime.fromObject({ year: anchor.y, month: anchor.m, day: anchor.d }, { zone: "UTC" })
-      .weekday;
+    const anchorWeekday = DateTime.fromObject(
+      { year: anchor.y, month: anchor.m, day: anchor.d },
+      { zone: "UTC" },
+    ).weekday;
     const first = anchor.index + ((wd - anchorWeekday + 7) % 7);
     if (today < first) return false;
     return ((today - first) / 7) % s.weekly.intervalWeeks === 0;

@@ -84,7 +84,8 @@ function governing(s: ScenarioSpec, c: ClusterSpec, nodeImage: boolean): WindowS
 
 function predictedMs(s: ScenarioSpec, u: Upgrade): number {
   const nodes = u.cluster.pools.reduce((n, p) => n + p.count, 0);
-  if (u.hasControlPlane) return (s.estimates.controlPlaneMinutes + s.estimates.perNodeMinutes * nodes) * MINUTE;
+  if (u.hasControlPlane)
+    return (s.estimates.controlPlaneMinutes + s.estimates.perNodeMinutes * nodes) * MINUTE;
   return s.estimates.perNodeMinutes * u.poolNodes * MINUTE;
 }
 
@@ -103,7 +104,10 @@ function judgeWindows(s: ScenarioSpec, ups: readonly Upgrade[], out: Violation[]
       const near = occurrences(w, u.start - 2 * 24 * HOUR, u.start + 2 * 24 * HOUR)
         .map((o) => `${iso(o.start)}–${iso(o.end)}`)
         .join(", ");
-      out.push({ rule: "outside-window", detail: `${what}, outside every occurrence (nearby: ${near || "none"})` });
+      out.push({
+        rule: "outside-window",
+        detail: `${what}, outside every occurrence (nearby: ${near || "none"})`,
+      });
       continue;
     }
     const predicted = predictedMs(s, u);
@@ -139,7 +143,11 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
     const at = `${op.cluster}${op.pool ? `/${op.pool}` : ""} ${op.kind} to ${op.target} at ${op.start}`;
     const current = cp.get(op.cluster) ?? op.target;
     if (denied.has(op.target)) out.push({ rule: "denied-version", detail: `${at}: ${op.target} is denied` });
-    if (s.versions.minor === "never" && minorOf(op.target) > minorOf(current) && op.kind === "controlPlaneUpgrade")
+    if (
+      s.versions.minor === "never" &&
+      minorOf(op.target) > minorOf(current) &&
+      op.kind === "controlPlaneUpgrade"
+    )
       out.push({ rule: "minor-never", detail: `${at}: a new minor, and the policy says never` });
     if (op.kind === "controlPlaneUpgrade") {
       if (minorOf(op.target) - minorOf(current) > 1)
@@ -147,13 +155,19 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
       if (op.result === "Succeeded") cp.set(op.cluster, op.target);
     } else if (op.kind === "poolUpgrade" && op.pool) {
       if (cmpVersion(op.target, current) > 0)
-        out.push({ rule: "pool-before-control-plane", detail: `${at}: the control plane is still ${current}` });
+        out.push({
+          rule: "pool-before-control-plane",
+          detail: `${at}: the control plane is still ${current}`,
+        });
       if (op.result === "Succeeded") pools.set(`${op.cluster}/${op.pool}`, op.target);
     }
     const now = cp.get(op.cluster) ?? current;
     for (const [key, v] of pools)
       if (key.startsWith(`${op.cluster}/`) && minorOf(now) - minorOf(v) > 3)
-        out.push({ rule: "pool-skew", detail: `${key} at ${v}, more than 3 minors behind ${now} (${op.start})` });
+        out.push({
+          rule: "pool-skew",
+          detail: `${key} at ${v}, more than 3 minors behind ${now} (${op.start})`,
+        });
   }
 }
 
@@ -196,7 +210,9 @@ function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
   const targets = new Set(ups.map((u) => `${u.nodeImage ? "image" : "k8s"}:${u.target}`));
   for (const t of targets) {
     const mine = ups.filter((u) => `${u.nodeImage ? "image" : "k8s"}:${u.target}` === t);
-    const release = s.kubernetes.find((k) => `k8s:${k.version}` === t) ?? s.nodeImages.find((k) => `image:${k.version}` === t);
+    const release =
+      s.kubernetes.find((k) => `k8s:${k.version}` === t) ??
+      s.nodeImages.find((k) => `image:${k.version}` === t);
     const releasedAt = start + (release?.atMinute ?? 0) * MINUTE;
     // A target the policy sends through approval needs the rollout's own question answered first.
     const firstOfTarget = mine[0]!;
@@ -205,7 +221,11 @@ function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
     if (
       mode === "approval" &&
       !r.actions.some(
-        (a) => a.ring === "rollout" && a.kind === "approve" && accepted(a) && Date.parse(a.time) <= firstOfTarget.start,
+        (a) =>
+          a.ring === "rollout" &&
+          a.kind === "approve" &&
+          accepted(a) &&
+          Date.parse(a.time) <= firstOfTarget.start,
       )
     )
       out.push({
@@ -228,16 +248,22 @@ function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
           detail: `${t}: ring ${ring.name} started ${iso(first)}, before ring ${previous.name}'s last upgrade ended (${previous.lastEnd === Infinity ? "still running" : iso(previous.lastEnd)}) plus its soak (${previous.soakMs / MINUTE} min)`,
         });
       if (ring.approval) {
-        const answers = r.actions.filter((a) => a.ring === ring.name && accepted(a) && Date.parse(a.time) <= first);
+        const answers = r.actions.filter(
+          (a) => a.ring === ring.name && accepted(a) && Date.parse(a.time) <= first,
+        );
         const approved = answers.some((a) => a.kind === "approve");
-        const timedOut = ring.approval.onTimeout === "approve" && first >= releasedAt + durationMs(ring.approval.timeout);
+        const timedOut =
+          ring.approval.onTimeout === "approve" && first >= releasedAt + durationMs(ring.approval.timeout);
         if (!approved && !timedOut)
           out.push({
             rule: "no-approval",
             detail: `${t}: ring ${ring.name} started ${iso(first)} with no approval accepted before it (answers: ${JSON.stringify(r.actions.filter((a) => a.ring === ring.name))})`,
           });
         if (!approved && answers.some((a) => a.kind === "reject"))
-          out.push({ rule: "rejected", detail: `${t}: ring ${ring.name} started ${iso(first)} after a rejection` });
+          out.push({
+            rule: "rejected",
+            detail: `${t}: ring ${ring.name} started ${iso(first)} after a rejection`,
+          });
       }
       // Each cluster's last word on this target: failed for good, or not.
       const last = new Map<string, Upgrade>();
@@ -298,7 +324,8 @@ function judgeHalts(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
       const at = Math.max(...list.map((u) => u.end));
       if (at > end - 6 * HOUR) continue;
       const told = r.emails.some(
-        (e) => Date.parse(e.time) >= at && /halt/i.test(`${e.subject}\n${e.text}`) && e.text.includes(ring.name),
+        (e) =>
+          Date.parse(e.time) >= at && /halt/i.test(`${e.subject}\n${e.text}`) && e.text.includes(ring.name),
       );
       if (!told)
         out.push({

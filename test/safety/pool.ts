@@ -30,7 +30,10 @@ export interface Outcome {
 export async function build(): Promise<void> {
   const require = createRequire(import.meta.url);
   const tsc = require.resolve("typescript/bin/tsc");
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], { cwd: REPO, stdio: "inherit" });
+  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json", "--noCheck"], {
+    cwd: REPO,
+    stdio: "inherit",
+  });
   const esbuild = await import("esbuild");
   await esbuild.build({
     entryPoints: [join(REPO, "test", "safety", "child.ts")],
@@ -67,7 +70,7 @@ export function runOne(
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
-    child.stderr!.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+    child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.on("exit", (code, signal) => {
       clearTimeout(timer);

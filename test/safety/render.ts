@@ -68,7 +68,12 @@ export function fleetYaml(s: ScenarioSpec): string {
             }
           : {}),
         ...(c.stopped ? { powerState: "Stopped" } : {}),
-        nodePools: c.pools.map((p) => ({ name: p.name, mode: p.mode, count: p.count, nodeImageVersion: p.image })),
+        nodePools: c.pools.map((p) => ({
+          name: p.name,
+          mode: p.mode,
+          count: p.count,
+          nodeImageVersion: p.image,
+        })),
       })),
   })).filter((sub) => sub.clusters.length > 0);
   return stringify({
@@ -76,7 +81,10 @@ export function fleetYaml(s: ScenarioSpec): string {
     kind: "SimulatedAzure",
     clock: { start: CLOCK_START, speed: 3600 },
     // The simulator's timing equals the policy's estimates: a prediction that fits really ends in time.
-    timing: { controlPlaneMinutes: s.estimates.controlPlaneMinutes, perNodeMinutes: s.estimates.perNodeMinutes },
+    timing: {
+      controlPlaneMinutes: s.estimates.controlPlaneMinutes,
+      perNodeMinutes: s.estimates.perNodeMinutes,
+    },
     subscriptions,
     releases: {
       kubernetes: s.kubernetes.map((r) => ({ version: r.version, regions: r.regions, at: at(r.atMinute) })),

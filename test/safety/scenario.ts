@@ -7,7 +7,15 @@ import { mulberry32 } from "../../src/simulator/seeded-random.js";
  * fleet file and policy file the app is given. The same seed always gives the same scenario.
  */
 export const CLOCK_START = "2026-10-19T00:00:00Z"; // a Monday, a week before Europe leaves summer time
-export const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"] as const;
+export const WEEKDAYS = [
+  "Sunday",
+  "Monday",
+  "Tuesday",
+  "Wednesday",
+  "Thursday",
+  "Friday",
+  "Saturday",
+] as const;
 export type WeekDay = (typeof WEEKDAYS)[number];
 export const WEEK_INDEXES = ["First", "Second", "Third", "Fourth", "Last"] as const;
 
@@ -15,7 +23,13 @@ export type Schedule =
   | { daily: { intervalDays: number } }
   | { weekly: { intervalWeeks: number; dayOfWeek: WeekDay } }
   | { absoluteMonthly: { intervalMonths: number; dayOfMonth: number } }
-  | { relativeMonthly: { intervalMonths: number; weekIndex: (typeof WEEK_INDEXES)[number]; dayOfWeek: WeekDay } };
+  | {
+      relativeMonthly: {
+        intervalMonths: number;
+        weekIndex: (typeof WEEK_INDEXES)[number];
+        dayOfWeek: WeekDay;
+      };
+    };
 
 /** A window: AKS's shape (`utcOffset`) on clusters, the policy's (`timeZone` or `utcOffset`) on rings. */
 export interface WindowSpec {
@@ -106,7 +120,14 @@ export interface ScenarioSpec {
 }
 
 const REGIONS = ["westeurope", "northeurope", "eastus", "westus2"];
-const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Europe/London", "Australia/Sydney", "Asia/Kolkata"];
+const ZONES = [
+  "UTC",
+  "Europe/Berlin",
+  "America/New_York",
+  "Europe/London",
+  "Australia/Sydney",
+  "Asia/Kolkata",
+];
 const OFFSETS = ["+00:00", "+01:00", "+02:00", "-05:00", "+05:30", "-08:00"];
 const IMAGE_OLD = "AKSUbuntu-2204gen2containerd-202610.05.0";
 const IMAGE_NEW = "AKSUbuntu-2204gen2containerd-202610.19.0";
@@ -132,7 +153,7 @@ export function generateScenario(seed: number): ScenarioSpec {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const chance = (p: number) => rnd() < p;
   const start = Date.parse(CLOCK_START);
-  const spanHours = int(30, 72);
+  const spanHours = int(24, 48);
   const cp = int(5, 15);
   const perNode = int(3, 10);
 
@@ -146,9 +167,10 @@ export function generateScenario(seed: number): ScenarioSpec {
           ? { weekly: { intervalWeeks: chance(0.7) ? 1 : int(2, 4), dayOfWeek: day } }
           : kind < 0.9
             ? { absoluteMonthly: { intervalMonths: int(1, 2), dayOfMonth: int(19, 21) } }
-            : { relativeMonthly: { intervalMonths: 1, weekIndex: pick(["Third", "Fourth"]), dayOfWeek: day } };
-    const where =
-      form === "aks" || chance(0.3) ? { utcOffset: pick(OFFSETS) } : { timeZone: pick(ZONES) };
+            : {
+                relativeMonthly: { intervalMonths: 1, weekIndex: pick(["Third", "Fourth"]), dayOfWeek: day },
+              };
+    const where = form === "aks" || chance(0.3) ? { utcOffset: pick(OFFSETS) } : { timeZone: pick(ZONES) };
     const startDate = chance(0.3) ? { startDate: date(start + int(-20, 1) * 86_400_000) } : {};
     const blocked = chance(0.15)
       ? {
@@ -167,8 +189,8 @@ export function generateScenario(seed: number): ScenarioSpec {
     };
   };
 
-  // Sizes skewed small (most scenarios 3–20 clusters), a few up to 200.
-  const size = chance(0.05) ? int(60, 200) : chance(0.2) ? int(20, 60) : int(3, 20);
+  // Sizes skewed small (three in four scenarios 3–12 clusters), a few up to 200: cost grows with size.
+  const size = chance(0.03) ? int(60, 200) : chance(0.2) ? int(13, 40) : int(3, 12);
   const subscriptions = int(1, Math.min(3, size));
   const regions = REGIONS.slice(0, int(1, 3));
   const ringCount = int(1, Math.min(4, size));
@@ -239,17 +261,42 @@ export function generateScenario(seed: number): ScenarioSpec {
     const what = rnd();
     const c = someCluster();
     if (what < 0.2)
-      faults.push({ api: pick(APIS), status: 429, ...(chance(0.5) ? { retryAfterSeconds: int(1, 30) } : {}), times: int(1, 5) });
+      faults.push({
+        api: pick(APIS),
+        status: 429,
+        ...(chance(0.5) ? { retryAfterSeconds: int(1, 30) } : {}),
+        times: int(1, 5),
+      });
     else if (what < 0.35) faults.push({ api: pick(APIS), status: pick([500, 502, 503]), times: int(1, 3) });
     else if (what < 0.55)
-      faults.push({ cluster: c.name, pool: pick(c.pools).name, on: "upgrade", error: "PodDrainFailure", times: int(1, 3) });
-    else if (what < 0.65) faults.push({ cluster: c.name, on: "controlPlane", error: "UpgradeFailed", times: 1 });
+      faults.push({
+        cluster: c.name,
+        pool: pick(c.pools).name,
+        on: "upgrade",
+        error: "PodDrainFailure",
+        times: int(1, 3),
+      });
+    else if (what < 0.65)
+      faults.push({ cluster: c.name, on: "controlPlane", error: "UpgradeFailed", times: 1 });
     else if (what < 0.8)
-      faults.push({ cluster: c.name, on: pick(["upgrade", "controlPlane", "nodeImageUpgrade"]), slowMinutes: int(10, 180), times: 1 });
+      faults.push({
+        cluster: c.name,
+        on: pick(["upgrade", "controlPlane", "nodeImageUpgrade"]),
+        slowMinutes: int(10, 180),
+        times: 1,
+      });
     else
       faults.push({
         event: pick(["lost", "duplicate"]),
-        ...(chance(0.5) ? { eventType: pick(["NewKubernetesVersionAvailable", "NodePoolRollingSucceeded", "ClusterSupportEnding"]) } : {}),
+        ...(chance(0.5)
+          ? {
+              eventType: pick([
+                "NewKubernetesVersionAvailable",
+                "NodePoolRollingSucceeded",
+                "ClusterSupportEnding",
+              ]),
+            }
+          : {}),
         times: int(1, 4),
       });
   }
@@ -264,7 +311,10 @@ export function generateScenario(seed: number): ScenarioSpec {
     else if (when < 0.55) actions.push({ kind: "approve", ring: r.name, atMinute: int(120, spanHours * 60) });
     else if (when < 0.7) {
       const at = int(60, spanHours * 60);
-      actions.push({ kind: "approve", ring: r.name, atMinute: at }, { kind: "approve", ring: r.name, atMinute: at + int(0, 90) });
+      actions.push(
+        { kind: "approve", ring: r.name, atMinute: at },
+        { kind: "approve", ring: r.name, atMinute: at + int(0, 90) },
+      );
     } else if (when < 0.8) actions.push({ kind: "reject", ring: r.name, atMinute: int(60, spanHours * 60) });
   }
   if ((patch === "approval" || minor === "approval") && chance(0.7))

@@ -11,7 +11,11 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
     const names = new Set(clusters.map((c) => c.name));
     out.push({
       what,
-      spec: { ...s, clusters, faults: s.faults.filter((f) => f.cluster === undefined || names.has(String(f.cluster))) },
+      spec: {
+        ...s,
+        clusters,
+        faults: s.faults.filter((f) => f.cluster === undefined || names.has(String(f.cluster))),
+      },
     });
   };
   const n = s.clusters.length;
@@ -45,7 +49,10 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
     out.push({ what: `without fault ${i + 1}`, spec: { ...s, faults: s.faults.filter((__, j) => j !== i) } }),
   );
   s.actions.forEach((a, i) =>
-    out.push({ what: `without action ${a.kind} ${a.ring ?? ""}`, spec: { ...s, actions: s.actions.filter((__, j) => j !== i) } }),
+    out.push({
+      what: `without action ${a.kind} ${a.ring ?? ""}`,
+      spec: { ...s, actions: s.actions.filter((__, j) => j !== i) },
+    }),
   );
   if (s.freezes.length) out.push({ what: "without freezes", spec: { ...s, freezes: [] } });
   if (s.nodeImages.length) out.push({ what: "without node images", spec: { ...s, nodeImages: [] } });
