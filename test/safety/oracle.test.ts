@@ -177,7 +177,10 @@ describe("safety oracle", () => {
     const poolFirst = records([[upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Succeeded", "1.31.1")[1]!]]);
     expect(rules(base, poolFirst)).toContain("pool-before-control-plane");
     const failed = records([upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Failed")]);
-    expect(rules(base, failed)).toEqual(["failure-not-told", "halt-not-told"]);
+    // The halt is owed once the ring is over: here b never upgraded, so only the failure is owed.
+    expect(rules(base, failed)).toEqual(["failure-not-told"]);
+    const solo = { ...base, clusters: [cluster("a", "r1"), cluster("c", "r2")] };
+    expect(rules(solo, failed)).toEqual(["failure-not-told", "halt-not-told"]);
   });
 
   it("reads AKS's schedules: intervals from startDate, relative and absolute months, DST in named zones", () => {

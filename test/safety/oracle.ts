@@ -321,6 +321,13 @@ function judgeHalts(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
     for (const [target, list] of byTarget) {
       const failed = list.filter((u) => u.result === "Failed");
       if (failed.length <= ring.failureBudget || list.some((u) => u.end === Infinity)) continue;
+      // The halt comes when the ring is over: only judged when every cluster of it is provably done
+      // (upgraded or failed for this target, or never eligible: stopped or on an AKS auto-upgrade channel).
+      const done = new Set(list.map((u) => u.cluster.name));
+      const over = s.clusters
+        .filter((c) => c.ring === ring.name)
+        .every((c) => done.has(c.name) || c.stopped || (c.upgradeChannel ?? "none") !== "none");
+      if (!over) continue;
       const at = Math.max(...list.map((u) => u.end));
       if (at > end - 6 * HOUR) continue;
       const told = r.emails.some(
