@@ -13,7 +13,11 @@ const dir = process.argv[2];
 if (!dir) throw new Error("usage: child <scenario directory>");
 const spec = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8")) as ScenarioSpec;
 try {
-  const { value, wallMs, cpuMs } = await measured(() => executeScenario(spec, join(dir, "run")));
+  const stuck = (why: string) => {
+    writeFileSync(join(dir, "result.json"), JSON.stringify({ ok: false, error: `stuck: ${why}` }));
+    process.exit(0);
+  };
+  const { value, wallMs, cpuMs } = await measured(() => executeScenario(spec, join(dir, "run"), stuck));
   const violations = judge(spec, value);
   writeFileSync(
     join(dir, "result.json"),

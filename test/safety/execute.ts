@@ -120,11 +120,44 @@ async function activeRollouts(clock: Clock, base: string): Promise<string[]> {
     .map((x) => x.id);
 }
 
-export async function executeScenario(s: ScenarioSpec, dir: string): Promise<RunRecords> {
+/** Real seconds simulated time may stand still, held by the same work, before the run counts as stuck. */
+const STUCK_SECONDS = Number(process.env.SAFETY_STUCK_SECONDS ?? 90);
+
+/**
+ * Calls `onStuck` when simulated time has not moved for STUCK_SECONDS of real time while something holds
+ * it: work that waits for simulated time while holding it (a deadlock) shows up as a finding with the
+ * holders named, instead of a run that never ends.
+ */
+function watchdog(clock: DiscreteClock, onStuck: (why: string) => void): () => void {
+  let last = clock.now();
+  let since = Date.now();
+  const timer = setInterval(() => {
+    const now = clock.now();
+    const held = clock.busyReasons;
+    if (now !== last || held.length === 0) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since > STUCK_SECONDS * 1000) {
+      clearInterval(timer);
+      onStuck(
+        `simulated time stuck at ${new Date(now).toISOString()} for ${STUCK_SECONDS} s of real time, held by: ${[...new Set(held)].join(", ")}`,
+      );
+    }
+  }, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export async function executeScenario(
+  s: ScenarioSpec,
+  dir: string,
+  onStuck: (why: string) => void = () => {},
+): Promise<RunRecords> {
   mkdirSync(dir, { recursive: true });
   const start = Date.parse(CLOCK_START);
   const end = start + s.spanHours * 60 * MINUTE;
   const d = await startDriver(s, dir);
+  const stopWatching = watchdog(d.clock, onStuck);
   const actions: ActionRecord[] = [];
   try {
     const now = () => new Date(d.clock.now()).toISOString();
@@ -176,6 +209,7 @@ export async function executeScenario(s: ScenarioSpec, dir: string): Promise<Run
     last.release();
     return out;
   } finally {
+    stopWatching();
     await d.stop();
   }
 }
