@@ -34,7 +34,18 @@ export async function build(): Promise<void> {
     cwd: REPO,
     stdio: "inherit",
   });
+  await bundleChild();
+}
+
+/**
+ * Bundles child.ts with the test code only: every import of `src/` is left to the compiled app in
+ * dist/src, the very modules the host loads. One copy of each module matters: the discrete clock tracks
+ * which work holds time per module instance (an AsyncLocalStorage), so an app sleeping on one copy while
+ * the host holds time through another would hold time forever.
+ */
+export async function bundleChild(): Promise<void> {
   const esbuild = await import("esbuild");
+  const src = join(REPO, "src") + "/";
   await esbuild.build({
     entryPoints: [join(REPO, "test", "safety", "child.ts")],
     outfile: CHILD,
@@ -44,6 +55,18 @@ export async function build(): Promise<void> {
     target: "node20",
     packages: "external",
     logLevel: "warning",
+    plugins: [
+      {
+        name: "app-from-dist",
+        setup(b) {
+          b.onResolve({ filter: /\/src\// }, (args) => {
+            const target = resolve(args.resolveDir, args.path);
+            if (!target.startsWith(src)) return undefined;
+            return { path: join(REPO, "dist", "src", target.slice(src.length)), external: true };
+          });
+        },
+      },
+    ],
   });
 }
 

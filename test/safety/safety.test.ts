@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CHILD, runOne } from "./pool.js";
+import { bundleChild, runOne } from "./pool.js";
 import { generateScenario, type ScenarioSpec } from "./scenario.js";
 
 /**
@@ -26,18 +26,8 @@ let dir = "";
 let keep = false;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "rm-safety-"));
-  // The child runs as plain ESM next to the compiled app (global setup built dist/).
-  const esbuild = await import("esbuild");
-  await esbuild.build({
-    entryPoints: [join(import.meta.dirname, "child.ts")],
-    outfile: CHILD,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+  // The child runs as plain ESM beside the compiled app (global setup built dist/).
+  await bundleChild();
 });
 afterAll(() => {
   if (!keep) rmSync(dir, { recursive: true, force: true });
