@@ -174,6 +174,13 @@ describe("safety oracle", () => {
     expect(
       rules(base, records([upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Succeeded", "1.32.1")])),
     ).toContain("minor-skipped");
+    // A cluster a minor behind, carried across it by a patch rollout, with minors set to never or approval.
+    const behind = { ...base, clusters: [cluster("a", "r1", { version: "1.29.9" })] };
+    const across = records([upgrade("a", "2026-10-19T10:00:00.000Z")]);
+    expect(rules({ ...behind, versions: { ...base.versions, minor: "never" } }, across)).toEqual([
+      "minor-never",
+    ]);
+    expect(rules(behind, across)).toContain("minor-without-approval");
     const poolFirst = records([[upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Succeeded", "1.31.1")[1]!]]);
     expect(rules(base, poolFirst)).toContain("pool-before-control-plane");
     const failed = records([upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Failed")]);

@@ -149,6 +149,25 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
       op.kind === "controlPlaneUpgrade"
     )
       out.push({ rule: "minor-never", detail: `${at}: a new minor, and the policy says never` });
+    // A new minor for this cluster under `minor: approval` needs the question of a rollout to that very
+    // version answered (a patch rollout asks none, so it must not carry a cluster across a minor).
+    if (
+      s.versions.minor === "approval" &&
+      minorOf(op.target) > minorOf(current) &&
+      op.kind === "controlPlaneUpgrade" &&
+      !r.actions.some(
+        (a) =>
+          a.ring === "rollout" &&
+          a.kind === "approve" &&
+          accepted(a) &&
+          (a.rollout ?? "").endsWith(`:${op.target}`) &&
+          Date.parse(a.time) <= Date.parse(op.start),
+      )
+    )
+      out.push({
+        rule: "minor-without-approval",
+        detail: `${at}: a new minor for ${op.cluster} (from ${current}) with no approval of a rollout to ${op.target}`,
+      });
     if (op.kind === "controlPlaneUpgrade") {
       if (minorOf(op.target) - minorOf(current) > 1)
         out.push({ rule: "minor-skipped", detail: `${at}: from ${current}, skipping a minor` });
