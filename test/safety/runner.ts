@@ -151,7 +151,7 @@ async function main(): Promise<void> {
     },
   );
   const failures = outcomes.filter(failed);
-  if (o.shrink && failures.length && !o.replay) {
+  if (o.shrink && failures.length) {
     const x = failures[0]!;
     const spec = specs.find((s) => s.seed === x.seed)!;
     console.log(`shrinking seed ${x.seed} (up to ${o.shrinkRuns} runs)…`);
