@@ -161,11 +161,11 @@ export function generateScenario(seed: number): ScenarioSpec {
     const kind = rnd();
     const day = pick(WEEKDAYS.slice(1, 4)); // Monday–Wednesday: inside the span
     const schedule: Schedule =
-      kind < 0.5
+      kind < 0.55
         ? { daily: { intervalDays: chance(0.7) ? 1 : int(2, 3) } }
-        : kind < 0.8
+        : kind < 0.9
           ? { weekly: { intervalWeeks: chance(0.7) ? 1 : int(2, 4), dayOfWeek: day } }
-          : kind < 0.9
+          : kind < 0.95
             ? { absoluteMonthly: { intervalMonths: int(1, 2), dayOfMonth: int(19, 21) } }
             : {
                 relativeMonthly: { intervalMonths: 1, weekIndex: pick(["Third", "Fourth"]), dayOfWeek: day },
@@ -198,7 +198,7 @@ export function generateScenario(seed: number): ScenarioSpec {
     name: `r${i + 1}`,
     ...(chance(0.85) ? { window: window("ring") } : {}),
     soak: pick(["PT0S", "PT30M", "PT1H", "PT4H", "PT12H"]),
-    failureBudget: pick([0, 0, 1, 2]),
+    failureBudget: pick([0, 0, 0, 1, 2]),
     cap: int(1, 4),
     ...(chance(0.3)
       ? {
@@ -301,8 +301,23 @@ export function generateScenario(seed: number): ScenarioSpec {
       });
   }
 
-  const patch = chance(0.85) ? ("auto" as const) : ("approval" as const);
+  const patch = chance(0.9) ? ("auto" as const) : ("approval" as const);
   const minor = pick(["auto", "approval", "never"] as const);
+  // A bad day in one ring: several of its clusters fail their drains on both attempts (the ring's retry
+  // included), so failure budgets and halts are exercised, not only single failures.
+  if (chance(0.3)) {
+    const ring = pick(rings).name;
+    const members = clusters.filter((c) => c.ring === ring);
+    for (const c of members.slice(0, int(1, 3)))
+      faults.push({
+        cluster: c.name,
+        pool: pick(c.pools).name,
+        on: "upgrade",
+        error: "PodDrainFailure",
+        times: 2,
+      });
+  }
+
   const actions: ActionSpec[] = [];
   for (const r of rings.filter((x) => x.approval)) {
     const when = rnd();
