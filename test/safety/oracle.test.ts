@@ -109,7 +109,15 @@ function upgrade(
 const records = (ops: ReturnType<typeof upgrade>[], extra: Partial<RunRecords> = {}): RunRecords => ({
   operations: ops.flat(),
   emails: [],
-  actions: [{ time: "2026-10-19T09:00:00.000Z", kind: "approve", ring: "r2", rollout: "x", status: 202 }],
+  actions: [
+    {
+      time: "2026-10-19T09:00:00.000Z",
+      kind: "approve",
+      ring: "r2",
+      rollout: "rollout:safety:kubernetes:1.30.5",
+      status: 202,
+    },
+  ],
   emailRefusals: 0,
   end: "2026-10-21T00:00:00.000Z",
   rollouts: [],
@@ -165,6 +173,29 @@ describe("safety oracle", () => {
       },
     );
     expect(rules(base, unapproved)).toEqual(["no-approval"]);
+    // An answer counts for the rollout it was given to: a rejection of the node-image rollout is not one of this.
+    const otherRejected = records(
+      [upgrade("a", "2026-10-19T10:00:00.000Z"), upgrade("c", "2026-10-19T12:00:00.000Z")],
+      {
+        actions: [
+          {
+            time: "2026-10-19T09:00:00.000Z",
+            kind: "reject",
+            ring: "r2",
+            rollout: "rollout:safety:nodeImage:2026-10-19",
+            status: 202,
+          },
+          {
+            time: "2026-10-19T09:00:00.000Z",
+            kind: "approve",
+            ring: "r2",
+            rollout: "rollout:safety:kubernetes:1.30.5",
+            status: 202,
+          },
+        ],
+      },
+    );
+    expect(judge(base, otherRejected)).toEqual([]);
   });
 
   it("catches a denied version, a skipped minor, a pool before its control plane, and a failure nobody was told of", () => {

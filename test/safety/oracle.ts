@@ -222,6 +222,11 @@ function judgeConcurrency(s: ScenarioSpec, ups: readonly Upgrade[], out: Violati
   }
 }
 
+/** Whether an answer went to the rollout of target `t` ("k8s:1.30.5", "image:…"), by the rollout's id. */
+const forTarget = (a: ActionRecord, t: string) =>
+  t.startsWith("k8s:")
+    ? (a.rollout ?? "").endsWith(`:kubernetes:${t.slice(4)}`)
+    : (a.rollout ?? "").includes(":nodeImage:");
 const accepted = (a: ActionRecord) => a.status !== undefined && a.status >= 200 && a.status < 300;
 
 function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out: Violation[]): void {
@@ -243,6 +248,7 @@ function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
         (a) =>
           a.ring === "rollout" &&
           a.kind === "approve" &&
+          forTarget(a, t) &&
           accepted(a) &&
           Date.parse(a.time) <= firstOfTarget.start,
       )
@@ -268,7 +274,7 @@ function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
         });
       if (ring.approval) {
         const answers = r.actions.filter(
-          (a) => a.ring === ring.name && accepted(a) && Date.parse(a.time) <= first,
+          (a) => a.ring === ring.name && forTarget(a, t) && accepted(a) && Date.parse(a.time) <= first,
         );
         const approved = answers.some((a) => a.kind === "approve");
         const timedOut =
