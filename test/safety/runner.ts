@@ -68,7 +68,7 @@ const timeoutMs = o.timeout * 1000;
 const CAUGHT_BY: Record<string, readonly string[]> = {
   window: ["outside-window", "does-not-fit"],
   soak: ["before-soak"],
-  budget: ["after-budget"],
+  budget: ["after-budget", "halt-not-told"],
   cap: ["cap"],
 };
 const caught = (x: Outcome) =>
