@@ -1,5 +1,6 @@
 import { NO_APPROVAL, type Gate, type Policy, type Ring, type Selector } from "./policy-schema.js";
 import type { InventoryCluster } from "./inventory.js";
+import { testBreak } from "./test-break.js";
 import { fromPolicyWindow, type WindowSpec } from "./window-spec.js";
 
 /**
@@ -94,10 +95,13 @@ export function effectiveRing(policy: Policy, ring: Ring, index: number): Effect
   return {
     name: ring.name,
     index,
-    soakMs: (ring.soak ?? d.soak).ms,
-    failureBudget: ring.failureBudget ?? d.failureBudget,
+    // A deliberate break (test-break.ts) switches one of these off for the safety suite only.
+    soakMs: testBreak() === "soak" ? 0 : (ring.soak ?? d.soak).ms,
+    failureBudget: testBreak() === "budget" ? 1_000_000 : (ring.failureBudget ?? d.failureBudget),
     maxConcurrentPerSubscriptionRegion:
-      ring.maxConcurrentPerSubscriptionRegion ?? d.maxConcurrentPerSubscriptionRegion,
+      testBreak() === "cap"
+        ? 1_000
+        : (ring.maxConcurrentPerSubscriptionRegion ?? d.maxConcurrentPerSubscriptionRegion),
     gates: ring.gates ?? d.gates,
     approval: {
       required: approval.required,
