@@ -31,6 +31,7 @@ var operatorActions = [
   'Microsoft.ContainerService/locations/operations/read'
   'Microsoft.ContainerService/locations/operationresults/read'
   'Microsoft.ContainerService/fleets/members/read'
+  'Microsoft.ContainerService/fleets/members/write'
   'Microsoft.ContainerService/fleets/updateRuns/read'
   'Microsoft.ContainerService/fleets/updateRuns/write'
   'Microsoft.ContainerService/fleets/updateRuns/start/action'

@@ -137,6 +137,18 @@ export async function tourAdapters(): Promise<TourResult> {
     await attempt(() => a.fleet.skipMember(ref, "plain", "beta"));
     await attempt(() => a.fleet.start(ref, "plain"));
     await attempt(() => a.fleet.stop(ref, "plain"));
+    // The Fleet executor's own calls: a member moved into the run's group, a GA run with its strategy inline.
+    await attempt(() => a.fleet.setMemberGroup(ref, "alpha", "dev"));
+    await attempt(() =>
+      a.fleet.putRun(ref, "executor", {
+        strategy: { stages: [{ name: "dev", groups: [{ name: "dev", maxConcurrency: "1" }] }] },
+        managedClusterUpdate: {
+          upgrade: { type: "NodeImageOnly" },
+          nodeImageSelection: { type: "Consistent" },
+        },
+      }),
+    );
+    await a.fleet.runStatus(ref, "executor");
 
     // Microsoft.Maintenance, Resource Graph, Cost Management, Azure Monitor alerts.
     const configs = await a.maintenance.listPublicConfigurations(SUB);
