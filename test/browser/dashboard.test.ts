@@ -184,7 +184,8 @@ describe.skipIf(chromiumMissing !== undefined)("browser: dashboard and one-click
   it("starts prod in its window (first Sunday, 01:00–09:00 New York)", async () => {
     prodStart = await stack.until(
       "a prod cluster's upgrade to start",
-      () => stack.operations().find((o) => o.cluster.startsWith("aks-prod-")),
+      // The patch's own operation (a node-image rollout may reach prod first).
+      () => stack.operations().find((o) => o.cluster.startsWith("aks-prod-") && o.target === "1.30.5"),
       240_000,
     );
     const start = DateTime.fromISO(prodStart.start, { zone: "America/New_York" });
@@ -196,8 +197,9 @@ describe.skipIf(chromiumMissing !== undefined)("browser: dashboard and one-click
       expect(await visit("rollout-prod-running", dash(`dash/rollouts/${encodeURIComponent(PATCH)}`))).toBe(
         200,
       );
-      expect(await page.locator("main").innerText()).toContain("ring prod");
-      expect(await page.locator("main").innerText()).toContain("approved by email-link");
+      const shown = await page.locator("main").innerText();
+      expect(shown, shown).toContain("ring prod");
+      expect(shown, shown).toContain("approved by email-link");
     });
     expect(violations["rollout-prod-running"]).toEqual([]);
   });
