@@ -1,6 +1,7 @@
 // Ringmaster in Azure, in the azd template's shape: one resource group with the Flex Consumption app and
 // what it uses, plus per managed subscription a custom role and the event sources, and per listed AKS
-// cluster its system topic. Every connection is identity-based; nothing here creates or reads a key.
+// cluster its system topic. Every connection is identity-based; the one secret Ringmaster has (the key that
+// signs its email links) lives in Key Vault and reaches the app as a Key Vault reference.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -35,6 +36,19 @@ param policyFile string = 'examples/policy.yaml'
 
 @description('Where Communication Services keeps email data at rest.')
 param emailDataLocation string = 'Europe'
+
+// azd generates this once per environment (62^64 possibilities) and keeps it as a secret of the
+// environment, so each `azd provision` re-sends the same key and links already mailed stay valid. A
+// `newGuid()` default would need no azd but would rotate the key, and void every mailed link, at every
+// deployment; a `uniqueString()` one would be derivable from the subscription and environment names.
+@secure()
+@minLength(32)
+@description('Signs the one-click links in emails; stored only in the Key Vault secret. Rotate: README, "Dashboard and one-click approvals".')
+@metadata({ azd: { type: 'generate', config: { length: 64, noSpecial: true } } })
+param actionLinkKey string
+
+@description('Key Vault purge protection: irreversible, and it keeps the vault name taken for 90 days after a delete.')
+param keyVaultPurgeProtection bool = false
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -121,6 +135,18 @@ module email 'app/email.bicep' = {
   }
 }
 
+module vault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVault}${resourceToken}'
+    location: location
+    tags: tags
+    actionLinkKey: actionLinkKey
+    purgeProtection: keyVaultPurgeProtection
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -145,6 +171,7 @@ module api 'app/api.bicep' = {
     taskHubName: taskHubName
     durableBackend: durableBackend
     schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
+    actionLinkKeyUri: vault.outputs.linkKeyUri
   }
 }
 
@@ -160,6 +187,7 @@ module rbac 'app/rbac.bicep' = {
     auditHubName: eventHubs.outputs.auditHubName
     communicationName: email.outputs.communicationName
     schedulerName: useScheduler ? scheduler!.outputs.name : ''
+    keyVaultName: vault.outputs.name
     emailRoleName: 'Ringmaster email sender (${environmentName}, ${subscription().subscriptionId})'
   }
 }
@@ -212,6 +240,7 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URL string = 'https://${api.outputs.defaultHostName}'
 output RINGMASTER_EVENT_DELIVERY string = eventDelivery
 output RINGMASTER_EMAIL_SENDER string = email.outputs.senderAddress
+output RINGMASTER_KEY_VAULT_NAME string = vault.outputs.name
 // For the postdeploy hook: every system topic as "subscriptionId/resourceGroup/name".
 output RINGMASTER_SUBSCRIPTION_TOPICS array = [for (sub, i) in managedSubscriptions: managed[i].outputs.topics]
 output RINGMASTER_CLUSTER_TOPICS array = [for (id, i) in clusters: clusterTopics[i].outputs.path]

@@ -1,6 +1,7 @@
 // The Flex Consumption (FC1) function app on Node 22, running as the user-assigned identity, and every app
 // setting Ringmaster reads in azure mode. Connections are identity-based (`<connection>__credential`,
-// `__clientId`, service URI or namespace): no key, SAS or connection string with a secret is set.
+// `__clientId`, service URI or namespace): no key, SAS or connection string with a secret is set. The one
+// secret, the link-signing key, is a Key Vault reference the platform resolves with the same identity.
 param name string
 param planName string
 param location string
@@ -24,6 +25,8 @@ param taskHubName string
 param durableBackend string
 @description('Durable Task Scheduler endpoint; empty when the Azure Storage backend is chosen.')
 param schedulerEndpoint string
+@description('Versionless URI of the Key Vault secret holding RINGMASTER_ACTION_LINK_KEY.')
+param actionLinkKeyUri string
 param maximumInstanceCount int = 40
 param instanceMemoryMB int = 2048
 
@@ -48,6 +51,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references resolve with the app's user-assigned identity (the default is a system identity,
+    // which this app does not have).
+    keyVaultReferenceIdentity: identityId
     siteConfig: { minTlsVersion: '1.2', ftpsState: 'Disabled' }
     functionAppConfig: {
       deployment: {
@@ -109,6 +115,8 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
     RINGMASTER_SUBSCRIPTION_IDS: managedSubscriptionIds
     RINGMASTER_ACS_ENDPOINT: acsEndpoint
     RINGMASTER_LRO_POLL_SECONDS: '30'
+    // Resolved by App Service at start and within a day of a new secret version (README: rotation).
+    RINGMASTER_ACTION_LINK_KEY: '@Microsoft.KeyVault(SecretUri=${actionLinkKeyUri})'
     // A separate settings resource, so the base URL can name the site's own default host name.
     RINGMASTER_PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
     // The ingressHub trigger's connection "RINGMASTER_EVENTHUB" and the audit connection, by identity.

@@ -31,6 +31,7 @@ var operatorActions = [
   'Microsoft.ContainerService/locations/operations/read'
   'Microsoft.ContainerService/locations/operationresults/read'
   'Microsoft.ContainerService/fleets/members/read'
+  // The Fleet executor sets a member's update group (fleetMembers.update) before it creates a run.
   'Microsoft.ContainerService/fleets/members/write'
   'Microsoft.ContainerService/fleets/updateRuns/read'
   'Microsoft.ContainerService/fleets/updateRuns/write'

@@ -9,6 +9,8 @@ param auditHubName string
 param communicationName string
 @description('Empty when the Azure Storage backend is chosen.')
 param schedulerName string
+@description('The vault with the link-signing key.')
+param keyVaultName string
 @description('Unique in the tenant: custom role names are.')
 param emailRoleName string
 
@@ -20,6 +22,7 @@ var roles = {
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   eventHubsDataSender: '2b629674-e913-4c01-ae53-ef4638d8f975'
   durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 resource storage 'Microsoft.Storage/storageAccounts@2024-01-01' existing = {
@@ -133,6 +136,22 @@ resource schedulerRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if
       'Microsoft.Authorization/roleDefinitions',
       roles.durableTaskDataContributor
     )
+  }
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2024-11-01' existing = {
+  name: keyVaultName
+}
+
+// Reading secret values (the Key Vault reference of RINGMASTER_ACTION_LINK_KEY), not managing them. The
+// vault is Ringmaster's alone and holds that one secret, so the vault is the scope.
+resource vaultRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
   }
 }
 

@@ -121,6 +121,12 @@ const baseSettings = z.object({
     z
       .string()
       .min(32, "at least 32 characters (e.g. openssl rand -base64 48); keep it in Key Vault in Azure")
+      // App Service passes a reference it could not resolve through as its text, which names a public
+      // URI: signing with that would let anyone who guesses the vault's name forge links.
+      .refine(
+        (v) => !/^@Microsoft\.KeyVault\(/i.test(v),
+        "a Key Vault reference App Service could not resolve: give the app's identity Key Vault Secrets User on the vault and set keyVaultReferenceIdentity to it (infra/ does both); the portal's Environment variables page shows why",
+      )
       .optional(),
   ),
 });

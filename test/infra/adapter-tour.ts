@@ -118,7 +118,16 @@ export async function tourAdapters(): Promise<TourResult> {
 
     // Fleet: members, a gated run (preview REST) through approval, and a plain run skipped and stopped.
     const ref = { subscriptionId: SUB, resourceGroup: "rg-fleet", name: "hub" };
-    await a.fleet.members(ref);
+    const members = await a.fleet.members(ref);
+    // The Fleet executor's own calls: a member's update group (an LRO), a GA run with an inline strategy.
+    await a.fleet.setMemberGroup(ref, members[0]?.name ?? "alpha", members[0]?.group ?? "dev");
+    await attempt(() =>
+      a.fleet.putRun(ref, "ga", {
+        strategy: { stages: [{ name: "all", groups: [{ name: "dev" }] }] },
+        managedClusterUpdate: { upgrade: { type: "NodeImageOnly" }, nodeImageSelection: { type: "Latest" } },
+      }),
+    );
+    await a.fleet.runStatus(ref, "ga");
     await a.fleet.createRun(ref, "gated", { type: "NodeImageOnly" }, [
       // The gate guards the first stage, so it is pending as soon as the run starts.
       { name: "dev", groups: ["dev"], approvalBefore: "dev sign-off" },
@@ -137,18 +146,6 @@ export async function tourAdapters(): Promise<TourResult> {
     await attempt(() => a.fleet.skipMember(ref, "plain", "beta"));
     await attempt(() => a.fleet.start(ref, "plain"));
     await attempt(() => a.fleet.stop(ref, "plain"));
-    // The Fleet executor's own calls: a member moved into the run's group, a GA run with its strategy inline.
-    await attempt(() => a.fleet.setMemberGroup(ref, "alpha", "dev"));
-    await attempt(() =>
-      a.fleet.putRun(ref, "executor", {
-        strategy: { stages: [{ name: "dev", groups: [{ name: "dev", maxConcurrency: "1" }] }] },
-        managedClusterUpdate: {
-          upgrade: { type: "NodeImageOnly" },
-          nodeImageSelection: { type: "Consistent" },
-        },
-      }),
-    );
-    await a.fleet.runStatus(ref, "executor");
 
     // Microsoft.Maintenance, Resource Graph, Cost Management, Azure Monitor alerts.
     const configs = await a.maintenance.listPublicConfigurations(SUB);

@@ -92,3 +92,54 @@ export function resolveVariable(value: unknown, template: ArmTemplate): unknown 
   const m = typeof value === "string" ? /^\[variables\('([^']+)'\)\]$/.exec(value) : null;
   return m ? template.variables?.[m[1]!] : value;
 }
+
+/** The main template and every module's template inside it. */
+export function allTemplates(template: ArmTemplate): ArmTemplate[] {
+  return [
+    template,
+    ...ofType(template, "Microsoft.Resources/deployments").flatMap((d) => {
+      const inner = (d.resource.properties as { template?: ArmTemplate } | undefined)?.template;
+      return inner ? [inner] : [];
+    }),
+  ];
+}
+
+export interface ModuleDeployment {
+  /** The parameter values main.bicep passes, as ARM expressions. */
+  readonly parameters: Record<string, unknown>;
+  readonly template: ArmTemplate;
+}
+
+/** A module of main.bicep by its deployment name (`name: 'api'`). */
+export function moduleNamed(main: ArmTemplate, name: string): ModuleDeployment {
+  const found = main.resources.filter((r) => r.type === "Microsoft.Resources/deployments" && r.name === name);
+  if (found.length !== 1) throw new Error(`main.bicep has ${found.length} modules named ${name}, expected 1`);
+  const props = found[0]!.properties as {
+    parameters: Record<string, { value: unknown }>;
+    template: ArmTemplate;
+  };
+  const parameters = Object.fromEntries(Object.entries(props.parameters).map(([k, v]) => [k, v.value]));
+  return { parameters, template: props.template };
+}
+
+/** `{module, output}` when a value is another module's output (`identity.outputs.principalId`), else undefined. */
+export function moduleOutputOf(value: unknown): { module: string; output: string } | undefined {
+  const m =
+    typeof value === "string"
+      ? /'Microsoft\.Resources\/deployments', '([^']+)'\), '[^']+'\)\.outputs\.(\w+)\.value\]$/.exec(value)
+      : null;
+  return m ? { module: m[1]!, output: m[2]! } : undefined;
+}
+
+/** The role definition GUID of a role assignment (`subscriptionResourceId(…, variables('roles').x)` resolved). */
+export function roleGuidOf(assignment: Declared): string | undefined {
+  const id = (assignment.resource.properties as { roleDefinitionId?: unknown } | undefined)?.roleDefinitionId;
+  if (typeof id !== "string") return undefined;
+  const literal = /'Microsoft\.Authorization\/roleDefinitions', '([0-9a-f-]{36})'\)\]$/.exec(id);
+  if (literal) return literal[1];
+  const named = /'Microsoft\.Authorization\/roleDefinitions', variables\('(\w+)'\)\.(\w+)\)\]$/.exec(id);
+  if (!named) return undefined;
+  const table = assignment.template.variables?.[named[1]!] as Record<string, unknown> | undefined;
+  const guid = table?.[named[2]!];
+  return typeof guid === "string" ? guid : undefined;
+}

@@ -11,7 +11,17 @@ import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { World } from "../../src/simulator/world.js";
 import { testFleetYaml } from "../helpers/simulator.js";
 import { tourAdapters, type TourResult } from "./adapter-tour.js";
-import { compiledTemplate, ofType, resolveVariable, type Compiled } from "./compiled-template.js";
+import {
+  allTemplates,
+  compiledTemplate,
+  moduleNamed,
+  moduleOutputOf,
+  ofType,
+  resolveVariable,
+  roleGuidOf,
+  type ArmTemplate,
+  type Compiled,
+} from "./compiled-template.js";
 
 /**
  * The custom role Ringmaster's identity gets on each managed subscription must be exactly the ARM
@@ -91,10 +101,14 @@ function operationsCalled(): string[] {
   return [...new Set(actions)].sort();
 }
 
-function roleActions(ctx: TestContext): string[] {
+function main(ctx: TestContext): ArmTemplate {
   if (compiled instanceof Error) throw new Error(`infra/build.sh failed: ${compiled.message}`);
   if (compiled.skipReason !== undefined) return ctx.skip(compiled.skipReason);
-  const roles = ofType(compiled.main, "Microsoft.Authorization/roleDefinitions").filter((d) =>
+  return compiled.main;
+}
+
+function roleActions(ctx: TestContext): string[] {
+  const roles = ofType(main(ctx), "Microsoft.Authorization/roleDefinitions").filter((d) =>
     d.resource.name.includes("ringmaster-operator"),
   );
   expect(roles).toHaveLength(1);
@@ -144,5 +158,45 @@ describe("Role: Ringmaster AKS operator (infra/app/managed-subscription.bicep)",
     ).toBe(true);
     expect([...new Set(granted.map((a) => a.toLowerCase()))].sort()).toEqual(called);
     expect(granted).toHaveLength(called.length);
+  });
+});
+
+/** Key Vault Secrets User: read secret values, nothing else (Azure built-in role). */
+const KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6";
+
+describe("Role: Key Vault Secrets User for the link-signing key (infra/app/rbac.bicep)", () => {
+  it("grants the app's identity Key Vault Secrets User on the template's vault, the only role on it", (ctx) => {
+    // Prepare
+    const template = main(ctx);
+    const rbac = moduleNamed(template, "rbac");
+    const onVaults = allTemplates(template)
+      .flatMap((t) => ofType(t, "Microsoft.Authorization/roleAssignments").filter((d) => d.template === t))
+      .filter((d) => String(d.resource.scope).includes("Microsoft.KeyVault/vaults"));
+    // Assess: one assignment, of that role, scoped to the vault the rbac module is handed
+    expect(onVaults).toHaveLength(1);
+    const assignment = onVaults[0]!;
+    expect(roleGuidOf(assignment)).toBe(KEY_VAULT_SECRETS_USER);
+    expect(assignment.template).toBe(rbac.template);
+    expect(assignment.resource.scope).toBe(
+      "[resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName'))]",
+    );
+    expect(moduleOutputOf(rbac.parameters.keyVaultName)).toEqual({ module: "keyvault", output: "name" });
+    // …to the principal of the identity the site runs as and resolves references with
+    expect(assignment.resource.properties).toMatchObject({
+      principalId: "[parameters('principalId')]",
+      principalType: "ServicePrincipal",
+    });
+    expect(moduleOutputOf(rbac.parameters.principalId)).toEqual({
+      module: "identity",
+      output: "principalId",
+    });
+    expect(moduleOutputOf(moduleNamed(template, "api").parameters.identityId)).toEqual({
+      module: "identity",
+      output: "id",
+    });
+    // guid(scope, principal, role): a re-deploy is a no-op, not a second assignment
+    expect(assignment.resource.name).toBe(
+      "[guid(resourceId('Microsoft.KeyVault/vaults', parameters('keyVaultName')), parameters('principalId'), variables('roles').keyVaultSecretsUser)]",
+    );
   });
 });

@@ -4,7 +4,16 @@ import { beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { SettingsError } from "../../src/config/errors.js";
 import { readAppConfig } from "../../src/devhost/app-config.js";
 import { parseSettings } from "../../src/config/settings.js";
-import { compiledTemplate, INFRA, ofType, type Compiled, type ArmTemplate } from "./compiled-template.js";
+import {
+  allTemplates,
+  compiledTemplate,
+  INFRA,
+  moduleNamed,
+  moduleOutputOf,
+  ofType,
+  type ArmTemplate,
+  type Compiled,
+} from "./compiled-template.js";
 
 let compiled: Compiled | Error;
 beforeAll(() => {
@@ -167,6 +176,103 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
         false,
         false,
       ]);
+    });
+  });
+
+  describe("Key Vault: the link-signing key (RINGMASTER_ACTION_LINK_KEY)", () => {
+    it("sets the key as a Key Vault reference to the vault secret's versionless URI", (ctx) => {
+      // Prepare
+      const template = main(ctx);
+      const settings = appSettings(template);
+      const api = moduleNamed(template, "api");
+      const vault = moduleNamed(template, "keyvault");
+      // Assess: the setting is the reference, never a value
+      expect(settings.RINGMASTER_ACTION_LINK_KEY).toBe(
+        "[format('@Microsoft.KeyVault(SecretUri={0})', parameters('actionLinkKeyUri'))]",
+      );
+      // …to the secret the vault module declares, without a version, so a rotation is followed
+      expect(moduleOutputOf(api.parameters.actionLinkKeyUri)).toEqual({
+        module: "keyvault",
+        output: "linkKeyUri",
+      });
+      const uri = (vault.template as { outputs?: Record<string, { value: string }> }).outputs?.linkKeyUri
+        ?.value;
+      expect(uri).toMatch(
+        /^\[reference\(resourceId\('Microsoft\.KeyVault\/vaults\/secrets', .*\)\.secretUri\]$/,
+      );
+      expect(ofType(vault.template, "Microsoft.KeyVault/vaults/secrets").map((d) => d.resource.name)).toEqual(
+        ["[format('{0}/{1}', parameters('name'), 'ringmaster-action-link-key')]"],
+      );
+    });
+
+    it("resolves Key Vault references with the app's user-assigned identity", (ctx) => {
+      const template = main(ctx);
+      const site = ofType(template, "Microsoft.Web/sites")[0]!.resource as unknown as {
+        identity: { userAssignedIdentities: Record<string, unknown> };
+        properties: { keyVaultReferenceIdentity?: string };
+      };
+      // The default is the system identity, which the app does not have: every reference would fail.
+      expect(site.properties.keyVaultReferenceIdentity).toBe("[parameters('identityId')]");
+      expect(Object.keys(site.identity.userAssignedIdentities)).toEqual([
+        "[format('{0}', parameters('identityId'))]",
+      ]);
+      expect(moduleOutputOf(moduleNamed(template, "api").parameters.identityId)).toEqual({
+        module: "identity",
+        output: "id",
+      });
+    });
+
+    it("authorizes by RBAC only, with soft delete, and purge protection as a parameter that is never false", (ctx) => {
+      const template = main(ctx);
+      const vaults = ofType(template, "Microsoft.KeyVault/vaults");
+      expect(vaults).toHaveLength(1);
+      const props = vaults[0]!.resource.properties!;
+      expect(props).toMatchObject({ enableRbacAuthorization: true, enableSoftDelete: true });
+      expect(props).not.toHaveProperty("accessPolicies");
+      // The API refuses an explicit false: purge protection is true or absent (null).
+      expect(props.enablePurgeProtection).toBe("[if(parameters('purgeProtection'), true(), null())]");
+      expect(moduleNamed(template, "keyvault").parameters.purgeProtection).toBe(
+        "[parameters('keyVaultPurgeProtection')]",
+      );
+      expect(template.parameters?.keyVaultPurgeProtection?.defaultValue).toBe(false);
+    });
+
+    it("takes the key from a secure parameter azd generates, found in no parameters file, setting or output", (ctx) => {
+      // Prepare
+      const template = main(ctx);
+      const param = template.parameters?.actionLinkKey as
+        | {
+            type: string;
+            defaultValue?: unknown;
+            minLength?: number;
+            metadata?: { azd?: { type?: string; config?: { length?: number } } };
+          }
+        | undefined;
+      const parametersFile = readFileSync(join(INFRA, "main.parameters.json"), "utf8");
+      // Assess: secure, generated once per environment (no default: a default would stop azd generating it)
+      expect(param?.type).toBe("securestring");
+      expect(param).not.toHaveProperty("defaultValue");
+      expect(param?.minLength).toBeGreaterThanOrEqual(32);
+      expect(param?.metadata?.azd?.type).toBe("generate");
+      expect(param?.metadata?.azd?.config?.length).toBeGreaterThanOrEqual(32);
+      expect(parametersFile).not.toMatch(/actionLinkKey/i);
+      // It flows only into the vault's secret: one module parameter, one secret value
+      const passedOn = ofType(template, "Microsoft.Resources/deployments").filter((d) =>
+        JSON.stringify(d.resource.properties?.parameters ?? {}).includes("parameters('actionLinkKey')"),
+      );
+      expect(passedOn.map((d) => d.resource.name)).toEqual(["keyvault"]);
+      const vault = moduleNamed(template, "keyvault").template;
+      expect(vault.parameters?.actionLinkKey).toMatchObject({ type: "securestring" });
+      expect(ofType(vault, "Microsoft.KeyVault/vaults/secrets")[0]!.resource.properties!.value).toBe(
+        "[parameters('actionLinkKey')]",
+      );
+      // No output anywhere carries it or reads a secret back
+      for (const t of allTemplates(template)) {
+        const outputs = JSON.stringify((t as { outputs?: unknown }).outputs ?? {});
+        expect(outputs).not.toMatch(
+          /actionLinkKey'\)|listSecrets|getSecret|vaults\/secrets'[^\]]*\)\.value\b/,
+        );
+      }
     });
   });
 

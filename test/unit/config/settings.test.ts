@@ -97,4 +97,17 @@ describe("Function: parseSettings", () => {
   it("treats empty optional connection settings as absent", () => {
     expect(parseSettings({ ...SIM, RINGMASTER_EVENTHUB: "" }).RINGMASTER_EVENTHUB).toBeUndefined();
   });
+
+  it("refuses a Key Vault reference App Service left unresolved as the link-signing key", () => {
+    // The literal reference is long enough for the length rule, and anyone could compute links with it.
+    const reference =
+      "@Microsoft.KeyVault(SecretUri=https://kv-abc.vault.azure.net/secrets/ringmaster-action-link-key)";
+    const [line] = problems({ ...SIM, RINGMASTER_ACTION_LINK_KEY: reference });
+    expect(line).toMatch(
+      /^RINGMASTER_ACTION_LINK_KEY: a Key Vault reference App Service could not resolve: /,
+    );
+    expect(line).toContain("Key Vault Secrets User");
+    const key = "k".repeat(48);
+    expect(parseSettings({ ...SIM, RINGMASTER_ACTION_LINK_KEY: key }).RINGMASTER_ACTION_LINK_KEY).toBe(key);
+  });
 });
