@@ -48,7 +48,9 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
     policy,
     inventory,
     target:
-      input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" },
+      input.kind === "kubernetes"
+        ? { kind: "kubernetes", version: input.target, level: input.level }
+        : { kind: "nodeImage" },
     now: input.planMs,
   });
   const rings = effectiveRings(policy);

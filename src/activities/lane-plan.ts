@@ -16,7 +16,13 @@ import type { WindowSourceJson } from "../contracts/workflow-inputs.js";
  * contract's (contracts/prepared-rollout.ts): the rollout workflow reads it.
  */
 export function splitIntoLanes(
-  rollout: { rolloutId: string; kind: "kubernetes" | "nodeImage"; target: string; nowMs: number },
+  rollout: {
+    rolloutId: string;
+    kind: "kubernetes" | "nodeImage";
+    level?: "patch" | "minor" | undefined;
+    target: string;
+    nowMs: number;
+  },
   plan: Plan,
   policy: Policy,
   inventory: Inventory,
@@ -62,6 +68,7 @@ export function splitIntoLanes(
             lane: n,
             bucket,
             kind: rollout.kind,
+            ...(rollout.level ? { level: rollout.level } : {}),
             target: rollout.target,
             cap: ring.maxConcurrentPerSubscriptionRegion,
             notify: [...ring.notify],

@@ -29,7 +29,9 @@ export async function prepareRollout(
   const policy = deps.policy();
   const inventory = await loadInventory(deps, { withNodeImages: input.kind === "nodeImage" });
   const target: PlanTarget =
-    input.kind === "kubernetes" ? { kind: "kubernetes", version: input.target } : { kind: "nodeImage" };
+    input.kind === "kubernetes"
+      ? { kind: "kubernetes", version: input.target, level: input.level }
+      : { kind: "nodeImage" };
   const plan = planRollout({ policy, inventory, target, now: input.nowMs });
   const { prepared, lanes } = preparedFrom(input, plan, policy, inventory, deps.publicBaseUrl());
   // The lanes hold the plan from here on: each waits for its ring to start (rollout-lane.ts).

@@ -81,7 +81,7 @@ export async function preflight(deps: ActivityDeps, input: PreflightInput): Prom
   };
   const target: EligibilityTarget =
     input.kind === "kubernetes"
-      ? { kind: "kubernetes", version: input.target }
+      ? { kind: "kubernetes", version: input.target, level: input.level }
       : { kind: "nodeImage", pinned: input.pinnedImages };
   const verdict = decideEligibility(facts, target, { deny: deps.policy().spec.versions.deny });
   if (!verdict.ok) return refuse(verdict.code, `${c.name}: ${verdict.message}`);

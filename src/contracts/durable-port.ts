@@ -7,11 +7,27 @@
 export interface DurablePort {
   /** The instance's runtime status, or undefined when no instance has that id. */
   status(instanceId: string): Promise<string | undefined>;
+  /** Rejects with `InstanceExistsError` when an instance with that id is pending or running already. */
   start(workflow: string, instanceId: string, input: unknown): Promise<void>;
   /** Delivers an external event; false when no instance has that id (nothing owns it). */
   raise(instanceId: string, eventName: string, data: unknown): Promise<boolean>;
   /** The instance with its input, output and custom status, or undefined when none has that id. */
   describe(instanceId: string): Promise<InstanceView | undefined>;
+}
+
+/**
+ * The backend's answer (409) to a start of an id that is pending or running: someone else started it
+ * first. A typed error, so each caller decides what that means for it (the dispatcher: the same start,
+ * done; execute.ts) without reading messages.
+ */
+export class InstanceExistsError extends Error {
+  constructor(
+    readonly instanceId: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "InstanceExistsError";
+  }
 }
 
 /** Runtime statuses of an instance that still takes events (everything else has ended). */

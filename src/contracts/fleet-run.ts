@@ -5,7 +5,7 @@ import {
   FleetMemberCountsSchema,
   NodeImageVersionsSchema,
 } from "./fleet-run-view.js";
-import { RolloutKindSchema } from "./workflow-inputs.js";
+import { RolloutKindSchema, RolloutLevelSchema } from "./workflow-inputs.js";
 
 export {
   FleetGateWaitingSchema,
@@ -25,6 +25,7 @@ export const FLEET_FAILED_MAX = 20;
 export const CreateFleetRunInputSchema = z.object({
   rolloutId: z.string(),
   kind: RolloutKindSchema,
+  level: RolloutLevelSchema.optional(),
   target: z.string(),
   /** The plan's time (the rollout's run id): the run is built from the plan at this instant. */
   planMs: z.number(),

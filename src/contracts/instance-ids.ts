@@ -9,8 +9,19 @@ import type { RolloutKind } from "./workflow-inputs.js";
 const UNSAFE = /[/\\#?%\s]+/g;
 const safe = (part: string) => part.replace(UNSAFE, "_");
 
-export function rolloutInstanceId(policy: string, kind: RolloutKind, target: string): string {
-  return `rollout:${safe(policy)}:${kind}:${safe(target)}`;
+/**
+ * A minor rollout of a version has its own id (`…:minor`): in a fleet across two minors, 1.30.5 is a patch
+ * for the 1.30 clusters and a minor for the 1.29 ones, and each level runs as its own rollout under the
+ * policy's rule for it (domain/eligibility.ts RolloutLevel). Patch rollouts, and starts by hand without a
+ * level, keep the plain id.
+ */
+export function rolloutInstanceId(
+  policy: string,
+  kind: RolloutKind,
+  target: string,
+  level?: "patch" | "minor",
+): string {
+  return `rollout:${safe(policy)}:${kind}:${safe(target)}${level === "minor" ? ":minor" : ""}`;
 }
 
 /**
@@ -26,14 +37,20 @@ export function generationId(baseId: string, generation: number): string {
  * for anything else: other workflows' ids, and ids with characters no rollout id has (`%`, `/`, `?`, …).
  */
 const ROLLOUT_ID =
-  /^rollout:([A-Za-z0-9][A-Za-z0-9._-]{0,62}):(kubernetes|nodeImage):([A-Za-z0-9][A-Za-z0-9._-]{0,62})(?::g([1-9][0-9]{0,3}))?$/;
+  /^rollout:([A-Za-z0-9][A-Za-z0-9._-]{0,62}):(kubernetes|nodeImage):([A-Za-z0-9][A-Za-z0-9._-]{0,62})(:minor)?(?::g([1-9][0-9]{0,3}))?$/;
 
 export function parseRolloutInstanceId(
   id: string,
-): { policy: string; kind: RolloutKind; target: string; generation: number } | undefined {
+): { policy: string; kind: RolloutKind; target: string; minor: boolean; generation: number } | undefined {
   const m = ROLLOUT_ID.exec(id);
   if (!m) return undefined;
-  return { policy: m[1]!, kind: m[2] as RolloutKind, target: m[3]!, generation: Number(m[4] ?? 1) };
+  return {
+    policy: m[1]!,
+    kind: m[2] as RolloutKind,
+    target: m[3]!,
+    minor: m[4] !== undefined,
+    generation: Number(m[5] ?? 1),
+  };
 }
 
 /** One cluster workflow per cluster at a time: AKS itself allows only one operation per cluster. */

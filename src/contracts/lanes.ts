@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { ClusterResultSchema, PoolEventSchema } from "./cluster-results.js";
-import { IntervalSchema, RolloutKindSchema, WindowSourceSchema } from "./workflow-inputs.js";
+import {
+  IntervalSchema,
+  RolloutKindSchema,
+  RolloutLevelSchema,
+  WindowSourceSchema,
+} from "./workflow-inputs.js";
 
 /**
  * Lanes: how a rollout stays bounded at any fleet size. Each ring's clusters are split into lanes — one
@@ -61,6 +66,7 @@ export const LaneInputSchema = z.object({
   /** `<subscription>|<region>`: the scope of the concurrency cap. */
   bucket: z.string(),
   kind: RolloutKindSchema,
+  level: RolloutLevelSchema.optional(),
   target: z.string(),
   /** At most this many of the lane's clusters in flight (the ring's cap per subscription-region). */
   cap: z.number().int().min(1),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { SkipReason } from "../domain/plan-types.js";
 import type { Gate } from "../domain/policy-schema.js";
-import { RolloutKindSchema } from "./workflow-inputs.js";
+import { RolloutKindSchema, RolloutLevelSchema } from "./workflow-inputs.js";
 
 /**
  * Everything a rollout decides before it starts (activities/prepare.ts), done once in an activity so its
@@ -33,6 +33,7 @@ export type RingSettings = z.infer<typeof RingSettingsSchema>;
 export const PrepareRolloutInputSchema = z.object({
   rolloutId: z.string(),
   kind: RolloutKindSchema,
+  level: RolloutLevelSchema.optional(),
   target: z.string(),
   nowMs: z.number(),
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ClusterFactsSchema } from "./cluster-facts.js";
 import { outcomeSchema } from "./cluster-results.js";
 import { OperationRefSchema } from "./operation-ref.js";
-import { RolloutKindSchema } from "./workflow-inputs.js";
+import { RolloutKindSchema, RolloutLevelSchema } from "./workflow-inputs.js";
 import { WriteGuardSchema } from "./write-guard.js";
 
 /**
@@ -12,6 +12,7 @@ import { WriteGuardSchema } from "./write-guard.js";
 export const PreflightInputSchema = z.object({
   clusterId: z.string(),
   kind: RolloutKindSchema,
+  level: RolloutLevelSchema.optional(),
   target: z.string(),
   pinnedImages: z.record(z.string(), z.string()),
 });

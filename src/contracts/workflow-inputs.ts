@@ -9,10 +9,16 @@ import { z } from "zod";
 export const RolloutKindSchema = z.enum(["kubernetes", "nodeImage"]);
 export type RolloutKind = z.infer<typeof RolloutKindSchema>;
 
+/**
+ * A Kubernetes rollout's level (domain/eligibility.ts RolloutLevel): it travels from the rollout to the plan
+ * and to every cluster's preflight, which leave the other level's clusters alone. Absent: any single step.
+ */
+export const RolloutLevelSchema = z.enum(["patch", "minor"]);
+
 export const RolloutInputSchema = z.object({
   policy: z.string(),
   kind: RolloutKindSchema,
-  level: z.enum(["patch", "minor"]).optional(),
+  level: RolloutLevelSchema.optional(),
   /** Kubernetes version, or a label for node-image rollouts (e.g. the poll's date). */
   target: z.string(),
   requiresApproval: z.boolean().default(false),
@@ -47,6 +53,7 @@ export const ClusterUpgradeInputSchema = z.object({
   /** `<subscription>|<region>`: the scope of the concurrency cap. */
   bucket: z.string(),
   kind: RolloutKindSchema,
+  level: RolloutLevelSchema.optional(),
   target: z.string(),
   /** Node images qualified by an earlier ring, per image family: later rings take exactly these. */
   pinnedImages: z.record(z.string(), z.string()).default({}),

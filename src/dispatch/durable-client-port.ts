@@ -1,9 +1,11 @@
 import type { DurableClient } from "durable-functions";
+import { InstanceExistsError } from "../contracts/durable-port.js";
 import type { InstancePort } from "./port.js";
 
 /**
  * The dispatcher's port over the real durable client. durable-functions 3 reports "no such instance" by
- * throwing with a 404 message; that is an answer here, not a failure.
+ * throwing with a 404 message; that is an answer here, not a failure. A start of an id that is pending or
+ * running comes back as a 409 message too; it becomes `InstanceExistsError`.
  */
 export function durableClientPort(client: DurableClient): InstancePort {
   return {
@@ -34,7 +36,13 @@ export function durableClientPort(client: DurableClient): InstancePort {
       }
     },
     async start(workflow, instanceId, input) {
-      await client.startNew(workflow, { instanceId, input });
+      try {
+        await client.startNew(workflow, { instanceId, input });
+      } catch (error) {
+        if (isAlreadyExists(error))
+          throw new InstanceExistsError(instanceId, error instanceof Error ? error.message : String(error));
+        throw error;
+      }
     },
     async raise(instanceId, eventName, data) {
       try {
@@ -51,6 +59,12 @@ export function durableClientPort(client: DurableClient): InstancePort {
 function isNotFound(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return /\b404\b|No instance with ID/i.test(message);
+}
+
+/** durable-functions: "…unexpected status code: 409. Details: {"Message":"…already exists and is Pending."}". */
+function isAlreadyExists(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /status code: 409\b|already exists and is/i.test(message);
 }
 
 /** A backend time as ISO, or nothing when the backend gave none (an invalid date must not throw here). */

@@ -1,6 +1,7 @@
 import type { Policy } from "../config/policy.js";
 import { instanceIdProblem } from "../shared/instance-id.js";
 import type { Decision } from "./decide.js";
+import { InstanceExistsError } from "../contracts/durable-port.js";
 import { planGeneration } from "./generations.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import type { DispatchLogger, DurablePort, PoisonRecord } from "./port.js";
@@ -144,7 +145,16 @@ async function start(claimed: Start, options: ExecuteOptions): Promise<Outcome> 
     verified.workflow === WorkflowName.rollout
       ? { ...verified.input, generation: target.generation }
       : verified.input;
-  await port.start(verified.workflow, target.id, input);
+  try {
+    await port.start(verified.workflow, target.id, input);
+  } catch (error) {
+    // Events for the same news arrive together (the same release from many clusters, redeliveries): another
+    // delivery started this very id between our check and our start. Same id, same start: done, not a
+    // failure, so Event Grid does not redeliver.
+    if (!(error instanceof InstanceExistsError)) throw error;
+    log.info(`dispatch: ${target.id} was started by a concurrent delivery; not started again`);
+    return { decision: { ...verified, instanceId: target.id, input }, result: "exists" };
+  }
   log.info(`dispatch: started ${verified.workflow} ${target.id}: ${verified.because}`);
   return { decision: { ...verified, instanceId: target.id, input }, result: "started" };
 }

@@ -27,6 +27,12 @@ export interface RolloutTrigger {
  * patch (never further: minors are not skipped) is the minor target. The same release reaching 40
  * clusters yields the same targets, hence the same rollout instance ids, hence one start.
  *
+ * A level belongs to a (target, cluster) pair, not to a version: in a fleet across two minors, 1.30.5 is
+ * a patch for the 1.30 clusters and a minor for the 1.29 ones. So a version gets one rollout per level
+ * that some cluster's event asks for (the minor one under its own id, contracts/instance-ids.ts), each
+ * under the policy's rule for its level, and each moves only the clusters whose step has its level
+ * (domain/eligibility.ts): a patch rollout never takes a cluster across a minor.
+ *
  * The levels found here are the event's claims. Every start carries a claim that verification (verify.ts)
  * checks against ARM, and the level — hence whether approval is required — is decided again from the
  * cluster's real version, so a forged "patch" cannot start an unapproved minor.
@@ -95,7 +101,7 @@ export function rolloutTarget(
   return {
     type: "start",
     workflow: WorkflowName.rollout,
-    instanceId: rolloutInstanceId(name, "kubernetes", target),
+    instanceId: rolloutInstanceId(name, "kubernetes", target, level),
     input,
     because: `${level} ${target} available (${trigger.eventKey})`,
     claim: { kind: "rolloutTarget", clusterId: trigger.clusterId, target, policy: name },

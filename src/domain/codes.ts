@@ -43,6 +43,13 @@ export const Codes = {
     outcome: "skip",
     decidedBy: "eligibility",
   },
+  OtherLevel: {
+    meaning:
+      "the step to the target is a minor in a patch rollout (or a patch in a minor one); the rollout of that level takes it, under the policy's rules for that level",
+    outcome: "skip",
+    decidedBy: "eligibility",
+    quiet: true,
+  },
   DeniedVersion: {
     meaning: "the target matches an entry of the policy's spec.versions.deny",
     outcome: "skip",

@@ -8,7 +8,7 @@ import { compareVersions, mustParseVersion, parseVersion, upgradeLevel, versionM
  * Whether a cluster can take a target now: the one rule behind the planner's forecast (from the inventory)
  * and the preflight right before writing (from the cluster as AKS reports it). Both describe the cluster
  * as `EligibilityFacts`, so the same cluster gets the same code from both. Checked in this order: stopped,
- * denied, already there / newer / a minor skipped, AKS's own channel, then availability (Kubernetes) or the
+ * denied, already there / newer / a minor skipped / a step of the other level, AKS's own channel, then availability (Kubernetes) or the
  * image an earlier ring qualified (node images). Windows, freezes and rings are the planner's; a running
  * operation is the preflight's.
  */
@@ -36,8 +36,16 @@ export interface EligibilityFacts {
   readonly availableVersions?: readonly string[] | undefined;
 }
 
+/**
+ * A Kubernetes rollout's level (patch or minor) is the policy's: `spec.versions.patch` and `.minor` decide
+ * whether it runs and whether it needs approval. A rollout moves only the clusters whose step has its level,
+ * so a patch rollout never takes a cluster across a minor; without a level (a start by hand through the API,
+ * whose caller chose the approval) any single step goes.
+ */
+export type RolloutLevel = "patch" | "minor";
+
 export type EligibilityTarget =
-  | { readonly kind: "kubernetes"; readonly version: string }
+  | { readonly kind: "kubernetes"; readonly version: string; readonly level?: RolloutLevel | undefined }
   /** Node images: the newest of each pool's region, or per image family the one an earlier ring qualified. */
   | { readonly kind: "nodeImage"; readonly pinned?: Readonly<Record<string, string>> | undefined };
 
@@ -76,11 +84,16 @@ export function decideEligibility(
   if (isStopped(facts.powerState))
     return no(Code.ClusterStopped, "cluster is stopped; AKS upgrades only running clusters");
   return target.kind === "kubernetes"
-    ? kubernetes(facts, target.version, rules)
+    ? kubernetes(facts, target.version, target.level, rules)
     : nodeImage(facts, target.pinned ?? {});
 }
 
-function kubernetes(facts: EligibilityFacts, to: string, rules: EligibilityRules): Eligibility {
+function kubernetes(
+  facts: EligibilityFacts,
+  to: string,
+  rolloutLevel: RolloutLevel | undefined,
+  rules: EligibilityRules,
+): Eligibility {
   const current = mustParseVersion(facts.kubernetesVersion);
   const wanted = mustParseVersion(to);
   const denied = rules.deny.find((d) => versionMatches(d, wanted));
@@ -97,6 +110,11 @@ function kubernetes(facts: EligibilityFacts, to: string, rules: EligibilityRules
     return no(
       Code.WouldSkipMinor,
       `on ${facts.kubernetesVersion}; ${to} would skip a minor (AKS upgrades one minor at a time)`,
+    );
+  if ((level === "patch" || level === "minor") && rolloutLevel !== undefined && level !== rolloutLevel)
+    return no(
+      Code.OtherLevel,
+      `on ${facts.kubernetesVersion}, ${to} is a ${level} upgrade; this ${rolloutLevel} rollout leaves it to the ${level} rollout of ${to} (spec.versions.${level})`,
     );
   const available = (facts.availableVersions ?? [])
     .map((v) => parseVersion(v))

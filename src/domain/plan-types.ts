@@ -1,4 +1,5 @@
 import type { PlanSkipCode } from "./codes.js";
+import type { RolloutLevel } from "./eligibility.js";
 import { nodeCount, type Inventory, type InventoryCluster } from "./inventory.js";
 import type { Policy } from "./policy-schema.js";
 
@@ -7,7 +8,8 @@ import type { Policy } from "./policy-schema.js";
  * codes a cluster is skipped with, and the plan of a skipped cluster.
  */
 export type PlanTarget =
-  | { readonly kind: "kubernetes"; readonly version: string }
+  /** `level`: the rollout's (eligibility.ts RolloutLevel); its plan leaves the other level's clusters alone. */
+  | { readonly kind: "kubernetes"; readonly version: string; readonly level?: RolloutLevel | undefined }
   | { readonly kind: "nodeImage"; readonly pinned?: Readonly<Record<string, string>> };
 
 export interface PlanInput {

@@ -112,6 +112,7 @@ function* upgrade(ctx: Ctx, input: ClusterUpgradeInput): Generator<df.Task, Clus
       const pre = yield* activityWithRetry(ctx, "preflight", {
         clusterId: input.clusterId,
         kind: input.kind,
+        ...(input.level ? { level: input.level } : {}),
         target: input.target,
         pinnedImages: input.pinnedImages,
       });

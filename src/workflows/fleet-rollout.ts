@@ -292,6 +292,7 @@ function* createRun(
     const created = yield* activityWithRetry(ctx, "createFleetRun", {
       rolloutId: ctx.df.instanceId,
       kind: input.kind,
+      ...(input.level ? { level: input.level } : {}),
       target: input.target,
       planMs: mode === "plan" ? Date.parse(prepared.runId) : nowMs(ctx),
       runName,

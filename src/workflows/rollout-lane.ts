@@ -97,6 +97,7 @@ export function* laneWorkflow(ctx: Ctx): Generator<df.Task, LaneResult | undefin
       name: c.name,
       bucket: input.bucket,
       kind: input.kind,
+      ...(input.level ? { level: input.level } : {}),
       target: input.target,
       pinnedImages,
       durationMs: c.durationMs,

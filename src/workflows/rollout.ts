@@ -45,6 +45,7 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
       prepared = yield* activityWithRetry(ctx, "prepareRollout", {
         rolloutId: id,
         kind: input.kind,
+        ...(input.level ? { level: input.level } : {}),
         target: input.target,
         nowMs: nowMs(ctx),
       });

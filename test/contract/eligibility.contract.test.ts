@@ -91,6 +91,7 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       const pre = await preflight(deps, {
         clusterId: c.clusterId,
         kind: target.kind,
+        ...(target.kind === "kubernetes" && target.level ? { level: target.level } : {}),
         target: target.kind === "kubernetes" ? target.version : "node-image",
         pinnedImages: target.kind === "nodeImage" ? { ...target.pinned } : {},
       });
@@ -119,6 +120,12 @@ describe("Contract: planner and preflight decide eligibility alike", () => {
       "same-channel": "AlreadyAtTarget",
       "pools-behind": "ok",
     });
+  });
+
+  it("Kubernetes: a patch rollout of 1.30.5 never takes 1.29 across a minor; the minor rollout takes only it", async () => {
+    const codes = (level: "patch" | "minor") => both("", { kind: "kubernetes", version: "1.30.5", level });
+    expect(await codes("patch")).toMatchObject({ ready: "ok", north: "ok", old: "OtherLevel" });
+    expect(await codes("minor")).toMatchObject({ ready: "OtherLevel", north: "OtherLevel", old: "ok" });
   });
 
   it("Kubernetes: a denied target is refused for every running cluster", async () => {

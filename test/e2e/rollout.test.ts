@@ -17,7 +17,7 @@ import { fleetYaml, insideWindow, ONCALL, policyYaml, RING_OF } from "./fixtures
  * for an approval nobody gives and is rejected on timeout. Checks read the simulator's records.
  */
 const PATCH = "rollout:e2e:kubernetes:1.30.5";
-const MINOR = "rollout:e2e:kubernetes:1.31.2";
+const MINOR = "rollout:e2e:kubernetes:1.31.2:minor";
 
 describe("e2e: a patch rollout across rings", () => {
   let stack: Stack;

@@ -1,5 +1,10 @@
 import type { InstancePage, InstanceQuery } from "../../src/api/instance-query.js";
-import type { DurablePort, InstanceView } from "../../src/contracts/durable-port.js";
+import {
+  InstanceExistsError,
+  isActive,
+  type DurablePort,
+  type InstanceView,
+} from "../../src/contracts/durable-port.js";
 
 /** An in-memory durable backend for dispatch tests: records starts and raised events, can be told to fail. */
 export class FakeDurable implements DurablePort {
@@ -50,6 +55,15 @@ export class FakeDurable implements DurablePort {
   start(workflow: string, instanceId: string, input: unknown): Promise<void> {
     if (this.failOn?.("start", instanceId))
       return Promise.reject(new Error(`durable backend unavailable (start ${instanceId})`));
+    // As the backend: a pending or running id is not started again (409); an ended one starts afresh.
+    const existing = this.instances.get(instanceId);
+    if (existing && isActive(existing.status))
+      return Promise.reject(
+        new InstanceExistsError(
+          instanceId,
+          `An orchestration instance with the ID '${instanceId}' already exists and is ${existing.status}.`,
+        ),
+      );
     this.instances.set(instanceId, { workflow, input, status: "Running", events: [] });
     return Promise.resolve();
   }

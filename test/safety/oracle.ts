@@ -47,28 +47,47 @@ interface Upgrade {
   readonly result: string;
   readonly hasControlPlane: boolean;
   readonly poolNodes: number;
+  /** A Kubernetes upgrade into the next minor (from the control plane's version when it began). */
+  readonly minor: boolean;
 }
+
+/**
+ * The rollout an upgrade belongs to, as a key: "k8s:1.30.5" (the patch rollout), "k8s:1.30.5:minor" (the
+ * minor rollout of the same version, for clusters a minor behind), "image:…".
+ */
+const rolloutOf = (u: Upgrade) => `${u.nodeImage ? "image" : "k8s"}:${u.target}${u.minor ? ":minor" : ""}`;
 
 function upgradesOf(s: ScenarioSpec, r: RunRecords): Upgrade[] {
   const byName = new Map(s.clusters.map((c) => [c.name, c]));
   const groups = new Map<string, RunRecords["operations"][number][]>();
   for (const op of r.operations) groups.set(op.id, [...(groups.get(op.id) ?? []), op]);
   const out: Upgrade[] = [];
-  for (const [id, steps] of groups) {
+  const cp = new Map(s.clusters.map((c) => [c.name, c.version]));
+  const inOrder = [...groups].sort(
+    ([, a], [, b]) =>
+      Math.min(...a.map((x) => Date.parse(x.start))) - Math.min(...b.map((x) => Date.parse(x.start))),
+  );
+  for (const [id, steps] of inOrder) {
     const cluster = byName.get(steps[0]!.cluster);
     if (!cluster) continue;
     const last = steps[steps.length - 1]!;
     const pools = new Set(steps.map((x) => x.pool).filter((p): p is string => p !== null));
+    const nodeImage = steps.every((x) => x.kind === "nodeImageUpgrade");
+    const target = steps.map((x) => x.target).sort(cmpVersion)[steps.length - 1]!;
+    const before = cp.get(cluster.name) ?? cluster.version;
+    const hasControlPlane = steps.some((x) => x.kind === "controlPlaneUpgrade");
+    if (hasControlPlane && last.result === "Succeeded") cp.set(cluster.name, target);
     out.push({
       id,
       cluster,
-      nodeImage: steps.every((x) => x.kind === "nodeImageUpgrade"),
-      target: steps.map((x) => x.target).sort(cmpVersion)[steps.length - 1]!,
+      nodeImage,
+      target,
       start: Math.min(...steps.map((x) => Date.parse(x.start))),
       end: last.end === null ? Infinity : Date.parse(last.end),
       result: last.result,
-      hasControlPlane: steps.some((x) => x.kind === "controlPlaneUpgrade"),
+      hasControlPlane,
       poolNodes: cluster.pools.filter((p) => pools.has(p.name)).reduce((n, p) => n + p.count, 0),
+      minor: !nodeImage && minorOf(target) > minorOf(before),
     });
   }
   return out.sort((a, b) => a.start - b.start);
@@ -160,7 +179,7 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
           a.ring === "rollout" &&
           a.kind === "approve" &&
           accepted(a) &&
-          (a.rollout ?? "").endsWith(`:${op.target}`) &&
+          (a.rollout ?? "").endsWith(`:${op.target}:minor`) &&
           Date.parse(a.time) <= Date.parse(op.start),
       )
     )
@@ -204,7 +223,7 @@ function judgeConcurrency(s: ScenarioSpec, ups: readonly Upgrade[], out: Violati
   // The cap: upgrades of one rollout (target) in one ring and subscription-region at once.
   const groups = new Map<string, Upgrade[]>();
   for (const u of ups) {
-    const key = `${u.nodeImage ? "image" : "k8s"}:${u.target}|${u.cluster.ring}|${u.cluster.subscription}/${u.cluster.region}`;
+    const key = `${rolloutOf(u)}|${u.cluster.ring}|${u.cluster.subscription}/${u.cluster.region}`;
     groups.set(key, [...(groups.get(key) ?? []), u]);
   }
   for (const [key, list] of groups) {
@@ -231,16 +250,16 @@ const accepted = (a: ActionRecord) => a.status !== undefined && a.status >= 200 
 
 function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out: Violation[]): void {
   const start = Date.parse(CLOCK_START);
-  const targets = new Set(ups.map((u) => `${u.nodeImage ? "image" : "k8s"}:${u.target}`));
+  const targets = new Set(ups.map(rolloutOf));
   for (const t of targets) {
-    const mine = ups.filter((u) => `${u.nodeImage ? "image" : "k8s"}:${u.target}` === t);
+    const mine = ups.filter((u) => rolloutOf(u) === t);
     const release =
-      s.kubernetes.find((k) => `k8s:${k.version}` === t) ??
+      s.kubernetes.find((k) => `k8s:${k.version}` === t.replace(/:minor$/, "")) ??
       s.nodeImages.find((k) => `image:${k.version}` === t);
     const releasedAt = start + (release?.atMinute ?? 0) * MINUTE;
     // A target the policy sends through approval needs the rollout's own question answered first.
     const firstOfTarget = mine[0]!;
-    const minor = minorOf(firstOfTarget.target) > minorOf(firstOfTarget.cluster.version);
+    const { minor } = firstOfTarget;
     const mode = firstOfTarget.nodeImage ? "auto" : minor ? s.versions.minor : s.versions.patch;
     if (
       mode === "approval" &&

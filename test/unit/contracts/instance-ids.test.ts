@@ -32,9 +32,19 @@ describe("Instance ids", () => {
       policy: "contoso-platform",
       kind: "kubernetes",
       target: "1.30.5",
+      minor: false,
       generation: 1,
     });
     expect(parseRolloutInstanceId(generationId(base, 3))).toMatchObject({ target: "1.30.5", generation: 3 });
+    // A version's minor rollout (for the clusters one minor behind) has its own id, and generations.
+    const minor = rolloutInstanceId("contoso-platform", "kubernetes", "1.30.5", "minor");
+    expect(minor).toBe("rollout:contoso-platform:kubernetes:1.30.5:minor");
+    expect(parseRolloutInstanceId(generationId(minor, 2))).toMatchObject({
+      target: "1.30.5",
+      minor: true,
+      generation: 2,
+    });
+    expect(rolloutInstanceId("contoso-platform", "kubernetes", "1.30.5", "patch")).toBe(base);
     for (const other of [
       "cluster:1111:rg:aks",
       "fleetgate:abc",

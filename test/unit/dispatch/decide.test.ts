@@ -41,7 +41,7 @@ describe("Function: decide", () => {
       }),
       expect.objectContaining({
         type: "start",
-        instanceId: "rollout:contoso-platform:kubernetes:1.31.2",
+        instanceId: "rollout:contoso-platform:kubernetes:1.31.2:minor",
         input: expect.objectContaining({ level: "minor", target: "1.31.2", requiresApproval: true }),
       }),
     ]);
@@ -53,7 +53,10 @@ describe("Function: decide", () => {
     const starts = decisionsFor(batch).filter((d) => d.type === "start");
     // One start per target and cluster: which cluster's claim ARM confirms is known only after verification.
     expect(new Set(starts.map((d) => d.type === "start" && d.instanceId))).toEqual(
-      new Set(["rollout:contoso-platform:kubernetes:1.30.5", "rollout:contoso-platform:kubernetes:1.31.2"]),
+      new Set([
+        "rollout:contoso-platform:kubernetes:1.30.5",
+        "rollout:contoso-platform:kubernetes:1.31.2:minor",
+      ]),
     );
     expect(starts).toHaveLength(80);
   });
@@ -68,7 +71,28 @@ describe("Function: decide", () => {
     );
     expect(decisions.map((d) => d.type === "start" && d.instanceId)).toEqual([
       "rollout:contoso-platform:kubernetes:1.29.9",
-      "rollout:contoso-platform:kubernetes:1.30.5",
+      "rollout:contoso-platform:kubernetes:1.30.5:minor",
+    ]);
+  });
+
+  it("in a fleet across two minors, 1.30.5 runs twice: a patch rollout (auto) and a minor one (approval)", () => {
+    // The same release, seen from a 1.30 cluster (a patch) and from a 1.29 cluster (the next minor).
+    const from130 = newVersion("aks-130", "e130", { lowestMinorKubernetesVersion: "1.30.5" });
+    const from129 = newVersion("aks-129", "e129", {
+      lowestMinorKubernetesVersion: "1.29.9",
+      latestStableKubernetesVersion: "1.30.5",
+    });
+    const starts = decisionsFor([from130, from129]).filter((d) => d.type === "start");
+    const of130 = starts.filter((d) => d.type === "start" && d.input.target === "1.30.5");
+    expect(of130).toEqual([
+      expect.objectContaining({
+        instanceId: "rollout:contoso-platform:kubernetes:1.30.5",
+        input: expect.objectContaining({ level: "patch", requiresApproval: false }),
+      }),
+      expect.objectContaining({
+        instanceId: "rollout:contoso-platform:kubernetes:1.30.5:minor",
+        input: expect.objectContaining({ level: "minor", requiresApproval: true }),
+      }),
     ]);
   });
 

@@ -30,7 +30,7 @@ describe("Handler: eventHub with a 6,000-deep message", () => {
       await eventHubHandler(deps)([loadEvent("aks", "new-version-eventgrid"), bad], ctx);
       expect(durable.started()).toEqual([
         "rollout:contoso-platform:kubernetes:1.18.19",
-        "rollout:contoso-platform:kubernetes:1.19.11",
+        "rollout:contoso-platform:kubernetes:1.19.11:minor",
       ]);
       expect(ctx.extraOutputs.get(poisonOutput)).toEqual([
         expect.objectContaining({

@@ -45,7 +45,7 @@ describe("Function: ingest", () => {
     expect(shouldRetry(report)).toBe(false);
     expect(port.started()).toEqual([
       "rollout:contoso-platform:kubernetes:1.18.19",
-      "rollout:contoso-platform:kubernetes:1.19.11",
+      "rollout:contoso-platform:kubernetes:1.19.11:minor",
     ]);
   });
 

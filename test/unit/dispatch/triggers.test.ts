@@ -158,7 +158,7 @@ describe("Handler: eventHub", () => {
     );
     expect(durable.started()).toEqual([
       "rollout:contoso-platform:kubernetes:1.18.19",
-      "rollout:contoso-platform:kubernetes:1.19.11",
+      "rollout:contoso-platform:kubernetes:1.19.11:minor",
     ]);
     const poison = ctx.extraOutputs.get(poisonOutput) as { transient: boolean; at: string }[];
     expect(poison.map((p) => [p.transient, p.at])).toEqual([

@@ -96,7 +96,7 @@ describe("Dispatch: events are verified against ARM before anything starts", () 
       latestSupportedKubernetesVersion: "1.19.11",
     });
     const { durable } = await run([forged], fixtureArm());
-    const started = durable.instances.get("rollout:contoso-platform:kubernetes:1.19.11");
+    const started = durable.instances.get("rollout:contoso-platform:kubernetes:1.19.11:minor");
     expect(started?.input).toMatchObject({ level: "minor", requiresApproval: true, target: "1.19.11" });
   });
 
@@ -122,7 +122,7 @@ describe("Dispatch: events are verified against ARM before anything starts", () 
     expect(report).toMatchObject({ total: 3, failed: 0, handled: 3 });
     expect(durable.started()).toEqual([
       "rollout:contoso-platform:kubernetes:1.18.19",
-      "rollout:contoso-platform:kubernetes:1.19.11",
+      "rollout:contoso-platform:kubernetes:1.19.11:minor",
     ]);
     // The foreign event asks ARM nothing; good-2's starts are no-ops after good-1's, so nothing is read again.
     expect(arm.reads.filter((r) => r.startsWith("cluster"))).toHaveLength(2);
