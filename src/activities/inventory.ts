@@ -48,12 +48,13 @@ export async function loadInventory(
           listing.source === "resourceGraph",
         );
   const publicWindows = assignments ? await assignmentWindows(adapters.maintenance, assignments) : new Map();
+  const unreadable = new Map(assignments?.unreadable.map((u) => [u.clusterId.toLowerCase(), u.reason]));
   for (const c of listing.clusters) {
     // Windows cost one list call per cluster; the stale-image scan does not need them.
     const configs = input.withWindows === false ? [] : await aks.listMaintenanceConfigurations(c.id);
     const latest = input.withNodeImages ? await Promise.all(c.pools.map((p) => latestFor(c, p))) : [];
     const legacy = legacyAssignmentsOf(assignments?.byCluster.get(c.id.toLowerCase()), publicWindows);
-    clusters.push(toInventoryCluster(c, configs, latest, legacy));
+    clusters.push(toInventoryCluster(c, configs, latest, legacy, unreadable.get(c.id.toLowerCase())));
     const region = c.location.toLowerCase();
     versions[region] ??= await aks.listKubernetesVersions(c.subscriptionId, region);
   }
@@ -64,12 +65,15 @@ export async function loadInventory(
  * A cluster as the domain sees it. `legacy` are its `aks-mrp-cfg-*` assignments with their windows: the
  * first one that has a window governs the cluster's upgrades when AKS holds no native configuration for
  * them (aksManagedAutoUpgradeSchedule, or the `default` one that replaced these public configurations).
+ * `unreadable` says why its assignments could not be read: without a native configuration its window is
+ * then unknown (the planner skips it, WindowUnknown); with one, the native configuration governs anyway.
  */
 export function toInventoryCluster(
   c: ClusterInfo,
   configs: readonly MaintenanceConfiguration[],
   latestImages: readonly (string | undefined)[] = [],
   legacy: readonly { assignment: ClusterAssignment; window?: WindowSource | undefined }[] = [],
+  unreadable?: string,
 ): InventoryCluster {
   const byName = new Map(configs.map((m) => [m.name ?? "", m]));
   const native = byName.has("aksManagedAutoUpgradeSchedule") || byName.has("default");
@@ -102,6 +106,7 @@ export function toInventoryCluster(
           })),
         }
       : {}),
+    ...(unreadable !== undefined && !native ? { assignmentsUnreadable: unreadable } : {}),
     windows: {
       autoUpgrade: windowOf(byName.get("aksManagedAutoUpgradeSchedule")) ?? fromAssignment,
       nodeOS: windowOf(byName.get("aksManagedNodeOSUpgradeSchedule")),

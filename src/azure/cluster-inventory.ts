@@ -45,7 +45,10 @@ export interface AssignmentListing {
   readonly byCluster: ReadonlyMap<string, readonly ClusterAssignment[]>;
   readonly source: "resourceGraph" | "armList";
   readonly fallbackReason?: string;
-  /** Clusters whose assignments could not be read (per-cluster list failed): treated as having none. */
+  /**
+   * Clusters whose assignments could not be read (per-cluster list failed): the inventory marks them, and
+   * the planner skips those without an AKS-native configuration (WindowUnknown) rather than guess.
+   */
   readonly unreadable: readonly { clusterId: string; reason: string }[];
 }
 
@@ -55,9 +58,9 @@ const ASSIGNMENT_LISTS_IN_PARALLEL = 8;
 /**
  * Every cluster's configuration assignments: one paged Resource Graph query of `maintenanceresources` for
  * the fleet (no ARM read per cluster), and, when Resource Graph is not usable (the cluster listing already
- * fell back, or this query fails), one REST list per cluster. A cluster whose list fails is reported and
- * read as having none: before issue 13 no assignment was honoured at all, and one unreadable cluster must
- * not stop a rollout of thousands.
+ * fell back, or this query fails), one REST list per cluster. A cluster whose list fails is reported
+ * (`unreadable`), not thrown: one unreadable cluster must not stop a rollout of thousands, and the planner
+ * skips just that cluster until a later inventory reads it.
  */
 export async function listClusterAssignments(
   adapters: { readonly graph: ResourceGraphAdapter; readonly maintenance: MaintenanceAdapter },

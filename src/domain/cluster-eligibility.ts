@@ -83,6 +83,16 @@ export function evaluateCluster(cluster: InventoryCluster, ring: EffectiveRing, 
     );
   }
 
+  // An unread aks-mrp-cfg-* assignment may hold the window that governs the cluster: falling back to the
+  // ring window (or to any time) would be a guess that AKS's own schedule may contradict.
+  if (cluster.assignmentsUnreadable !== undefined) {
+    return skip(
+      Code.WindowUnknown,
+      `window unknown: Microsoft.Maintenance assignments could not be read: ${cluster.assignmentsUnreadable}; retried at the next inventory`,
+      to,
+      Math.round(durationMs / MINUTE),
+    );
+  }
   const { source, window } = chooseWindow(cluster, ring, input.policy, target.kind);
   if (!window && policy.spec.requireWindow) {
     return skip(

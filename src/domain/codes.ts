@@ -83,6 +83,12 @@ export const Codes = {
     outcome: "skip",
     decidedBy: "plan",
   },
+  WindowUnknown: {
+    meaning:
+      "the cluster's Microsoft.Maintenance assignments (aks-mrp-cfg-*) could not be read and AKS holds no native configuration: its window is unknown, so it is not upgraded on a guess; read again at the next inventory",
+    outcome: "skip",
+    decidedBy: "plan",
+  },
   NoWindowInHorizon: {
     meaning: "no window within the planning horizon is long enough for the predicted upgrade",
     outcome: "skip",

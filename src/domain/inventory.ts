@@ -43,6 +43,11 @@ export interface InventoryCluster {
   readonly nodePools: readonly InventoryPool[];
   /** Microsoft.Maintenance assignments to AKS public configurations (`aks-mrp-cfg-*`); absent when none. */
   readonly maintenanceAssignments?: readonly MaintenanceAssignmentRef[] | undefined;
+  /**
+   * Why the cluster's Microsoft.Maintenance assignments could not be read, when they could not and AKS
+   * holds no native configuration that would govern anyway: its window is unknown, so it is not planned.
+   */
+  readonly assignmentsUnreadable?: string | undefined;
   readonly windows: {
     readonly autoUpgrade?: WindowSource | undefined;
     readonly nodeOS?: WindowSource | undefined;

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadInventory } from "../../src/activities/inventory.js";
 import { listClusterAssignments } from "../../src/azure/cluster-inventory.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
+import { planRollout } from "../../src/domain/planner.js";
 import { activityDeps } from "../helpers/activity-deps.js";
 import { clusterIdOf, startSimulator, SUB, testFleetYaml, type SimHarness } from "../helpers/simulator.js";
 
@@ -144,5 +145,39 @@ describe("Contract: Microsoft.Maintenance adapter against the simulator", () => 
     expect(api("resourceGraph.resources")).toBe(2);
     expect(api("configurationAssignments.list")).toBe(0);
     expect(api("publicMaintenanceConfigurations.get")).toBe(2);
+  });
+
+  it("skips a cluster whose assignments could not be read (WindowUnknown) unless an AKS-native configuration governs it", async () => {
+    // Resource Graph refuses, so each cluster's assignments are one REST list, and every list answers 500
+    // (past the SDK's retries): alpha's aks-mrp-cfg-* window is unknown; beta's native window governs anyway.
+    h = await startSimulator(
+      `${fleetWithAssignments()}faults:
+  - { api: resourceGraph.resources, status: 403, times: 100 }
+  - { api: configurationAssignments.list, status: 500, times: 100 }
+`,
+    );
+    const inventory = await loadInventory(activityDeps(h, POLICY), { withNodeImages: false });
+    expect(api("configurationAssignments.list")).toBeGreaterThanOrEqual(2);
+    const alpha = inventory.clusters.find((c) => c.name === "alpha")!;
+    const beta = inventory.clusters.find((c) => c.name === "beta")!;
+    expect(alpha.assignmentsUnreadable).toMatch(/\S/);
+    expect(alpha.windows.autoUpgrade).toBeUndefined();
+    expect(beta.assignmentsUnreadable).toBeUndefined();
+    // The ring has no window and requireWindow is false: before, alpha was planned for any time.
+    const plan = planRollout({
+      policy: { ...POLICY, spec: { ...POLICY.spec, requireWindow: false } },
+      inventory,
+      target: { kind: "kubernetes", version: "1.30.5" },
+      now: h.clock.now(),
+    });
+    const planned = Object.fromEntries(plan.clusters.map((c) => [c.name, c]));
+    expect(planned.alpha).toMatchObject({
+      status: "skipped",
+      reasonCode: "WindowUnknown",
+      reason: expect.stringMatching(
+        /^window unknown: Microsoft\.Maintenance assignments could not be read: .+; retried at the next inventory$/,
+      ),
+    });
+    expect(planned.beta?.reasonCode).not.toBe("WindowUnknown");
   });
 });

@@ -116,6 +116,33 @@ describe("Function: planRollout (example fleet)", () => {
     expect(tooShort.clusters[0]).toMatchObject({ reasonCode: "NoWindowInHorizon" });
   });
 
+  it("does not plan a cluster whose assignments could not be read, even with a ring window (WindowUnknown)", () => {
+    const inventory = {
+      clusters: [
+        cluster("unread", { assignmentsUnreadable: "HTTP 500 InternalServerError: try again" }),
+        cluster("unread-at-target", { kubernetesVersion: "1.30.5", assignmentsUnreadable: "HTTP 500" }),
+        cluster("read"),
+      ],
+      availableVersions: {},
+    };
+    const p = planRollout({
+      policy,
+      inventory,
+      target: { kind: "kubernetes", version: "1.30.5" },
+      now: at("2026-11-23T00:00:00Z"),
+    });
+    const byName = Object.fromEntries(p.clusters.map((c) => [c.name, c]));
+    expect(byName.unread).toMatchObject({
+      status: "skipped",
+      reasonCode: "WindowUnknown",
+      reason:
+        "window unknown: Microsoft.Maintenance assignments could not be read: HTTP 500 InternalServerError: try again; retried at the next inventory",
+    });
+    // A cluster with nothing to do says so first; the window question does not arise.
+    expect(byName["unread-at-target"]?.reasonCode).toBe("AlreadyAtTarget");
+    expect(byName.read?.status).toBe("scheduled");
+  });
+
   it("uses the cluster's own window when manageWindows is false", () => {
     const own = { ...policy, spec: { ...policy.spec, manageWindows: false } };
     const stg = plan({ policy: own }).clusters.find((c) => c.name === "aks-stg-weu-1")!;
