@@ -116,6 +116,9 @@ export class LocalHost {
       get engine() {
         return host.engine;
       },
+      get storeFailure() {
+        return host.store?.failure?.message;
+      },
       get hubName() {
         return host.hubName;
       },
@@ -169,7 +172,10 @@ export class LocalHost {
       await this.registry.programmingModel.getCapabilities({});
 
     this.invoker = new Invoker(this.registry, this.logger, this.clock, this.config.functionTimeoutMs);
-    this.store = new InstanceStore(join(this.stateDir, "durable"), this.hubName);
+    this.store = new InstanceStore(join(this.stateDir, "durable"), this.hubName, {
+      // Every later write answers 503 with this reason; the operator reads it here and in the status.
+      onFailure: (error) => this.logger.system("error", error.message),
+    });
     this.store.lock();
     this.triggers = new FunctionTriggers({
       registry: this.registry,

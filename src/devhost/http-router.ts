@@ -35,6 +35,8 @@ export interface RouterContext {
   readonly rpcToken: string;
   readonly registry: Registry;
   readonly engine: DurableEngine;
+  /** Why the durable store failed (a background sync failed), while it is failed: it refuses writes. */
+  readonly storeFailure: string | undefined;
   readonly hubName: string;
   readonly triggers: FunctionTriggers;
   readonly logger: HostLogger;
@@ -126,6 +128,9 @@ async function route(ctx: RouterContext, req: IncomingMessage, res: ServerRespon
       // Azure's Durable limits and the largest payloads, custom statuses and histories seen, per
       // orchestration name (durable/limits.ts LimitsReport): what the benchmarks judge a run by.
       durableLimits: ctx.engine.limits.report(),
+      // A failed background sync fails the store until the host restarts (durable/store.ts).
+      durableStore:
+        ctx.storeFailure === undefined ? { state: "ok" } : { state: "failed", error: ctx.storeFailure },
     });
   }
   if (lower.startsWith("/admin/functions/") && method === "POST")

@@ -26,7 +26,18 @@ import type { HistoryEvent } from "./history.js";
  * since the last commit is synced once, off the event loop, while the next batch gathers. It used to be one
  * blocking fdatasync per record, the largest cost of a 300-cluster run (11 of 51 s). Only a crash of the
  * machine itself can lose the records of the batch in flight, as it would lose the requests in flight.
- * A failed sync is reported by the next write (StorageError), as a failed write is.
+ *
+ * A failed sync fails the store: what the kernel could not write back is not known to be on the disk (and
+ * after a failed fdatasync Linux may drop the dirty pages and report the next sync clean), so every later
+ * write and create throws a StorageError naming that first failure, until the store is reopened (the host
+ * restarted); the host logs it and `/admin/host/status` reports it (`durableStore`).
+ *
+ * `create` renames a whole temp file into place. The temp file is not synced before the rename: the fd
+ * opened on the renamed file (the same inode) joins the batch, so its data reaches the disk with it, and a
+ * machine crash before that leaves at worst an empty or torn first line, which replay reads as no instance
+ * (an instance whose creation was never acknowledged as durable). What the rename itself needs is a sync of
+ * the directory, or the file can vanish after a machine crash although its data was synced: the batch
+ * syncs the directory once whenever files were created or removed since the last one.
  */
 export type RuntimeStatus =
   "Pending" | "Running" | "Completed" | "ContinuedAsNew" | "Failed" | "Canceled" | "Terminated" | "Suspended";
@@ -83,13 +94,29 @@ type Record_ =
  */
 export class StorageError extends Error {
   override readonly name = "StorageError";
-  constructor(action: string, cause: unknown) {
-    const code = (cause as { code?: unknown } | null)?.code;
-    super(
-      `durable store: cannot ${action}: ${typeof code === "string" ? `${code} ` : ""}${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    );
+  constructor(action: string, cause: unknown, why = "") {
+    super(`durable store: cannot ${action}: ${why}${describeCause(cause)}`, { cause });
   }
+}
+
+function describeCause(cause: unknown): string {
+  const code = (cause as { code?: unknown } | null)?.code;
+  return `${typeof code === "string" ? `${code} ` : ""}${cause instanceof Error ? cause.message : String(cause)}`;
+}
+
+/** The file operations of the group commit, replaceable so a test can make a sync fail or hang. */
+export interface StoreFs {
+  fdatasync(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void;
+  fdatasyncSync(fd: number): void;
+  closeSync(fd: number): void;
+}
+
+const NODE_FS: StoreFs = { fdatasync, fdatasyncSync, closeSync };
+
+export interface StoreOptions {
+  /** Told once when the store fails (a background sync failed), with the StorageError later writes throw. */
+  readonly onFailure?: (error: StorageError) => void;
+  readonly fs?: Partial<StoreFs>;
 }
 
 function storing<T>(action: string, write: () => T): T {
@@ -112,13 +139,27 @@ export class InstanceStore {
   /** The batch being synced, if any; its files are closed only after it (their fd must not be reused). */
   private syncing: Promise<void> | undefined;
   private readonly closeAfterSync = new Set<number>();
-  private syncError: Error | undefined;
+  /** Whether a file was created or removed since the directory was last synced (renames need it). */
+  private dirDirty = false;
+  /** The directory's descriptor once opened; null where a directory cannot be opened (Windows). */
+  private dirFdValue: number | null | undefined;
+  /** The first failed sync: the store is failed from then on (sticky until reopened). */
+  private failed: { cause: unknown; error: StorageError } | undefined;
   private lockPath: string;
+  private readonly fs: StoreFs;
+  private readonly onFailure: ((error: StorageError) => void) | undefined;
 
-  constructor(root: string, hubName: string) {
+  constructor(root: string, hubName: string, options: StoreOptions = {}) {
     this.dir = join(root, hubName);
     mkdirSync(this.dir, { recursive: true });
     this.lockPath = join(this.dir, ".lock");
+    this.fs = { ...NODE_FS, ...options.fs };
+    this.onFailure = options.onFailure;
+  }
+
+  /** Why the store failed (a background sync failed), or undefined while it is healthy. */
+  get failure(): StorageError | undefined {
+    return this.failed?.error;
   }
 
   /** One host process per store: a second one would interleave writes. A lock left by a dead process is taken over. */
@@ -134,14 +175,26 @@ export class InstanceStore {
     writeFileSync(this.lockPath, String(process.pid));
   }
 
+  /**
+   * Shutting down: whatever was written reaches the disk before the files close. A file of the batch in
+   * flight is closed only after that batch (closing it under a running fdatasync would sync, or report on,
+   * whatever file reuses the descriptor); a sync that fails here fails the store as in the background.
+   */
   unlock(): void {
-    // Shutting down: whatever was written reaches the disk before the files close.
-    for (const fd of new Set([...this.unsynced, ...this.fds.values()])) fdatasyncSync(fd);
+    for (const fd of new Set([...this.unsynced, ...this.fds.values(), ...this.closeAfterSync])) {
+      try {
+        this.fs.fdatasyncSync(fd);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
     this.unsynced.clear();
-    for (const fd of this.closeAfterSync) closeSync(fd);
-    this.closeAfterSync.clear();
-    for (const fd of this.fds.values()) closeSync(fd);
+    this.syncDirectory((fd) => this.fs.fdatasyncSync(fd));
+    for (const fd of this.fds.values()) this.closeAfterSync.add(fd);
     this.fds.clear();
+    if (typeof this.dirFdValue === "number") this.closeAfterSync.add(this.dirFdValue);
+    this.dirFdValue = undefined;
+    if (!this.syncing) this.closeDeferred();
     rmSync(this.lockPath, { force: true });
   }
 
@@ -174,6 +227,7 @@ export class InstanceStore {
     },
     started: HistoryEvent,
   ): Instance {
+    this.throwIfFailed(`create instance ${record.instanceId}`);
     this.closeFd(record.instanceId);
     const path = this.pathOf(record.instanceId);
     const tmp = `${path}.tmp`;
@@ -188,6 +242,7 @@ export class InstanceStore {
       const fd = openSync(path, "a");
       this.fds.set(record.instanceId, fd);
       this.unsynced.add(fd);
+      this.dirDirty = true;
     });
     this.syncing ??= this.commitBatches();
     const instance = pendingInstance(record, [started]);
@@ -227,16 +282,13 @@ export class InstanceStore {
     const existed = this.instances.delete(instanceId);
     this.closeFd(instanceId);
     storing(`purge instance ${instanceId}`, () => rmSync(this.pathOf(instanceId), { force: true }));
+    this.dirDirty = true;
     return existed;
   }
 
   private write(instanceId: string, record: Record_): void {
+    this.throwIfFailed(`write instance ${instanceId}`);
     storing(`write instance ${instanceId}`, () => {
-      if (this.syncError !== undefined) {
-        const error = this.syncError;
-        this.syncError = undefined;
-        throw error;
-      }
       let fd = this.fds.get(instanceId);
       if (fd === undefined) {
         fd = openSync(this.pathOf(instanceId), "a");
@@ -252,24 +304,73 @@ export class InstanceStore {
   private async commitBatches(): Promise<void> {
     // Let the rest of this turn's writes join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (this.unsynced.size > 0) {
+    while (this.unsynced.size > 0 || this.dirDirty) {
       const batch = [...this.unsynced];
       this.unsynced = new Set();
-      await Promise.all(
-        batch.map(
-          (fd) =>
-            new Promise<void>((resolve) =>
-              fdatasync(fd, (error) => {
-                if (error && this.syncError === undefined) this.syncError = error;
-                resolve();
-              }),
-            ),
-        ),
-      );
+      const sync = (fd: number) =>
+        new Promise<void>((resolve) =>
+          this.fs.fdatasync(fd, (error) => {
+            if (error) this.fail(error);
+            resolve();
+          }),
+        );
+      const dir: Promise<void>[] = [];
+      this.syncDirectory((fd) => dir.push(sync(fd)));
+      await Promise.all([...batch.map(sync), ...dir]);
     }
-    for (const fd of this.closeAfterSync) closeSync(fd);
-    this.closeAfterSync.clear();
+    this.closeDeferred();
     this.syncing = undefined;
+  }
+
+  /** Syncs the directory (create's rename, purge's removal) when it changed; where it cannot be opened, not. */
+  private syncDirectory(sync: (fd: number) => void): void {
+    if (!this.dirDirty) return;
+    this.dirDirty = false;
+    const fd = this.dirFd();
+    if (fd === undefined) return;
+    try {
+      sync(fd);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** The store's directory, opened once (null where a directory cannot be opened, as on Windows). */
+  private dirFd(): number | undefined {
+    if (this.dirFdValue === undefined) {
+      try {
+        this.dirFdValue = openSync(this.dir, "r");
+      } catch {
+        this.dirFdValue = null;
+      }
+    }
+    return this.dirFdValue ?? undefined;
+  }
+
+  private closeDeferred(): void {
+    for (const fd of this.closeAfterSync) this.fs.closeSync(fd);
+    this.closeAfterSync.clear();
+  }
+
+  /** The first failed sync fails the store; the host hears of it once. */
+  private fail(cause: unknown): void {
+    if (this.failed) return;
+    const error = new StorageError(
+      "sync the journal to disk",
+      cause,
+      "the store has failed and refuses writes until the host restarts: ",
+    );
+    this.failed = { cause, error };
+    this.onFailure?.(error);
+  }
+
+  private throwIfFailed(action: string): void {
+    if (this.failed)
+      throw new StorageError(
+        action,
+        this.failed.cause,
+        "the store failed when a background fdatasync failed (records since may not be on the disk; restart the host to reopen it): ",
+      );
   }
 
   private closeFd(instanceId: string): void {
@@ -277,7 +378,7 @@ export class InstanceStore {
     this.fds.delete(instanceId);
     if (fd === undefined) return;
     if (this.syncing) this.closeAfterSync.add(fd);
-    else closeSync(fd);
+    else this.fs.closeSync(fd);
   }
 
   /** Closes the file of a finished instance; it is reopened if anything else is ever written. */
