@@ -283,6 +283,7 @@ export class InstanceStore {
     this.closeFd(instanceId);
     storing(`purge instance ${instanceId}`, () => rmSync(this.pathOf(instanceId), { force: true }));
     this.dirDirty = true;
+    this.syncing ??= this.commitBatches();
     return existed;
   }
 
