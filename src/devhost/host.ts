@@ -15,6 +15,7 @@ import { serveHeld } from "../clock/held-request.js";
 import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { DurableLimits, PROVIDER_OVERRIDE_SETTING } from "./durable/limits.js";
+import { durableSyncFrom } from "./durable/durable-sync.js";
 import { InstanceStore } from "./durable/store.js";
 import { FunctionTriggers } from "./function-triggers.js";
 import { SYSTEM_KEY, type HostKeys } from "./host-keys.js";
@@ -169,7 +170,11 @@ export class LocalHost {
       await this.registry.programmingModel.getCapabilities({});
 
     this.invoker = new Invoker(this.registry, this.logger, this.clock, this.config.functionTimeoutMs);
-    this.store = new InstanceStore(join(this.stateDir, "durable"), this.hubName);
+    this.store = new InstanceStore(
+      join(this.stateDir, "durable"),
+      this.hubName,
+      durableSyncFrom(process.env),
+    );
     this.store.lock();
     this.triggers = new FunctionTriggers({
       registry: this.registry,
