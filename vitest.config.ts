@@ -7,6 +7,11 @@ import { defineConfig } from "vitest/config";
 // older versions ignore the variable). Set here, it reaches the workers and what they start.
 process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, ".vitest-cache", "node-compile-cache");
 
+// The local hosts the suite starts keep their durable records in the page cache, not on the disk (see
+// src/devhost/durable/durable-sync.ts): a kill -9 still finds them, and simulated time no longer waits for
+// an fdatasync before each step. A host in azure mode refuses this; the package journey sets disk.
+process.env.RINGMASTER_DEVHOST_DURABLE_SYNC ??= "page-cache";
+
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],

@@ -15,6 +15,7 @@ import { serveHeld } from "../clock/held-request.js";
 import { installCoreApi, Registry } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { DurableLimits, PROVIDER_OVERRIDE_SETTING } from "./durable/limits.js";
+import { durableSyncFrom } from "./durable/durable-sync.js";
 import { InstanceStore } from "./durable/store.js";
 import { FunctionTriggers } from "./function-triggers.js";
 import { SYSTEM_KEY, type HostKeys } from "./host-keys.js";
@@ -175,6 +176,7 @@ export class LocalHost {
     this.store = new InstanceStore(join(this.stateDir, "durable"), this.hubName, {
       // Every later write answers 503 with this reason; the operator reads it here and in the status.
       onFailure: (error) => this.logger.system("error", error.message),
+      sync: durableSyncFrom(process.env),
     });
     this.store.lock();
     this.triggers = new FunctionTriggers({

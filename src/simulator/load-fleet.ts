@@ -39,7 +39,17 @@ const pathOf = (path: readonly PropertyKey[]) =>
     .replace(/^\./, "") || "(root)";
 
 export function parseFleetYaml(text: string, source = "fleet"): Fleet {
-  const data = yamlToData(text, (problems) => new FleetFileError(source, problems));
+  return parseFleetData(
+    yamlToData(text, (problems) => new FleetFileError(source, problems)),
+    source,
+  );
+}
+
+/**
+ * A fleet already in memory as plain data (what `generateFleet` makes), checked exactly as a fleet file's
+ * content is, without the YAML round trip: at 5,000 clusters writing and parsing the YAML cost 2 s.
+ */
+export function parseFleetData(data: unknown, source = "fleet"): Fleet {
   const result = FleetSchema.safeParse(data);
   if (!result.success) {
     throw new FleetFileError(

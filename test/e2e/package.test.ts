@@ -141,6 +141,8 @@ describe("e2e: the packaged zip in azure mode", () => {
       args: ["--quiet"],
       env: {
         RINGMASTER_MODE: "azure",
+        // What Azure mode requires of the local host's durable store (the suite's page-cache is refused).
+        RINGMASTER_DEVHOST_DURABLE_SYNC: "disk",
         // Absolute: the local host keeps the working directory it was started in.
         RINGMASTER_POLICY_FILE: policyFile,
         RINGMASTER_SUBSCRIPTION_IDS: SUB,

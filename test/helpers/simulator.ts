@@ -11,7 +11,8 @@ import {
 } from "../../src/azure/simulator-transport.js";
 import { throttleRetryClientOptions } from "../../src/azure/retry.js";
 import { ThrottleBudget } from "../../src/azure/throttle-budget.js";
-import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
+import type { FleetInput } from "../../src/simulator/fleet-generator.js";
+import { parseFleetData, parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { Simulator } from "../../src/simulator/server.js";
 
 export const SUB = "11111111-1111-1111-1111-111111111111";
@@ -64,15 +65,16 @@ export interface SimHarness {
   stop(): Promise<void>;
 }
 
+/** `yaml` is a fleet file's text, or a fleet as plain data (checked by the same schema, no YAML round trip). */
 export async function startSimulator(
-  yaml = testFleetYaml(),
+  yaml: string | FleetInput = testFleetYaml(),
   options: {
     deliverTo?: string;
     /** The fleet file's wall-coupled clock instead of the discrete-event one (the default). */
     wallClock?: boolean;
   } = {},
 ): Promise<SimHarness> {
-  const fleet = parseFleetYaml(yaml);
+  const fleet = typeof yaml === "string" ? parseFleetYaml(yaml) : parseFleetData(yaml);
   const realStart = Date.now();
   const virtualStart = Date.parse(fleet.clock.start);
   const coordinated = options.wallClock ? undefined : await coordinatedClock(virtualStart);
