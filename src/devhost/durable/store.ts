@@ -1,8 +1,5 @@
 import {
-  closeSync,
-  fdatasync,
   existsSync,
-  fdatasyncSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -15,6 +12,33 @@ import {
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { HistoryEvent } from "./history.js";
+import {
+  applyEpisode,
+  applyRestart,
+  NODE_FS,
+  pendingInstance,
+  StorageError,
+  storing,
+  type DurableSync,
+  type EpisodeCommit,
+  type Instance,
+  type ParentRef,
+  type Record_,
+  type RuntimeStatus,
+  type StoreFs,
+  type StoreOptions,
+} from "./store-records.js";
+
+export {
+  StorageError,
+  type DurableSync,
+  type EpisodeCommit,
+  type Instance,
+  type ParentRef,
+  type RuntimeStatus,
+  type StoreFs,
+  type StoreOptions,
+};
 
 /**
  * Append-only, write-ahead storage of orchestration instances: one JSON-lines file per instance under
@@ -39,105 +63,6 @@ import type { HistoryEvent } from "./history.js";
  * the directory, or the file can vanish after a machine crash although its data was synced: the batch
  * syncs the directory once whenever files were created or removed since the last one.
  */
-/** Where a written record must be before the store counts it written (see InstanceStore's constructor). */
-export type DurableSync = "disk" | "page-cache";
-
-export type RuntimeStatus =
-  "Pending" | "Running" | "Completed" | "ContinuedAsNew" | "Failed" | "Canceled" | "Terminated" | "Suspended";
-
-export interface ParentRef {
-  readonly instanceId: string;
-  readonly executionId: string;
-  readonly taskScheduleId: number;
-}
-
-export interface Instance {
-  readonly instanceId: string;
-  name: string;
-  executionId: string;
-  input: unknown;
-  createdTime: string;
-  lastUpdatedTime: string;
-  runtimeStatus: RuntimeStatus;
-  history: HistoryEvent[];
-  /** Messages received and not yet processed by an episode, in arrival order. */
-  inbox: HistoryEvent[];
-  output: unknown;
-  customStatus: unknown;
-  parent: ParentRef | undefined;
-}
-
-/** An episode's record: how many inbox messages it consumed and what the instance becomes. */
-export interface EpisodeCommit {
-  consumed: number;
-  events: HistoryEvent[];
-  status: RuntimeStatus;
-  output: unknown;
-  customStatus: unknown;
-  updated: string;
-}
-
-type Record_ =
-  | {
-      t: "start";
-      instanceId: string;
-      name: string;
-      executionId: string;
-      input: unknown;
-      createdTime: string;
-      parent?: ParentRef;
-    }
-  | { t: "msg"; event: HistoryEvent }
-  | ({ t: "episode" } & EpisodeCommit)
-  | { t: "restart"; executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string };
-
-/**
- * The store could not write (a read-only or full disk, a permission): a transient condition of this host,
- * not of the request, so callers answer 503 with the reason rather than "no such instance".
- */
-export class StorageError extends Error {
-  override readonly name = "StorageError";
-  constructor(action: string, cause: unknown, why = "") {
-    super(`durable store: cannot ${action}: ${why}${describeCause(cause)}`, { cause });
-  }
-}
-
-function describeCause(cause: unknown): string {
-  const code = (cause as { code?: unknown } | null)?.code;
-  return `${typeof code === "string" ? `${code} ` : ""}${cause instanceof Error ? cause.message : String(cause)}`;
-}
-
-/** The file operations of the group commit, replaceable so a test can make a sync fail or hang. */
-export interface StoreFs {
-  fdatasync(fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void;
-  fdatasyncSync(fd: number): void;
-  closeSync(fd: number): void;
-}
-
-const NODE_FS: StoreFs = { fdatasync, fdatasyncSync, closeSync };
-
-export interface StoreOptions {
-  /** Told once when the store fails (a background sync failed), with the StorageError later writes throw. */
-  readonly onFailure?: (error: StorageError) => void;
-  readonly fs?: Partial<StoreFs>;
-  /**
-   * `"page-cache"` leaves the records in the kernel's page cache (they still outlive a kill -9 of the host,
-   * which is all a crash test does) instead of carrying them to the disk: tests on the discrete clock wait
-   * for every pending fdatasync before simulated time moves, and on a virtual disk those waits were most of
-   * an end-to-end run's idle time. The host refuses it in azure mode (durable-sync.ts). Default `"disk"`.
-   */
-  readonly sync?: DurableSync;
-}
-
-function storing<T>(action: string, write: () => T): T {
-  try {
-    return write();
-  } catch (error) {
-    throw new StorageError(action, error);
-  }
-}
-
-/** File names stay far below the 255-byte NAME_MAX of common file systems whatever the (valid) id. */
 const MAX_NAME_BYTES = 200;
 
 export class InstanceStore {
@@ -446,39 +371,6 @@ export class InstanceStore {
   }
 }
 
-function applyEpisode(
-  instance: Instance,
-  e: {
-    consumed: number;
-    events: HistoryEvent[];
-    status: RuntimeStatus;
-    output: unknown;
-    customStatus: unknown;
-    updated: string;
-  },
-): void {
-  instance.inbox.splice(0, e.consumed);
-  for (const ev of instance.history) ev.IsPlayed = true;
-  instance.history.push(...e.events);
-  instance.runtimeStatus = e.status;
-  instance.output = e.output;
-  instance.customStatus = e.customStatus;
-  instance.lastUpdatedTime = e.updated;
-}
-
-function applyRestart(
-  instance: Instance,
-  r: { executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string },
-): void {
-  instance.executionId = r.executionId;
-  instance.input = r.input;
-  instance.history = [];
-  instance.inbox = r.inbox;
-  instance.runtimeStatus = "Running";
-  instance.output = null;
-  instance.lastUpdatedTime = r.updated;
-}
-
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -486,32 +378,4 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** A new instance as its `start` record describes it: pending, no history yet, `inbox` waiting to be run. */
-function pendingInstance(
-  record: {
-    instanceId: string;
-    name: string;
-    executionId: string;
-    input: unknown;
-    createdTime: string;
-    parent?: ParentRef | undefined;
-  },
-  inbox: HistoryEvent[],
-): Instance {
-  return {
-    instanceId: record.instanceId,
-    name: record.name,
-    executionId: record.executionId,
-    input: record.input,
-    createdTime: record.createdTime,
-    lastUpdatedTime: record.createdTime,
-    runtimeStatus: "Pending",
-    history: [],
-    inbox,
-    output: null,
-    customStatus: null,
-    parent: record.parent,
-  };
 }
