@@ -149,3 +149,33 @@ export function fleetRunPlan(
   });
   return { stages, groupOf };
 }
+
+/** Member states of an earlier run that `POST …/retry` takes again: members that failed or were skipped. */
+const RETRIED_STATES = new Set(["Failed", "Skipped"]);
+/** Member states that show a ring's stage began (its approval, if any, was given). */
+const STARTED_STATES = new Set(["Running", "Completed", "Failed", "Stopped", "Stopping"]);
+
+/**
+ * The clusters a retry run takes: those an earlier run failed or skipped and that today's plan still
+ * schedules (eligible, not excluded, not already at the target), by cluster id; and the rings none of
+ * whose members ever began, which keep their approval (a retry must not be a way around it).
+ */
+export function retrySelection<C extends { clusterId: string; ring: string | null; status: string }>(
+  clusters: readonly C[],
+  before: ReadonlyMap<string, string>,
+): { selected: C[]; unstartedRings: Set<string> } {
+  const started = new Set<string>();
+  for (const c of clusters)
+    if (c.ring !== null && STARTED_STATES.has(before.get(c.clusterId.toLowerCase()) ?? ""))
+      started.add(c.ring);
+  const selected = clusters.filter(
+    (c) =>
+      c.status === "scheduled" &&
+      c.ring !== null &&
+      RETRIED_STATES.has(before.get(c.clusterId.toLowerCase()) ?? ""),
+  );
+  const unstartedRings = new Set(
+    clusters.flatMap((c) => (c.ring !== null && !started.has(c.ring) ? [c.ring] : [])),
+  );
+  return { selected, unstartedRings };
+}

@@ -370,6 +370,8 @@ function* finishFleet(
   for (const r of status.rings)
     if (r.status === "running") r.status = outcome === "completed" ? "succeeded" : outcome;
   const out = (yield* finish(ctx, state, outcome, 0)) as Record<string, unknown>;
-  // What `POST …/retry` restarts the rollout from (bounded: the prepared summary and the progress).
+  // What `POST …/retry` restarts the rollout from (bounded: the prepared summary and the progress); only a
+  // completed rollout is retried (a rejected or canceled one was stopped on purpose).
+  if (outcome !== "completed") return { ...out, fleet: status.fleet };
   return { ...out, fleet: status.fleet, resume: { input: state.input, prepared, status, fleet: progress } };
 }

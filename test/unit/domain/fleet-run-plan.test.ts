@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  retrySelection,
   FLEET_NAME,
   FLEET_NAME_MAX,
   fleetName,
@@ -131,5 +132,30 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
     for (const ok of ["1", "3", "25%", "100%"]) expect(validMaxConcurrency(ok)).toBe(true);
     for (const bad of ["0", "-1", "101%", "3.5", "", "0%", "abc"])
       expect(validMaxConcurrency(bad)).toBe(false);
+  });
+});
+
+describe("retrySelection: what a retry run takes", () => {
+  const c = (clusterId: string, ring: string, status: string) => ({ clusterId, ring, status });
+  it("takes only failed or skipped members the plan still schedules, and keeps approval for rings never begun", () => {
+    const clusters = [
+      c("dev-failed", "dev", "scheduled"),
+      c("dev-done", "dev", "scheduled"),
+      c("dev-failed-now-excluded", "dev", "excluded"),
+      c("prod-notstarted", "prod", "scheduled"),
+      c("prod-pending", "prod", "scheduled"),
+      c("prod-skipped", "prod", "scheduled"),
+    ];
+    const before = new Map([
+      ["dev-failed", "Failed"],
+      ["dev-done", "Completed"],
+      ["dev-failed-now-excluded", "Failed"],
+      ["prod-notstarted", "NotStarted"],
+      ["prod-pending", "Pending"],
+      ["prod-skipped", "Skipped"],
+    ]);
+    const { selected, unstartedRings } = retrySelection(clusters, before);
+    expect(selected.map((s) => s.clusterId)).toEqual(["dev-failed", "prod-skipped"]);
+    expect([...unstartedRings]).toEqual(["prod"]);
   });
 });
