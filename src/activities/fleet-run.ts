@@ -113,6 +113,7 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
     input.rolloutId,
     planRings,
     selected.filter((c) => memberOf.has(c.clusterId.toLowerCase())),
+    input.runName,
   );
   if (runPlan.stages.length === 0)
     throw new Error(`no member of Fleet ${id} is selected for ${input.runName}`);

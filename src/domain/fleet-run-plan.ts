@@ -110,6 +110,7 @@ export function fleetRunPlan(
   rolloutId: string,
   rings: readonly FleetPlanRing[],
   clusters: readonly FleetPlanCluster[],
+  runName: string,
 ): FleetRunPlan {
   const groupOf = new Map<string, string>();
   const byRing = new Map<string, Map<string, FleetPlanCluster[]>>();
@@ -126,8 +127,10 @@ export function fleetRunPlan(
     const buckets = byRing.get(ring.name)!;
     const groups = [...buckets.keys()].sort().map((bucket) => {
       const [sub, location] = bucket.split("|") as [string, string];
-      let name = fleetName(`${ring.name}-${location}-${sub.slice(0, 8)}`);
-      if (used.has(name)) name = fleetName(`${ring.name}-${location}-${shortHash(bucket)}`);
+      // Group names are the run's own (prefixed with its name): a member is in one group at a time, and
+      // another rollout's run writing its members into shared names would change this run's members.
+      let name = fleetName(`${runName}-${ring.name}-${location}-${sub.slice(0, 8)}`);
+      if (used.has(name)) name = fleetName(`${runName}-${ring.name}-${location}-${shortHash(bucket)}`);
       used.add(name);
       for (const c of buckets.get(bucket)!) groupOf.set(c.clusterId.toLowerCase(), name);
       return { name, maxConcurrency: String(Math.max(1, Math.floor(ring.cap))) };

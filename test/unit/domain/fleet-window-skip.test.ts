@@ -18,7 +18,7 @@ const own = {
     schedule: { weekly: { dayOfWeek: "Tuesday" as const, intervalWeeks: 1 } },
     startTime: "08:00",
     durationHours: 4,
-    utcOffset: "+00:00",
+    zone: "UTC",
   },
 };
 const assignment = {
