@@ -15,7 +15,8 @@ import {
   type FleetProgress,
 } from "./fleet-rollout-state.js";
 import { halt } from "./rollout-halt.js";
-import { approval, finish } from "./rollout.js";
+import { approval } from "./rollout-approval.js";
+import { finish } from "./rollout-finish.js";
 import { haltMessage } from "./rollout-messages.js";
 import { enter, publish, type RolloutState } from "./rollout-status.js";
 
