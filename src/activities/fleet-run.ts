@@ -10,7 +10,12 @@ import {
 } from "../contracts/fleet-run.js";
 import { shortReason } from "../contracts/lanes.js";
 import { parseFleetId } from "../domain/executor-schema.js";
-import { fleetRunPlan, type FleetPlanCluster, type FleetPlanRing } from "../domain/fleet-run-plan.js";
+import {
+  fleetRunPlan,
+  retrySelection,
+  type FleetPlanCluster,
+  type FleetPlanRing,
+} from "../domain/fleet-run-plan.js";
 import { planRollout } from "../domain/planner.js";
 import type { Gate } from "../domain/policy-schema.js";
 import { effectiveRings } from "../domain/rings.js";
@@ -35,8 +40,6 @@ export function fleetOf(deps: ActivityDeps): { ref: FleetRef; id: string } {
   if (!id || !ref) throw new Error('spec.fleet.resourceId: required for executor "fleet"');
   return { ref, id };
 }
-
-const RETRIED = new Set(["Failed", "Skipped", "NotStarted", "Pending", "Stopped"]);
 
 export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInput): Promise<CreatedFleetRun> {
   const input = { fromRing: 0, previousRuns: [], retryFailed: false, ...raw };
@@ -71,10 +74,12 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
     ring: c.ring!,
   });
   let selected: FleetPlanCluster[];
+  // Rings a retry must still ask approval for: none of their members ever began.
+  let unstartedRings = new Set<string>();
   if (input.mode === "retry") {
-    selected = plan.clusters
-      .filter((c) => c.ring !== null && RETRIED.has(before.get(c.clusterId.toLowerCase()) ?? ""))
-      .map(asCluster);
+    const retry = retrySelection(plan.clusters, before);
+    selected = retry.selected.map(asCluster);
+    unstartedRings = retry.unstartedRings;
   } else {
     selected = plan.clusters
       .filter(
@@ -89,14 +94,17 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
   const planRings: FleetPlanRing[] = rings.map((r) => ({
     name: r.name,
     cap: r.maxConcurrentPerSubscriptionRegion,
-    // A retry is someone's explicit ask: no approvals, soaks or health checks between its stages.
-    soakMs: input.mode === "retry" ? 0 : r.soakMs,
-    // A follow-up run goes on in a ring whose approval was already given: it does not ask again.
+    // A retry keeps the ring's soak and health gates: the same safety as the run it repeats.
+    soakMs: r.soakMs,
+    // A follow-up run goes on in a ring whose approval was already given: it does not ask again; a retry
+    // asks it for every ring that never began (its approval was never given).
     approvalRequired:
-      input.mode === "plan" || (input.mode === "continue" && r.index !== input.fromRing)
+      input.mode === "plan" ||
+      (input.mode === "continue" && r.index !== input.fromRing) ||
+      (input.mode === "retry" && unstartedRings.has(r.name))
         ? r.approval.required
         : false,
-    hasHealthGates: input.mode !== "retry" && r.gates.length > 0,
+    hasHealthGates: r.gates.length > 0,
   }));
   const members = await fleet.members(ref);
   const memberOf = new Map(members.map((m) => [m.clusterResourceId.toLowerCase(), m]));
@@ -105,6 +113,7 @@ export async function createFleetRun(deps: ActivityDeps, raw: CreateFleetRunInpu
     input.rolloutId,
     planRings,
     selected.filter((c) => memberOf.has(c.clusterId.toLowerCase())),
+    input.runName,
   );
   if (runPlan.stages.length === 0)
     throw new Error(`no member of Fleet ${id} is selected for ${input.runName}`);

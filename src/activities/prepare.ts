@@ -50,9 +50,26 @@ export function preparedFrom(
   baseUrl: string,
 ): { prepared: PreparedRollout; lanes: { id: string; input: LaneInput }[] } {
   const split = splitIntoLanes(input, plan, policy, inventory);
+  // The Fleet executor starts no lanes: its rings keep their subscription-regions themselves.
+  const fleet = rolloutExecutor(policy) === "fleet";
+  const summary = fleet
+    ? {
+        ...split.summary,
+        rings: split.summary.rings.map((r) => ({
+          ...r,
+          bucketKeys: [
+            ...new Set(
+              split.lanes.filter((l) => l.input.ring === r.name).map((l) => l.input.bucket.toLowerCase()),
+            ),
+          ]
+            .sort()
+            .slice(0, 500),
+        })),
+      }
+    : split.summary;
   const prepared: PreparedRollout = {
     runId: plan.now,
-    plan: { ...split.summary, ...legacyAssignmentSummary(inventory) },
+    plan: { ...summary, ...legacyAssignmentSummary(inventory) },
     settings: {
       manageWindows: policy.spec.manageWindows,
       baseUrl,

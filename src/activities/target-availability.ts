@@ -13,11 +13,18 @@ export async function targetAvailability(
   context: InvocationContext,
 ): Promise<TargetAvailability> {
   const durable = deps.durable(context);
-  const buckets = new Set<string>();
-  for (const id of input.laneIds) {
+  const buckets = new Set((input.buckets ?? []).map((b) => b.toLowerCase()));
+  let read = 0;
+  for (const id of input.laneIds ?? []) {
     const lane = LaneInputSchema.safeParse((await durable.describe(id))?.input);
-    if (lane.success && lane.data.clusters.length > 0) buckets.add(lane.data.bucket.toLowerCase());
+    if (!lane.success) continue;
+    read++;
+    if (lane.data.clusters.length > 0) buckets.add(lane.data.bucket.toLowerCase());
   }
+  // The ring has lanes but none could be read: where its clusters are is unknown, which is not
+  // "available everywhere" — the ring keeps waiting and looks again.
+  if ((input.laneIds?.length ?? 0) > 0 && read === 0 && !input.buckets?.length)
+    return { regions: [], missing: ["(unknown: the ring's lanes could not be read)"] };
   const regions = new Set<string>();
   const missing = new Set<string>();
   for (const bucket of buckets) {

@@ -58,6 +58,11 @@ export const RingSummarySchema = z.object({
   lanes: z.number(),
   /** Lanes per subscription-region, in lane order: one bucket's lanes run one after another (they share its cap). */
   buckets: z.array(z.number()).readonly(),
+  /**
+   * executor "fleet" only (it starts no lanes to read them from): the ring's subscription-regions as
+   * "subscriptionId|location", for the target-availability wait (workflows/target-wait.ts).
+   */
+  bucketKeys: z.array(z.string()).max(500).readonly().optional(),
 });
 export type RingSummary = z.infer<typeof RingSummarySchema>;
 

@@ -7,11 +7,13 @@ import { z } from "zod";
  */
 export const TargetAvailabilityInputSchema = z.object({
   /** The ring's lanes (contracts/lanes.ts laneIds): their buckets name its subscription-regions. */
-  laneIds: z.array(z.string()).min(1),
+  laneIds: z.array(z.string()).default([]),
+  /** Or the subscription-regions themselves ("subscriptionId|location"; the Fleet executor has no lanes). */
+  buckets: z.array(z.string()).max(500).optional(),
   /** A Kubernetes version such as 1.30.5. */
   target: z.string(),
 });
-export type TargetAvailabilityInput = z.infer<typeof TargetAvailabilityInputSchema>;
+export type TargetAvailabilityInput = z.input<typeof TargetAvailabilityInputSchema>;
 
 export const TargetAvailabilitySchema = z.object({
   /** Every region of the ring's clusters (lower-case location names, sorted). */

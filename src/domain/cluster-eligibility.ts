@@ -1,4 +1,5 @@
 import { Code, isSkip } from "./codes.js";
+import { rolloutExecutor } from "./executor-schema.js";
 import { decideEligibility, type EligibilityFacts } from "./eligibility.js";
 import { imageFamily, type Inventory, type InventoryCluster, type WindowSource } from "./inventory.js";
 import { skipped, type ClusterPlan, type PlanInput, type PlanTarget, type SkipReason } from "./plan-types.js";
@@ -102,6 +103,9 @@ export function evaluateCluster(cluster: InventoryCluster, ring: EffectiveRing, 
       Math.round(durationMs / MINUTE),
     );
   }
+  const ignored =
+    rolloutExecutor(policy) === "fleet" ? fleetIgnores(cluster, source, window, policy, target.kind) : "";
+  if (ignored) return skip(Code.FleetIgnoresWindow, ignored, to, Math.round(durationMs / MINUTE));
   return {
     candidate: {
       cluster,
@@ -136,4 +140,33 @@ export function chooseWindow(
   if (own) return { source: "cluster", window: own };
   if (ringWindow) return { source: "ring", window: ringWindow };
   return { source: "none", window: undefined };
+}
+
+/**
+ * Why Fleet would not keep a cluster in the window the plan gives it ("" when it would). A Fleet update run
+ * honours only the member's `aksManagedAutoUpgradeSchedule` (Full, ControlPlaneOnly) or
+ * `aksManagedNodeOSUpgradeSchedule` (NodeImageOnly) — not `default`, not a Microsoft.Maintenance assignment,
+ * not a policy window Ringmaster does not write (research/aks-apis.md §4.5). Such a cluster would be
+ * upgraded at any time, so it is left out. A ring window with `manageWindows` is fine (Ringmaster writes
+ * it to that configuration before the run), and so is no window at all: the plan says "any time" too.
+ */
+export function fleetIgnores(
+  cluster: InventoryCluster,
+  source: "cluster" | "ring" | "none",
+  window: WindowSource | undefined,
+  policy: Policy,
+  kind: PlanTarget["kind"],
+): string {
+  const config = kind === "kubernetes" ? "aksManagedAutoUpgradeSchedule" : "aksManagedNodeOSUpgradeSchedule";
+  if (source === "none") return "";
+  if (source === "ring")
+    return policy.spec.manageWindows
+      ? ""
+      : `its window is the ring's policy window, which Fleet does not read: set spec.manageWindows: true (Ringmaster writes it to ${config}) or give the cluster its own ${config}`;
+  const fleetReads = kind === "kubernetes" ? cluster.windows.autoUpgrade : cluster.windows.nodeOS;
+  if (window?.kind === "assignment")
+    return `its window is a Microsoft.Maintenance assignment, which Fleet does not honour: migrate it to ${config}`;
+  if (window !== fleetReads)
+    return `its window is aksManagedAutoUpgradeSchedule, but a NodeImageOnly run honours only ${config}: give the cluster one`;
+  return "";
 }

@@ -89,6 +89,12 @@ export const Codes = {
     outcome: "skip",
     decidedBy: "plan",
   },
+  FleetIgnoresWindow: {
+    meaning:
+      "executor fleet: the cluster's window is one Fleet does not honour (a ring window without manageWindows, a Microsoft.Maintenance assignment, or no nodeOS window for node images)",
+    outcome: "skip",
+    decidedBy: "plan",
+  },
   NoWindowInHorizon: {
     meaning: "no window within the planning horizon is long enough for the predicted upgrade",
     outcome: "skip",

@@ -110,6 +110,7 @@ export function fleetRunPlan(
   rolloutId: string,
   rings: readonly FleetPlanRing[],
   clusters: readonly FleetPlanCluster[],
+  runName: string,
 ): FleetRunPlan {
   const groupOf = new Map<string, string>();
   const byRing = new Map<string, Map<string, FleetPlanCluster[]>>();
@@ -126,8 +127,10 @@ export function fleetRunPlan(
     const buckets = byRing.get(ring.name)!;
     const groups = [...buckets.keys()].sort().map((bucket) => {
       const [sub, location] = bucket.split("|") as [string, string];
-      let name = fleetName(`${ring.name}-${location}-${sub.slice(0, 8)}`);
-      if (used.has(name)) name = fleetName(`${ring.name}-${location}-${shortHash(bucket)}`);
+      // Group names are the run's own (prefixed with its name): a member is in one group at a time, and
+      // another rollout's run writing its members into shared names would change this run's members.
+      let name = fleetName(`${runName}-${ring.name}-${location}-${sub.slice(0, 8)}`);
+      if (used.has(name)) name = fleetName(`${runName}-${ring.name}-${location}-${shortHash(bucket)}`);
       used.add(name);
       for (const c of buckets.get(bucket)!) groupOf.set(c.clusterId.toLowerCase(), name);
       return { name, maxConcurrency: String(Math.max(1, Math.floor(ring.cap))) };
@@ -148,4 +151,34 @@ export function fleetRunPlan(
     };
   });
   return { stages, groupOf };
+}
+
+/** Member states of an earlier run that `POST …/retry` takes again: members that failed or were skipped. */
+const RETRIED_STATES = new Set(["Failed", "Skipped"]);
+/** Member states that show a ring's stage began (its approval, if any, was given). */
+const STARTED_STATES = new Set(["Running", "Completed", "Failed", "Stopped", "Stopping"]);
+
+/**
+ * The clusters a retry run takes: those an earlier run failed or skipped and that today's plan still
+ * schedules (eligible, not excluded, not already at the target), by cluster id; and the rings none of
+ * whose members ever began, which keep their approval (a retry must not be a way around it).
+ */
+export function retrySelection<C extends { clusterId: string; ring: string | null; status: string }>(
+  clusters: readonly C[],
+  before: ReadonlyMap<string, string>,
+): { selected: C[]; unstartedRings: Set<string> } {
+  const started = new Set<string>();
+  for (const c of clusters)
+    if (c.ring !== null && STARTED_STATES.has(before.get(c.clusterId.toLowerCase()) ?? ""))
+      started.add(c.ring);
+  const selected = clusters.filter(
+    (c) =>
+      c.status === "scheduled" &&
+      c.ring !== null &&
+      RETRIED_STATES.has(before.get(c.clusterId.toLowerCase()) ?? ""),
+  );
+  const unstartedRings = new Set(
+    clusters.flatMap((c) => (c.ring !== null && !started.has(c.ring) ? [c.ring] : [])),
+  );
+  return { selected, unstartedRings };
 }

@@ -111,7 +111,11 @@ export function freezeAt(
   return prepared.settings.freezes.find((f) => Date.parse(f.start) <= t && t < Date.parse(f.end));
 }
 
-/** The first ring whose failed members exceed its budget (and was not already halted for it). */
+/**
+ * The first ring whose failed members exceed its budget (and was not already halted for it). The budget
+ * is the rollout's, not a run's: failures earlier runs left behind (not taken again) count too, so a
+ * follow-up run cannot fail a budget's worth again.
+ */
 export function overBudget(
   prepared: PreparedRollout,
   progress: FleetProgress,
@@ -120,12 +124,13 @@ export function overBudget(
   for (const [index, ring] of prepared.settings.rings.entries()) {
     const stage = run.stages.find((s) => s.name === stageName(prepared, index));
     if (!stage || progress.haltedRings.includes(ring.name)) continue;
-    if (stage.counts.failed > ring.failureBudget)
+    const count = (progress.earlierFailed?.[stage.name] ?? 0) + stage.counts.failed;
+    if (count > ring.failureBudget)
       return {
         ring: ring.name,
         index,
         budget: ring.failureBudget,
-        count: stage.counts.failed,
+        count,
         failed: stage.failed.map((f) => ({ ...f, ring: ring.name, attempts: 1 })),
       };
   }

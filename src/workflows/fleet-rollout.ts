@@ -15,7 +15,8 @@ import {
   type FleetProgress,
 } from "./fleet-rollout-state.js";
 import { halt } from "./rollout-halt.js";
-import { approval, finish } from "./rollout.js";
+import { approval } from "./rollout-approval.js";
+import { finish } from "./rollout-finish.js";
 import { haltMessage } from "./rollout-messages.js";
 import { enter, publish, type RolloutState } from "./rollout-status.js";
 
@@ -228,6 +229,20 @@ export function* fleetRollout(ctx: Ctx, state: Carried): Generator<df.Task, unkn
           }
         }
       }
+      // An approval or a halt can wait for days: a freeze may have begun meanwhile. The gate is not
+      // answered inside one (that would let the next stage start); it is once the freeze ends.
+      for (let frozen = freezeAt(prepared, nowMs(ctx)); frozen; frozen = freezeAt(prepared, nowMs(ctx))) {
+        enter(
+          status,
+          "paused",
+          `Fleet update run ${runName}: gate of ${ours.ring} answered in freeze ${frozen.name}; passed on at ${frozen.end}`,
+        );
+        publish(ctx, status);
+        if ((yield* idle(ctx, status, Date.parse(frozen.end))) === "cancel") {
+          yield* activityWithRetry(ctx, "fleetRunAction", { runName, action: "stop" });
+          return yield* end("canceled", run);
+        }
+      }
       yield* activityWithRetry(ctx, "approveFleetGate", { gateId: gate.gateId });
       yield* audit(ctx, "fleet.gate.approved", id, { gate: gate.gateId, ring: ours.ring, kind: ours.kind });
       progress = { ...progress, handled: [...progress.handled, gate.gateId].slice(-200) };
@@ -260,8 +275,9 @@ export function* fleetRollout(ctx: Ctx, state: Carried): Generator<df.Task, unkn
     }
     const busy = run.stages.some((s) => s.counts.running > 0);
     const nextFreeze = prepared.settings.freezes.map((f) => Date.parse(f.start)).find((t) => t > nowMs(ctx));
-    const next = Math.min(nowMs(ctx) + (busy ? POLL_RUNNING_MS : POLL_IDLE_MS), nextFreeze ?? Infinity);
-    if ((yield* idle(ctx, status, Math.max(next, nowMs(ctx) + 60_000))) === "cancel") {
+    // Polls come at most once a minute; a freeze's start wakes it exactly (to stop the run in time).
+    const poll = Math.max(nowMs(ctx) + (busy ? POLL_RUNNING_MS : POLL_IDLE_MS), nowMs(ctx) + 60_000);
+    if ((yield* idle(ctx, status, Math.min(poll, nextFreeze ?? Infinity))) === "cancel") {
       yield* activityWithRetry(ctx, "fleetRunAction", { runName, action: "stop" });
       return yield* end("canceled", run);
     }
@@ -370,6 +386,8 @@ function* finishFleet(
   for (const r of status.rings)
     if (r.status === "running") r.status = outcome === "completed" ? "succeeded" : outcome;
   const out = (yield* finish(ctx, state, outcome, 0)) as Record<string, unknown>;
-  // What `POST …/retry` restarts the rollout from (bounded: the prepared summary and the progress).
+  // What `POST …/retry` restarts the rollout from (bounded: the prepared summary and the progress); only a
+  // completed rollout is retried (a rejected or canceled one was stopped on purpose).
+  if (outcome !== "completed") return { ...out, fleet: status.fleet };
   return { ...out, fleet: status.fleet, resume: { input: state.input, prepared, status, fleet: progress } };
 }

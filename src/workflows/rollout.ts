@@ -1,29 +1,21 @@
 import type * as df from "durable-functions";
-import type { PreparedRollout } from "../contracts/prepared-rollout.js";
 import { activityWithRetry, at, iso, notify, nowMs, type Ctx } from "./call.js";
-import {
-  ApprovalEventSchema,
-  ControlEventSchema,
-  RolloutEvents,
-  type ApprovalEvent,
-} from "../contracts/events.js";
 import type { RolloutStatus } from "../contracts/rollout-status.js";
 import { parseWorkflowInput, RolloutInputSchema, type RolloutInput } from "../contracts/workflow-inputs.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { audit } from "./audit.js";
 import { fleetRollout } from "./fleet-rollout.js";
-import { releaseLanes, runRing } from "./rollout-ring.js";
+import { runRing } from "./rollout-ring.js";
 import {
-  approvalMessage,
-  completionMessage,
   forecastMessage,
   haltMessage,
   preparationFailedMessage,
   skippedMessage,
 } from "./rollout-messages.js";
 import { enter, initialStatus, publish, totals, type RolloutState } from "./rollout-status.js";
-import { targetAvailable } from "./target-wait.js";
 import { halt } from "./rollout-halt.js";
+import { approval } from "./rollout-approval.js";
+import { finish } from "./rollout-finish.js";
 
 /**
  * A rollout: one per (policy, kind, target), its instance id derived from them. The first execution takes
@@ -230,154 +222,4 @@ function* preparationFailed(
   yield* audit(ctx, "rollout.completed", ctx.df.instanceId, { outcome: "failed", reason });
   yield* notify(ctx, preparationFailedMessage(ctx.df.instanceId, input, cause, nowMs(ctx)));
   return { outcome: "failed", reason };
-}
-
-type Answer = "approved" | "rejected" | "canceled";
-
-/**
- * Asks on-call, then waits for the answer, the timeout, or a cancel. Requests go out `timeout` before the
- * ring's planned start (so the answer is due when the window opens), never before the ring is ready. An
- * answer given in advance for this ring settles it without asking; one for a later ring is kept for it.
- */
-export function* approval(
-  ctx: Ctx,
-  prepared: PreparedRollout,
-  status: RolloutStatus,
-  ring: string,
-  timeoutMs: number,
-  onTimeout: "approve" | "reject",
-  plannedStart: number,
-): Generator<df.Task, Answer, unknown> {
-  const requestAt = Math.max(nowMs(ctx), plannedStart - timeoutMs);
-  if (requestAt > nowMs(ctx)) {
-    enter(status, "approval-scheduled", `approval for ${ring} will be requested at ${iso(requestAt)}`, ring);
-    publish(ctx, status);
-    const waited = yield* waitUntil(ctx, status, ring, requestAt);
-    if (waited === "canceled") return "canceled";
-  }
-  const answered = (approved: boolean, how: string, by?: string, actor?: unknown) =>
-    audit(ctx, approved ? "approval.approved" : "approval.rejected", ctx.df.instanceId, {
-      ring,
-      how,
-      ...(by ? { by } : {}),
-      ...(actor ? { actor } : {}),
-    });
-  const early = status.answers?.[ring];
-  if (early) {
-    status.approval = {
-      ring,
-      requestedAt: iso(nowMs(ctx)),
-      deadline: iso(nowMs(ctx)),
-      onTimeout,
-      result: `${early.approved ? "approved" : "rejected"} in advance by ${early.by}`,
-    };
-    yield* answered(early.approved, "in advance", early.by);
-    return early.approved ? "approved" : "rejected";
-  }
-  const seen = ring === "rollout" ? undefined : yield* targetAvailable(ctx, prepared, status, ring);
-  if (seen === "canceled") return "canceled";
-  const asked = seen?.at ?? nowMs(ctx);
-  const deadline = asked + timeoutMs;
-  status.approval = { ring, requestedAt: iso(asked), deadline: iso(deadline), onTimeout };
-  enter(status, "waiting-approval", `waiting for approval of ${ring}`, ring);
-  publish(ctx, status);
-  const ringSettings = prepared.settings.rings.find((r) => r.name === ring);
-  yield* notify(
-    ctx,
-    approvalMessage(
-      ctx.df.instanceId,
-      prepared,
-      ring,
-      ringSettings?.notify ?? [],
-      deadline,
-      onTimeout,
-      asked,
-      seen,
-    ),
-  );
-  const waited = yield* waitUntil(ctx, status, ring, deadline);
-  if (waited === "canceled") return "canceled";
-  if (waited === "fired") {
-    status.approval = { ...status.approval, result: `timed out: ${onTimeout}` };
-    yield* answered(onTimeout === "approve", "timed out");
-    return onTimeout === "approve" ? "approved" : "rejected";
-  }
-  status.approval = {
-    ...status.approval,
-    result: `${waited.approved ? "approved" : "rejected"} by ${waited.by}`,
-  };
-  yield* answered(waited.approved, "answered", waited.by, waited.actor);
-  return waited.approved ? "approved" : "rejected";
-}
-
-/**
- * A timer that an answer for `ring` or a cancel can cut short. Fresh tasks on every wait (a task awaited
- * again in a new Task.any is scheduled again; see rollout-ring.ts). Answers for other rings are kept.
- */
-function* waitUntil(
-  ctx: Ctx,
-  status: RolloutStatus,
-  ring: string,
-  fireAt: number,
-): Generator<df.Task, "fired" | "canceled" | ApprovalEvent, unknown> {
-  for (;;) {
-    const answer = ctx.df.waitForExternalEvent(RolloutEvents.approval);
-    const control = ctx.df.waitForExternalEvent(RolloutEvents.control);
-    const timer = ctx.df.createTimer(at(fireAt));
-    const winner = yield ctx.df.Task.any([answer, control, timer]);
-    if (winner === timer) return "fired";
-    timer.cancel();
-    if (winner === control) {
-      const event = ControlEventSchema.safeParse(control.result);
-      if (event.success && event.data.action === "cancel") return "canceled";
-      continue;
-    }
-    const event = ApprovalEventSchema.safeParse(answer.result);
-    if (!event.success) continue;
-    const forRing = event.data.ring ?? status.approval?.ring ?? ring;
-    if (forRing === ring && status.approval?.ring === ring && !status.approval.result) return event.data;
-    // The first answer in advance stands; two racing answers cannot silently override each other.
-    if (!status.answers?.[forRing] || event.data.replace) {
-      status.answers = { ...status.answers, [forRing]: { approved: event.data.approved, by: event.data.by } };
-      publish(ctx, status); // so the API can refuse a conflicting second answer (409)
-    }
-    if (forRing === ring) return event.data;
-  }
-}
-
-/** Ends the rollout: lanes of rings that never ran are released, on-call gets the digest, the output counts. */
-export function* finish(
-  ctx: Ctx,
-  state: RolloutState,
-  outcome: "completed" | "rejected" | "canceled",
-  releaseFrom: number,
-): Generator<df.Task, unknown, unknown> {
-  const status = state.status!;
-  // The Fleet executor starts no lanes (Fleet holds its clusters): nothing to release.
-  if (state.prepared && outcome !== "completed" && state.prepared.settings.executor !== "fleet")
-    yield* releaseLanes(ctx, state.prepared, releaseFrom);
-  enter(status, outcome, outcome);
-  for (const r of status.rings)
-    if (r.status === "pending") r.status = outcome === "completed" ? "skipped" : outcome;
-  publish(ctx, status);
-  const counts = totals(status);
-  yield* audit(ctx, outcome === "canceled" ? "rollout.canceled" : "rollout.completed", ctx.df.instanceId, {
-    outcome,
-    succeeded: counts.succeeded,
-    failed: counts.failed,
-    skipped: counts.skipped,
-    ...(counts.canceled ? { canceled: counts.canceled } : {}),
-  });
-  yield* notify(
-    ctx,
-    completionMessage(
-      ctx.df.instanceId,
-      state.input,
-      status,
-      outcome,
-      nowMs(ctx),
-      state.prepared?.settings.baseUrl ?? "",
-    ),
-  );
-  return { outcome, counts, ...(status.attention ? { attention: status.attention } : {}) };
 }

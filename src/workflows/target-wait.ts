@@ -31,12 +31,15 @@ export function* targetAvailable(
 ): Generator<df.Task, TargetSeen | "canceled" | undefined, unknown> {
   const ring = prepared.plan.rings.find((r) => r.name === ringName);
   if (prepared.plan.kind !== "kubernetes" || !ring || ring.lanes === 0) return undefined;
-  const ids = laneIds(ctx.df.instanceId, ring.index, ring.lanes);
+  // The Fleet executor starts no lanes: its ring names its subscription-regions in the plan.
+  const where = ring.bucketKeys
+    ? { buckets: [...ring.bucketKeys] }
+    : { laneIds: laneIds(ctx.df.instanceId, ring.index, ring.lanes) };
   // Found at once, the request keeps the instant it was due (the look takes no time that matters).
   const due = nowMs(ctx);
   for (let waited = false; ; waited = true) {
     const seen = yield* activityWithRetry(ctx, "targetAvailability", {
-      laneIds: ids,
+      ...where,
       target: prepared.plan.target,
     });
     if (seen.missing.length === 0) return { at: waited ? nowMs(ctx) : due, regions: seen.regions, waited };

@@ -102,8 +102,8 @@ describe("e2e: a rollout carried out by one Fleet Manager update run", () => {
     const stages = first.properties.strategy!.stages;
     expect(stages.map((s) => s.name)).toEqual(["dev", "staging", "prod"]);
     expect(stages[0]!.groups!.map((g) => g.name).sort()).toEqual([
-      `dev-northeurope-${SUB.slice(0, 8)}`,
-      `dev-westeurope-${SUB.slice(0, 8)}`,
+      `${runs[0]!.name}-dev-northeurope-${SUB.slice(0, 8)}`,
+      `${runs[0]!.name}-dev-westeurope-${SUB.slice(0, 8)}`,
     ]);
     for (const s of stages) for (const g of s.groups!) expect(g.maxConcurrency).toBe("1");
     // Soak → after-stage wait (not after the last ring); approval → before gate; health → after gate.

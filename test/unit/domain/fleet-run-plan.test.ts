@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  retrySelection,
   FLEET_NAME,
   FLEET_NAME_MAX,
   fleetName,
@@ -58,7 +59,7 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
   it("puts stages in ring order, every cluster in exactly one group of its ring, caps within Fleet's rules", () => {
     fc.assert(
       fc.property(scenario, ({ rings, clusters }) => {
-        const plan = fleetRunPlan(ROLLOUT, rings, clusters);
+        const plan = fleetRunPlan(ROLLOUT, rings, clusters, fleetRunName(ROLLOUT, 1));
         const ringOrder = rings.map((r) => r.name);
         const stageRings = plan.stages.map((s) => s.ring);
         // In ring order, and only rings that have clusters.
@@ -91,7 +92,7 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
   it("maps soak to the after-stage wait and approvals and health gates to gates, none after the last stage", () => {
     fc.assert(
       fc.property(scenario, ({ rings, clusters }) => {
-        const plan = fleetRunPlan(ROLLOUT, rings, clusters);
+        const plan = fleetRunPlan(ROLLOUT, rings, clusters, fleetRunName(ROLLOUT, 1));
         plan.stages.forEach((s, i) => {
           const ring = rings.find((r) => r.name === s.ring)!;
           const last = i === plan.stages.length - 1;
@@ -131,5 +132,58 @@ describe("fleetRunPlan: a rollout as one Fleet update run", () => {
     for (const ok of ["1", "3", "25%", "100%"]) expect(validMaxConcurrency(ok)).toBe(true);
     for (const bad of ["0", "-1", "101%", "3.5", "", "0%", "abc"])
       expect(validMaxConcurrency(bad)).toBe(false);
+  });
+});
+
+describe("retrySelection: what a retry run takes", () => {
+  const c = (clusterId: string, ring: string, status: string) => ({ clusterId, ring, status });
+  it("takes only failed or skipped members the plan still schedules, and keeps approval for rings never begun", () => {
+    const clusters = [
+      c("dev-failed", "dev", "scheduled"),
+      c("dev-done", "dev", "scheduled"),
+      c("dev-failed-now-excluded", "dev", "excluded"),
+      c("prod-notstarted", "prod", "scheduled"),
+      c("prod-pending", "prod", "scheduled"),
+      c("prod-skipped", "prod", "scheduled"),
+    ];
+    const before = new Map([
+      ["dev-failed", "Failed"],
+      ["dev-done", "Completed"],
+      ["dev-failed-now-excluded", "Failed"],
+      ["prod-notstarted", "NotStarted"],
+      ["prod-pending", "Pending"],
+      ["prod-skipped", "Skipped"],
+    ]);
+    const { selected, unstartedRings } = retrySelection(clusters, before);
+    expect(selected.map((s) => s.clusterId)).toEqual(["dev-failed", "prod-skipped"]);
+    expect([...unstartedRings]).toEqual(["prod"]);
+  });
+});
+
+describe("fleetRunPlan: group names are the run's own", () => {
+  it("gives two runs (two rollouts, or two runs of one) disjoint, Fleet-valid group names for the same buckets", () => {
+    const rings = [{ name: "prod", cap: 2, soakMs: 0, approvalRequired: false, hasHealthGates: false }];
+    const clusters = [
+      {
+        clusterId:
+          "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/a",
+        name: "a",
+        subscriptionId: "11111111-1111-1111-1111-111111111111",
+        location: "australiasoutheast",
+        ring: "prod",
+      },
+    ];
+    const names = (rollout: string, n: number) =>
+      fleetRunPlan(rollout, rings, clusters, fleetRunName(rollout, n)).stages.flatMap((s) =>
+        s.groups.map((g) => g.name),
+      );
+    const a = names("rollout:p:kubernetes:1.29.9", 1);
+    const b = names("rollout:p:kubernetes:1.30.5", 1);
+    const a2 = names("rollout:p:kubernetes:1.29.9", 2);
+    for (const n of [...a, ...b, ...a2]) {
+      expect(n).toMatch(FLEET_NAME);
+      expect(n.length).toBeLessThanOrEqual(FLEET_NAME_MAX);
+    }
+    expect(new Set([...a, ...b, ...a2]).size).toBe(3);
   });
 });

@@ -121,4 +121,23 @@ describe("Workflow: approvals wait for the target to exist", () => {
       value: undefined,
     });
   });
+
+  it("executor fleet (no lanes): asks for the subscription-regions the plan keeps for the ring", () => {
+    const clock = { now: T0 };
+    const fleetPrepared = {
+      ...prepared,
+      plan: {
+        ...prepared.plan,
+        rings: prepared.plan.rings.map((r) => ({ ...r, bucketKeys: ["s1|eastus", "s1|westeurope"] })),
+      },
+    } as unknown as PreparedRollout;
+    const gen = targetAvailable(fakeCtx(clock, []), fleetPrepared, status(), "prod");
+    const first = gen.next().value as unknown as Yielded;
+    expect(first).toMatchObject({
+      kind: "activity",
+      name: "targetAvailability",
+      input: { buckets: ["s1|eastus", "s1|westeurope"], target: "1.30.5" },
+    });
+    expect((first.input as Record<string, unknown>).laneIds).toBeUndefined();
+  });
 });
