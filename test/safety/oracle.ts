@@ -1,6 +1,19 @@
 import type { ActionRecord, RunRecords } from "./execute.js";
 import { blockedDays, freezeSpan, occurrences, type Span } from "./oracle-windows.js";
-import { CLOCK_START, type ClusterSpec, type ScenarioSpec, type WindowSpec } from "./scenario.js";
+import { CLOCK_START, type ScenarioSpec } from "./scenario.js";
+import {
+  cmpVersion,
+  durationMs,
+  governing,
+  HOUR,
+  iso,
+  MINUTE,
+  minorOf,
+  predictedMs,
+  rolloutOf,
+  upgradesOf,
+  type Upgrade,
+} from "./oracle-upgrades.js";
 
 /**
  * The safety oracle (issue 15): judges what the simulated Azure recorded — operations, the outbox, and
@@ -23,89 +36,6 @@ import { CLOCK_START, type ClusterSpec, type ScenarioSpec, type WindowSpec } fro
 export interface Violation {
   readonly rule: string;
   readonly detail: string;
-}
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const iso = (ms: number) => new Date(ms).toISOString();
-const minorOf = (v: string) => Number(v.split(".")[1]);
-const cmpVersion = (a: string, b: string) => {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
-  return 0;
-};
-
-interface Upgrade {
-  readonly id: string;
-  readonly cluster: ClusterSpec;
-  readonly nodeImage: boolean;
-  readonly target: string;
-  readonly start: number;
-  /** Infinity while still running at the end of the run. */
-  readonly end: number;
-  readonly result: string;
-  readonly hasControlPlane: boolean;
-  readonly poolNodes: number;
-  /** A Kubernetes upgrade into the next minor (from the control plane's version when it began). */
-  readonly minor: boolean;
-}
-
-/**
- * The rollout an upgrade belongs to, as a key: "k8s:1.30.5" (the patch rollout), "k8s:1.30.5:minor" (the
- * minor rollout of the same version, for clusters a minor behind), "image:…".
- */
-const rolloutOf = (u: Upgrade) => `${u.nodeImage ? "image" : "k8s"}:${u.target}${u.minor ? ":minor" : ""}`;
-
-function upgradesOf(s: ScenarioSpec, r: RunRecords): Upgrade[] {
-  const byName = new Map(s.clusters.map((c) => [c.name, c]));
-  const groups = new Map<string, RunRecords["operations"][number][]>();
-  for (const op of r.operations) groups.set(op.id, [...(groups.get(op.id) ?? []), op]);
-  const out: Upgrade[] = [];
-  const cp = new Map(s.clusters.map((c) => [c.name, c.version]));
-  const inOrder = [...groups].sort(
-    ([, a], [, b]) =>
-      Math.min(...a.map((x) => Date.parse(x.start))) - Math.min(...b.map((x) => Date.parse(x.start))),
-  );
-  for (const [id, steps] of inOrder) {
-    const cluster = byName.get(steps[0]!.cluster);
-    if (!cluster) continue;
-    const last = steps[steps.length - 1]!;
-    const pools = new Set(steps.map((x) => x.pool).filter((p): p is string => p !== null));
-    const nodeImage = steps.every((x) => x.kind === "nodeImageUpgrade");
-    const target = steps.map((x) => x.target).sort(cmpVersion)[steps.length - 1]!;
-    const before = cp.get(cluster.name) ?? cluster.version;
-    const hasControlPlane = steps.some((x) => x.kind === "controlPlaneUpgrade");
-    if (hasControlPlane && last.result === "Succeeded") cp.set(cluster.name, target);
-    out.push({
-      id,
-      cluster,
-      nodeImage,
-      target,
-      start: Math.min(...steps.map((x) => Date.parse(x.start))),
-      end: last.end === null ? Infinity : Date.parse(last.end),
-      result: last.result,
-      hasControlPlane,
-      poolNodes: cluster.pools.filter((p) => pools.has(p.name)).reduce((n, p) => n + p.count, 0),
-      minor: !nodeImage && minorOf(target) > minorOf(before),
-    });
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
-
-/** The window that governs a cluster's upgrade of this kind (README "Which window governs"). */
-function governing(s: ScenarioSpec, c: ClusterSpec, nodeImage: boolean): WindowSpec | undefined {
-  const ring = s.rings.find((r) => r.name === c.ring)?.window;
-  const own = nodeImage ? (c.nodeOSWindow ?? c.autoUpgradeWindow) : c.autoUpgradeWindow;
-  if (s.manageWindows && ring) return ring;
-  return own ?? ring;
-}
-
-function predictedMs(s: ScenarioSpec, u: Upgrade): number {
-  const nodes = u.cluster.pools.reduce((n, p) => n + p.count, 0);
-  if (u.hasControlPlane)
-    return (s.estimates.controlPlaneMinutes + s.estimates.perNodeMinutes * nodes) * MINUTE;
-  return s.estimates.perNodeMinutes * u.poolNodes * MINUTE;
 }
 
 function judgeWindows(s: ScenarioSpec, ups: readonly Upgrade[], out: Violation[]): void {
@@ -385,14 +315,6 @@ function judgeHalts(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out
         });
     }
   }
-}
-
-/** ISO 8601 durations of the shapes the generator writes (PTnH, PTnM, PTnS, PnD). */
-export function durationMs(text: string): number {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
-  if (!m) throw new Error(`oracle: duration ${text} is not one it reads`);
-  const [, d, h, min, sec] = m.map((x) => Number(x ?? 0)) as [number, number, number, number, number];
-  return ((d * 24 + h) * 60 + min) * MINUTE + sec * 1000;
 }
 
 export function judge(s: ScenarioSpec, r: RunRecords): Violation[] {
