@@ -212,10 +212,10 @@ export function* laneWorkflow(ctx: Ctx): Generator<df.Task, LaneResult | undefin
       if (!parsed.success) continue;
       yield* apply(parsed.data);
     } else {
-      // Every few hours: in-flight clusters are re-asked in case a report was lost; held ones get another try.
-      const again = [...inFlight];
-      if (!paused && !canceled) again.push(...waiting.splice(0).map((w) => w.name));
-      if (again.length) yield* launch(again);
+      // Every few hours: in-flight clusters are re-asked in case a report was lost; held ones go back to the
+      // front of the queue, which launches them only into free slots (all at once could pass the cap).
+      if (!paused && !canceled) queue.unshift(...waiting.splice(0).map((w) => w.name));
+      if (inFlight.size) yield* launch([...inFlight]);
     }
   }
   status.state = "done";
