@@ -151,7 +151,9 @@ export function* rolloutWorkflow(ctx: Ctx): Generator<df.Task, unknown, unknown>
   }
 
   const last = state.ringIndex === prepared.plan.rings.length - 1;
-  if (!last && outcome.succeeded > 0) {
+  // A ring soaks when it touched anything: a cluster that failed in a pool (within the budget) already runs
+  // the new control plane, which the next ring must not take before it has soaked.
+  if (!last && outcome.succeeded + failedCount > 0) {
     const soakUntil = nowMs(ctx) + settings.soakMs;
     enter(status, "soaking", `soaking ${settings.name} until ${iso(soakUntil)}`, settings.name);
     ringStatus.soakUntil = iso(soakUntil);

@@ -91,7 +91,7 @@ function simulate(n: number, clusterDays: number) {
   const lanesMeasured = fresh();
   const rolloutMeasured = fresh();
   /** The rollout's published state and ring each time it starts lanes. */
-  const laneStarts: { ring: unknown; state: unknown; approval: unknown }[] = [];
+  const laneStarts: { ring: unknown; state: unknown; approval: unknown; at: number }[] = [];
 
   function runLane(id: string, startAt: number): void {
     const input = laneInputs.get(id)!;
@@ -158,7 +158,12 @@ function simulate(n: number, clusterDays: number) {
           state?: unknown;
           approval?: unknown;
         };
-        laneStarts.push({ ring: published.ring, state: published.state, approval: published.approval });
+        laneStarts.push({
+          ring: published.ring,
+          state: published.state,
+          approval: published.approval,
+          at: now,
+        });
         for (const id of input.laneIds as string[]) runLane(id, now);
         return { started: (input.laneIds as string[]).length };
       }
@@ -221,6 +226,17 @@ describe("A rollout bounded at any fleet size (issue 11)", () => {
     expect(prod.length).toBeGreaterThan(0);
     expect(prod[0]!.approval).toMatchObject({ ring: "prod", result: "approved by alice" });
     for (const start of prod) expect(start.state).toBe("running");
+  });
+
+  it("soaks a ring whose every cluster failed within its budget before the next ring starts", () => {
+    // Safety seed 30020: dev's only cluster failed in a pool (budget 1) after its control plane was
+    // upgraded, and staging started the same minute, with no soak of the new control plane.
+    const { laneStarts, measured } = simulate(3, 1);
+    expect(measured.output).toMatchObject({ counts: { total: 3, succeeded: 2, failed: 1 } });
+    const dev = laneStarts.find((s) => s.ring === "dev")!;
+    const staging = laneStarts.find((s) => s.ring === "staging")!;
+    // dev's cluster reports a day after its start, then dev soaks 24 hours.
+    expect(staging.at - dev.at).toBeGreaterThanOrEqual(2 * 86_400_000);
   });
 
   it("at 5,000 clusters: status ≤ 16 KB, payloads ≤ 256 KB, history ≤ 1,000 events per execution", () => {
