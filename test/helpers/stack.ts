@@ -37,8 +37,12 @@ export interface Stack {
   readonly keys: typeof STACK_KEYS | undefined;
   /** GET/POST to the app's HTTP API. */
   api<T = Record<string, unknown>>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>;
-  /** kill -9 the app and start it again on the same durable state (once `downUntil` holds, if given). */
-  crashAndRestart(downUntil?: () => boolean): Promise<void>;
+  /**
+   * kill -9 the app and start it again on the same durable state — at the simulated instant `downUntil`
+   * when given. An instant, not a condition: with the host down, nothing else may be due, and the discrete
+   * clock only jumps to instants something waits for, so the outage's end is put on the clock itself.
+   */
+  crashAndRestart(downUntil?: number): Promise<void>;
   /** kill -9 the app and leave it down (the simulator and its clock keep running); see `restart`. */
   kill(): Promise<void>;
   /** Starts the app again on the same durable state after `kill`. */
@@ -149,7 +153,20 @@ export async function startStack(o: {
       ),
     async crashAndRestart(downUntil) {
       await held("kill -9", () => host.kill9());
-      if (downUntil) await until("the outage to end", () => (downUntil() ? true : undefined), 120_000);
+      if (downUntil === undefined) {
+        host = await launch();
+        return;
+      }
+      if (clock instanceof DiscreteClock) {
+        const end = await clock.at(downUntil);
+        try {
+          host = await launch(); // at that very instant: time waits while the host starts
+        } finally {
+          end.release();
+        }
+        return;
+      }
+      await until("the outage to end", () => (clock.now() >= downUntil ? true : undefined), 120_000);
       host = await launch();
     },
     kill: () => held("kill -9", () => host.kill9()),
