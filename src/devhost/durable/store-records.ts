@@ -104,18 +104,8 @@ export function storing<T>(action: string, write: () => T): T {
   }
 }
 
-/** File names stay far below the 255-byte NAME_MAX of common file systems whatever the (valid) id. */
-export function applyEpisode(
-  instance: Instance,
-  e: {
-    consumed: number;
-    events: HistoryEvent[];
-    status: RuntimeStatus;
-    output: unknown;
-    customStatus: unknown;
-    updated: string;
-  },
-): void {
+/** Replays an episode record onto the instance (as commitEpisode applied it when it was written). */
+export function applyEpisode(instance: Instance, e: EpisodeCommit): void {
   instance.inbox.splice(0, e.consumed);
   for (const ev of instance.history) ev.IsPlayed = true;
   instance.history.push(...e.events);
@@ -125,10 +115,15 @@ export function applyEpisode(
   instance.lastUpdatedTime = e.updated;
 }
 
-export function applyRestart(
-  instance: Instance,
-  r: { executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string },
-): void {
+/** A restart record: the instance begins a new execution (continue-as-new) with the messages it kept. */
+export interface RestartRecord {
+  executionId: string;
+  input: unknown;
+  inbox: HistoryEvent[];
+  updated: string;
+}
+
+export function applyRestart(instance: Instance, r: RestartRecord): void {
   instance.executionId = r.executionId;
   instance.input = r.input;
   instance.history = [];

@@ -24,6 +24,7 @@ import {
   type Instance,
   type ParentRef,
   type Record_,
+  type RestartRecord,
   type RuntimeStatus,
   type StoreFs,
   type StoreOptions,
@@ -63,6 +64,7 @@ export {
  * the directory, or the file can vanish after a machine crash although its data was synced: the batch
  * syncs the directory once whenever files were created or removed since the last one.
  */
+/** File names stay far below the 255-byte NAME_MAX of common file systems whatever the (valid) id. */
 const MAX_NAME_BYTES = 200;
 
 export class InstanceStore {
@@ -196,25 +198,12 @@ export class InstanceStore {
     instance.inbox.push(event);
   }
 
-  commitEpisode(
-    instance: Instance,
-    episode: {
-      consumed: number;
-      events: HistoryEvent[];
-      status: RuntimeStatus;
-      output: unknown;
-      customStatus: unknown;
-      updated: string;
-    },
-  ): void {
+  commitEpisode(instance: Instance, episode: EpisodeCommit): void {
     this.write(instance.instanceId, { t: "episode", ...episode });
     applyEpisode(instance, episode);
   }
 
-  restart(
-    instance: Instance,
-    restart: { executionId: string; input: unknown; inbox: HistoryEvent[]; updated: string },
-  ): void {
+  restart(instance: Instance, restart: RestartRecord): void {
     this.write(instance.instanceId, { t: "restart", ...restart });
     applyRestart(instance, restart);
   }
