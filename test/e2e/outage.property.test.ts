@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DiscreteClock, type Clock, type Hold } from "../../src/clock/clock.js";
 import { rollout, startStack } from "../helpers/stack.js";
 import { judge, type Violation } from "../helpers/window-oracle.js";
@@ -22,8 +22,10 @@ import { generateScenario, type Scenario } from "./outage-scenarios.js";
  * clock a boot takes 1–5 real seconds, i.e. 2–10 simulated hours at SPEED (the log shows planned and
  * actual instants).
  */
-const BASE_SEED = Number(process.env.RINGMASTER_PROPERTY_SEED ?? 20261208);
-const RUNS = Number(process.env.RINGMASTER_PROPERTY_RUNS ?? 3);
+const DEFAULT_BASE_SEED = 20261208;
+const DEFAULT_RUNS = 3;
+const BASE_SEED = Number(process.env.RINGMASTER_PROPERTY_SEED || DEFAULT_BASE_SEED);
+const RUNS = Number(process.env.RINGMASTER_PROPERTY_RUNS || DEFAULT_RUNS);
 const SPEED = 8_000;
 /** Simulated hours a scenario covers at most: the release, a first day of windows and most of a second. */
 const SPAN_HOURS = 42;
@@ -141,9 +143,11 @@ describe("e2e property: host outages around window boundaries never move an upgr
       ).toEqual([]);
     }, 90_000);
   }
-  it("the scenarios place every kind of outage, a freeze, one ring and two (the sample is not narrow)", (ctx) => {
-    if (process.env.RINGMASTER_PROPERTY_SEED || process.env.RINGMASTER_PROPERTY_RUNS) ctx.skip(); // chosen by hand
-    const scenarios = Array.from({ length: RUNS }, (_, i) => generateScenario(BASE_SEED + i, SPAN_HOURS));
+  it("the scenarios place every kind of outage, a freeze, one ring and two (the sample is not narrow)", () => {
+    // Judged on npm test's own sample, whatever seeds were chosen by hand for this run.
+    const scenarios = Array.from({ length: DEFAULT_RUNS }, (_, i) =>
+      generateScenario(DEFAULT_BASE_SEED + i, SPAN_HOURS),
+    );
     const whys = scenarios.flatMap((s) => s.outages.map((o) => o.why));
     for (const kind of ["window start", "window end", "down across", "the last moment"])
       expect(
@@ -154,8 +158,8 @@ describe("e2e property: host outages around window boundaries never move an upgr
     const rings = new Set(scenarios.map((s) => (s.policyYaml.match(/- name: r\d/g) ?? []).length));
     expect([...rings].sort()).toEqual([1, 2]);
   });
-  it("upgraded something at all (the property is not vacuous)", (ctx) => {
-    if (ran === 0) ctx.skip(); // no scenario ran (filtered with -t)
-    expect(operations).toBeGreaterThan(0);
+  // The property is not vacuous: the scenarios, run in order, upgraded something at all.
+  afterAll(() => {
+    if (ran === RUNS) expect(operations).toBeGreaterThan(0);
   });
 });

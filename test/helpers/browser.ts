@@ -7,13 +7,13 @@ import { REPO } from "./stack.js";
 
 /**
  * Debian's Chromium driven by playwright-core (no browser download): headless, sandbox off (containers),
- * nothing phoning home, a fresh profile per run. Tests that need it skip, saying so, where it is absent;
- * CI installs it (.ci/run).
+ * nothing phoning home, a fresh profile per run. Where it is absent the browser tests fail, saying how to
+ * install it; CI installs it (.ci/run).
  */
 export const CHROMIUM = process.env.RINGMASTER_CHROMIUM ?? "/usr/bin/chromium";
 export const chromiumMissing = existsSync(CHROMIUM)
   ? undefined
-  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set RINGMASTER_CHROMIUM): the browser tests are skipped`;
+  : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium, or set RINGMASTER_CHROMIUM): the browser tests need it`;
 
 export const ARTIFACTS = join(REPO, "test-results", "browser");
 

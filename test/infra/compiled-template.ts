@@ -5,7 +5,7 @@ import { join, relative } from "node:path";
 /**
  * The ARM JSON the real Bicep CLI compiled from infra/ (infra/build.sh writes infra/.build/). CI builds it
  * before `npm test`; a local run rebuilds it when a .bicep file is newer. Without dotnet there is no
- * compiler, and the template tests skip with `skipReason` instead of testing a stale or absent file.
+ * compiler, and the template tests fail with `skipReason` (what to install) instead of testing a stale or absent file.
  */
 export const INFRA = join(import.meta.dirname, "../../infra");
 const BUILD = join(INFRA, ".build");
@@ -57,7 +57,7 @@ export function compiledTemplate(): Compiled {
     if (spawnSync("dotnet", ["--version"], { stdio: "ignore" }).status !== 0) {
       cached = {
         skipReason:
-          "dotnet is not installed: the Bicep CLI (NuGet Azure.Bicep.CommandLine.linux-x64) cannot compile infra/, so the template tests are skipped",
+          "dotnet is not installed: the Bicep CLI (NuGet Azure.Bicep.CommandLine.linux-x64) cannot compile infra/; install the .NET SDK (.ci/run's machine has it) for the template tests",
       };
       return cached;
     }

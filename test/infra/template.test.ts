@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SettingsError } from "../../src/config/errors.js";
 import { readAppConfig } from "../../src/devhost/app-config.js";
 import { parseSettings } from "../../src/config/settings.js";
@@ -25,9 +25,9 @@ beforeAll(() => {
 }, 180_000);
 
 /** The compiled main template; a failed build fails the test; no dotnet skips it and says why. */
-function main(ctx: TestContext): ArmTemplate {
+function main(): ArmTemplate {
   if (compiled instanceof Error) throw new Error(`infra/build.sh failed: ${compiled.message}`);
-  if (compiled.skipReason !== undefined) return ctx.skip(compiled.skipReason);
+  if (compiled.skipReason !== undefined) throw new Error(compiled.skipReason);
   return compiled.main;
 }
 
@@ -58,19 +58,19 @@ function requiredInAzureMode(): string[] {
 
 describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
   describe("Settings: the function app's app settings", () => {
-    it("sets every setting the Settings schema requires in azure mode", (ctx) => {
+    it("sets every setting the Settings schema requires in azure mode", () => {
       // Prepare
       const required = requiredInAzureMode();
-      const settings = appSettings(main(ctx));
+      const settings = appSettings(main());
       // Assess: the schema's own list, so a new required setting fails here until the template sets it
       expect(required).toContain("RINGMASTER_ACS_ENDPOINT");
       expect(required.filter((name) => !(name in settings))).toEqual([]);
       expect(settings.RINGMASTER_MODE).toBe("azure");
     });
 
-    it("sets literal values the schema accepts in azure mode", (ctx) => {
+    it("sets literal values the schema accepts in azure mode", () => {
       // Prepare: values only Azure knows (endpoints, ids) are expressions; keep the literals
-      const settings = appSettings(main(ctx));
+      const settings = appSettings(main());
       const literals = Object.fromEntries(
         Object.entries(settings).filter(([, v]) => typeof v === "string" && !isExpression(v)),
       ) as Record<string, string>;
@@ -86,8 +86,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       expect(parsed.RINGMASTER_LRO_POLL_SECONDS).toBeGreaterThanOrEqual(30);
     });
 
-    it("connects to storage and both Event Hubs by identity, never by a connection string", (ctx) => {
-      const settings = appSettings(main(ctx));
+    it("connects to storage and both Event Hubs by identity, never by a connection string", () => {
+      const settings = appSettings(main());
       for (const connection of ["AzureWebJobsStorage", "RINGMASTER_EVENTHUB", "RINGMASTER_AUDIT_EVENTHUB"]) {
         // A bare value would be read as a connection string (with a key) instead of the identity settings.
         expect(settings).not.toHaveProperty(connection);
@@ -104,9 +104,9 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       );
     });
 
-    it("chooses the Durable backend with a host.json override whose path exists in host.json", (ctx) => {
+    it("chooses the Durable backend with a host.json override whose path exists in host.json", () => {
       // Prepare
-      const template = main(ctx);
+      const template = main();
       const settings = appSettings(template);
       const host = JSON.parse(readFileSync(join(INFRA, "../host.json"), "utf8")) as Record<string, unknown>;
       const override = Object.keys(settings).filter((k) => k.startsWith("AzureFunctionsJobHost__"));
@@ -136,9 +136,9 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
   });
 
   describe("Secrets: keys appear nowhere", () => {
-    it("has no storage key, keyed connection string, SAS or ACS access key in any template or script", (ctx) => {
+    it("has no storage key, keyed connection string, SAS or ACS access key in any template or script", () => {
       // Prepare: compiled JSON plus the sources azd reads
-      main(ctx);
+      main();
       const text = [
         compiledText(),
         readFileSync(join(INFRA, "hooks/postdeploy.sh"), "utf8"),
@@ -160,8 +160,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
         expect(text, `found ${secret}`).not.toMatch(secret);
     });
 
-    it("turns shared-key and local auth off on storage, Application Insights, Log Analytics and Event Hubs", (ctx) => {
-      const template = main(ctx);
+    it("turns shared-key and local auth off on storage, Application Insights, Log Analytics and Event Hubs", () => {
+      const template = main();
       const props = (type: string) => ofType(template, type).map((d) => d.resource.properties ?? {});
       expect(props("Microsoft.Storage/storageAccounts").map((p) => p.allowSharedKeyAccess)).toEqual([false]);
       expect(props("Microsoft.Insights/components").map((p) => p.DisableLocalAuth)).toEqual([true]);
@@ -180,9 +180,9 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
   });
 
   describe("Key Vault: the link-signing key (RINGMASTER_ACTION_LINK_KEY)", () => {
-    it("sets the key as a Key Vault reference to the vault secret's versionless URI", (ctx) => {
+    it("sets the key as a Key Vault reference to the vault secret's versionless URI", () => {
       // Prepare
-      const template = main(ctx);
+      const template = main();
       const settings = appSettings(template);
       const api = moduleNamed(template, "api");
       const vault = moduleNamed(template, "keyvault");
@@ -205,8 +205,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       );
     });
 
-    it("resolves Key Vault references with the app's user-assigned identity", (ctx) => {
-      const template = main(ctx);
+    it("resolves Key Vault references with the app's user-assigned identity", () => {
+      const template = main();
       const site = ofType(template, "Microsoft.Web/sites")[0]!.resource as unknown as {
         identity: { userAssignedIdentities: Record<string, unknown> };
         properties: { keyVaultReferenceIdentity?: string };
@@ -222,8 +222,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       });
     });
 
-    it("authorizes by RBAC only, with soft delete, and purge protection as a parameter that is never false", (ctx) => {
-      const template = main(ctx);
+    it("authorizes by RBAC only, with soft delete, and purge protection as a parameter that is never false", () => {
+      const template = main();
       const vaults = ofType(template, "Microsoft.KeyVault/vaults");
       expect(vaults).toHaveLength(1);
       const props = vaults[0]!.resource.properties!;
@@ -237,9 +237,9 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       expect(template.parameters?.keyVaultPurgeProtection?.defaultValue).toBe(false);
     });
 
-    it("takes the key from a secure parameter azd generates, found in no parameters file, setting or output", (ctx) => {
+    it("takes the key from a secure parameter azd generates, found in no parameters file, setting or output", () => {
       // Prepare
-      const template = main(ctx);
+      const template = main();
       const param = template.parameters?.actionLinkKey as
         | {
             type: string;
@@ -277,8 +277,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
   });
 
   describe("Resources: the azd template shape", () => {
-    it("runs on Flex Consumption (FC1), Node 22, as a user-assigned identity", (ctx) => {
-      const template = main(ctx);
+    it("runs on Flex Consumption (FC1), Node 22, as a user-assigned identity", () => {
+      const template = main();
       const plan = ofType(template, "Microsoft.Web/serverfarms")[0]!.resource as unknown as {
         sku: { name: string; tier: string };
       };
@@ -294,8 +294,8 @@ describe("Template: infra/main.bicep compiled by the Bicep CLI", () => {
       });
     });
 
-    it("declares the scheduler and task hub, both Event Hubs, email with a managed domain, and the three topic types", (ctx) => {
-      const template = main(ctx);
+    it("declares the scheduler and task hub, both Event Hubs, email with a managed domain, and the three topic types", () => {
+      const template = main();
       for (const type of [
         "Microsoft.DurableTask/schedulers",
         "Microsoft.DurableTask/schedulers/taskHubs",
