@@ -43,13 +43,13 @@ class Throttled extends Error {
 export function retryAfterMs(
   response: PipelineResponse,
   nowMs = Date.now(),
-  o: { secondsOnly?: boolean } = {},
+  o: { secondsOnly?: boolean; header?: string } = {},
 ): number | undefined {
   for (const name of o.secondsOnly ? [] : ["retry-after-ms", "x-ms-retry-after-ms"]) {
     const ms = Number(response.headers.get(name));
     if (response.headers.get(name) && Number.isFinite(ms) && ms >= 0) return ms;
   }
-  const value = response.headers.get("retry-after");
+  const value = response.headers.get(o.header ?? "retry-after");
   if (!value) return rateLimitRetryAfterMs(response);
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
@@ -101,7 +101,10 @@ export function throttleRetryPolicy(o: ThrottleRetryOptions): PipelinePolicy {
               if (!(error instanceof Throttled) || retriesLeft === 0) return;
               const backoff = o.backoffMs * 2 ** (attemptNumber - 1) * (1 + Math.random());
               if (o.clock) {
-                const asked = retryAfterMs(error.response, o.clock.now(), { secondsOnly: true });
+                const asked = retryAfterMs(error.response, o.clock.now(), {
+                  secondsOnly: true,
+                  header: CLOCK_RETRY_AFTER,
+                });
                 await o.clock.sleep(
                   Math.min(o.maxDelayMs, asked ?? backoff),
                   request.abortSignal as AbortSignal | undefined,
@@ -139,7 +142,37 @@ function abortableSleep(ms: number, signal?: AbortSignalLike): Promise<void> {
   });
 }
 
+/** Where a throttled answer's Retry-After is kept, out of the SDK retry's sight, when waits are a clock's. */
+const CLOCK_RETRY_AFTER = "x-ringmaster-clock-retry-after";
+
+/**
+ * Against a clock, the SDK's own retry (inside this one, per try) must not see a throttled answer's
+ * Retry-After: it would wait those seconds in real time before this policy waits them on the clock, so a
+ * discrete-clock run stood still for the whole wait. Next to the transport, this policy moves the header
+ * aside for throttleRetryPolicy and drops the real-millisecond variants; the SDK then hands a bare 429
+ * straight back, as it does for any 429 without Retry-After.
+ */
+function clockRetryAfterAside(): PipelinePolicy {
+  return {
+    name: "ringmasterClockRetryAfterAside",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status !== 429) return response;
+      const seconds = response.headers.get("retry-after");
+      if (seconds !== undefined) response.headers.set(CLOCK_RETRY_AFTER, seconds);
+      for (const name of ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"])
+        response.headers.delete(name);
+      return response;
+    },
+  };
+}
+
 /** The policy as client options (`additionalPolicies`) for any `@azure/*` client. */
 export function throttleRetryClientOptions(o: ThrottleRetryOptions) {
-  return { additionalPolicies: [{ policy: throttleRetryPolicy(o), position: "perCall" as const }] };
+  return {
+    additionalPolicies: [
+      { policy: throttleRetryPolicy(o), position: "perCall" as const },
+      ...(o.clock ? [{ policy: clockRetryAfterAside(), position: "perRetry" as const }] : []),
+    ],
+  };
 }
