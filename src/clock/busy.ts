@@ -17,15 +17,22 @@ export interface BusyListener {
   busyChanged(delta: 1 | -1): void;
 }
 
+/** This process's live holds by id, so a request's server can find the client's holds it answers for. */
+const live = new Map<string, HoldToken>();
+let lastId = 0;
+
 export class HoldToken implements Hold {
   #released = false;
   #waits = 0;
+  /** Unique across the processes of one timeline (pid first), as an HTTP request names it. */
+  readonly id = `${process.pid}.${++lastId}`;
 
   constructor(
     readonly reason: string,
     readonly owner: BusyListener,
   ) {
     owner.busyChanged(1);
+    live.set(this.id, this);
   }
 
   get busy(): boolean {
@@ -36,6 +43,7 @@ export class HoldToken implements Hold {
     if (this.#released) return;
     const wasBusy = this.busy;
     this.#released = true;
+    live.delete(this.id);
     if (wasBusy) this.owner.busyChanged(-1);
   }
 
@@ -72,6 +80,34 @@ export function beginContextWait(owner: BusyListener): () => void {
   const ends = (context.getStore() ?? []).filter((t) => t.owner === owner).map((t) => t.beginWait());
   return () => {
     for (const end of ends) end();
+  };
+}
+
+/** Ids of the current context's holds on `owner`: what an outgoing request names as waiting for its answer. */
+export function contextHoldIds(owner: BusyListener): string[] {
+  return (context.getStore() ?? []).filter((t) => t.owner === owner).map((t) => t.id);
+}
+
+/**
+ * Marks this process's holds named by `ids` (on `owner`) waiting, for a server that now holds time on their
+ * behalf; returns the end of the wait and the ids that are not this process's.
+ */
+export function waitOnBehalf(
+  owner: BusyListener,
+  ids: readonly string[],
+): { end: () => void; foreign: string[] } {
+  const ends: (() => void)[] = [];
+  const foreign: string[] = [];
+  for (const id of ids) {
+    const token = live.get(id);
+    if (token?.owner === owner) ends.push(token.beginWait());
+    else foreign.push(id);
+  }
+  return {
+    end: () => {
+      for (const end of ends) end();
+    },
+    foreign,
   };
 }
 

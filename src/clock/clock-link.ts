@@ -10,12 +10,22 @@ import type { DiscreteClock, Peers } from "./discrete.js";
  * step. A participant that disconnects (killed) is dropped and time goes on without it; one that connects
  * joins at the current time.
  */
-const FromParticipant = z.strictObject({
-  t: z.literal("state"),
-  busy: z.boolean(),
-  nextDue: z.number().finite().optional(),
-  step: z.number().int(),
-});
+const FromParticipant = z.discriminatedUnion("t", [
+  z.strictObject({
+    t: z.literal("state"),
+    busy: z.boolean(),
+    nextDue: z.number().finite().optional(),
+    step: z.number().int(),
+  }),
+  // A server in the participant answers a request whose client holds are the coordinator's: those wait
+  // until "unlend" (the participant is busy meanwhile, so time moves only when its work waits too).
+  z.strictObject({
+    t: z.literal("lend"),
+    id: z.number().int(),
+    holds: z.array(z.string().max(64)).max(64),
+  }),
+  z.strictObject({ t: z.literal("unlend"), id: z.number().int() }),
+]);
 const FromCoordinator = z.strictObject({
   t: z.literal("now"),
   now: z.number().finite(),
@@ -59,18 +69,29 @@ export async function coordinateClock(clock: DiscreteClock): Promise<ClockCoordi
     socket.setNoDelay(true);
     // Busy until it says otherwise: a newcomer is booting.
     peers.set(socket, { busy: true, nextDue: undefined, step: -1 });
+    const lent = new Map<number, () => void>();
     send(socket, clock.now(), clock.step);
     readLines(socket, (line) => {
       const parsed = FromParticipant.safeParse(JSON.parse(line));
       if (!parsed.success) return socket.destroy();
+      const m = parsed.data;
+      if (m.t === "lend") return void lent.set(m.id, clock.lendWait(m.holds));
+      if (m.t === "unlend") {
+        lent.get(m.id)?.();
+        return void lent.delete(m.id);
+      }
       const p = peers.get(socket);
       if (!p) return;
-      p.busy = parsed.data.busy;
-      p.nextDue = parsed.data.nextDue;
-      p.step = parsed.data.step;
+      p.busy = m.busy;
+      p.nextDue = m.nextDue;
+      p.step = m.step;
       clock.kick();
     });
     const drop = () => {
+      // A killed participant answers nothing more: the clients it answered for are busy again (their
+      // requests fail now, and that is handled at this instant).
+      for (const end of lent.values()) end();
+      lent.clear();
       if (peers.delete(socket)) clock.kick();
     };
     socket.on("close", drop);
@@ -120,12 +141,25 @@ export function joinClock(clock: DiscreteClock, address: string): void {
     socket.unref();
     joined();
   });
-  clock.follow((state) => {
-    if (!socket.destroyed)
-      socket.write(
-        `${JSON.stringify({ t: "state", busy: state.busy, step: state.step, ...(state.nextDue === undefined ? {} : { nextDue: state.nextDue }) })}\n`,
-      );
-  }, ready);
+  const write = (message: object) => {
+    if (!socket.destroyed) socket.write(`${JSON.stringify(message)}\n`);
+  };
+  let lends = 0;
+  clock.follow(
+    (state) =>
+      write({
+        t: "state",
+        busy: state.busy,
+        step: state.step,
+        ...(state.nextDue === undefined ? {} : { nextDue: state.nextDue }),
+      }),
+    ready,
+    (holds) => {
+      const id = ++lends;
+      write({ t: "lend", id, holds });
+      return () => write({ t: "unlend", id });
+    },
+  );
 }
 
 function readLines(socket: Socket, onLine: (line: string) => void): void {

@@ -27,6 +27,14 @@ export interface Clock {
   waitingOn<T>(fn: () => Promise<T>): Promise<T>;
   /** Resolves once the clock knows the current time (a participant has heard from its coordinator). */
   ready(): Promise<void>;
+  /** Ids of the holds the current work runs under, for an outgoing request to name (none on a wall clock). */
+  requestHolds(): string[];
+  /**
+   * A server answering a request that named `holds` (requestHolds) holds time for them meanwhile: they wait
+   * (a sleep in the server's work then lets time move) until the returned end, called before the server's
+   * own hold ends so time does not move between the answer and its reader.
+   */
+  lendWait(holds: readonly string[]): () => void;
   /** Simulated milliseconds per real millisecond (1 for real time, Infinity for a discrete clock). */
   readonly speed: number;
   /** True for a discrete-event clock. */
@@ -127,6 +135,14 @@ class ScaledClock implements Clock {
 
   ready(): Promise<void> {
     return Promise.resolve();
+  }
+
+  requestHolds(): string[] {
+    return [];
+  }
+
+  lendWait(): () => void {
+    return () => {};
   }
 }
 

@@ -1,4 +1,13 @@
-import { beginContextWait, HoldToken, outsideHolds, runHeld, type BusyListener, type Hold } from "./busy.js";
+import {
+  beginContextWait,
+  contextHoldIds,
+  HoldToken,
+  outsideHolds,
+  runHeld,
+  waitOnBehalf,
+  type BusyListener,
+  type Hold,
+} from "./busy.js";
 import type { Clock, HeldOptions, TimerHandle } from "./clock.js";
 import { settle } from "./settle.js";
 import { TimerQueue } from "./timer-queue.js";
@@ -50,6 +59,7 @@ export class DiscreteClock implements Clock, BusyListener {
   #lastReport = "";
   #waiters: Waiter[] = [];
   #ready: Promise<void> = Promise.resolve();
+  #lendRemote: ((holds: readonly string[]) => () => void) | undefined;
 
   constructor(
     start: number,
@@ -142,6 +152,20 @@ export class DiscreteClock implements Clock, BusyListener {
     return this.#ready;
   }
 
+  requestHolds(): string[] {
+    return contextHoldIds(this);
+  }
+
+  lendWait(holds: readonly string[]): () => void {
+    const { end, foreign } = waitOnBehalf(this, holds);
+    // A client in the coordinator's process (Event Grid delivering to a host in a child): it is told.
+    const remote = foreign.length > 0 && this.#lendRemote ? this.#lendRemote(foreign) : undefined;
+    return () => {
+      remote?.();
+      end();
+    };
+  }
+
   busyChanged(delta: 1 | -1): void {
     this.#busy += delta;
     if (this.#busy === 0) this.#kick();
@@ -232,10 +256,18 @@ export class DiscreteClock implements Clock, BusyListener {
     this.#peers = peers;
   }
 
-  /** Makes this clock follow a coordinator: it reports its state and never advances by itself. */
-  follow(report: (state: ClockState) => void, ready: Promise<void>): void {
+  /**
+   * Makes this clock follow a coordinator: it reports its state and never advances by itself; `lendRemote`
+   * tells the coordinator its holds wait while a server here answers for them (lendWait).
+   */
+  follow(
+    report: (state: ClockState) => void,
+    ready: Promise<void>,
+    lendRemote?: (holds: readonly string[]) => () => void,
+  ): void {
     this.#report = report;
     this.#ready = ready;
+    this.#lendRemote = lendRemote;
     // Nothing is acknowledged before the coordinator has said where time stands.
     this.#step = -1;
     this.#lastReport = "";

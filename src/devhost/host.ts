@@ -139,7 +139,7 @@ export class LocalHost {
     const router = this.routerContext();
     this.server = createServer(
       (req, res) =>
-        void serveHeld(this.clock, `host ${req.method ?? ""} ${req.url ?? ""}`, res, () =>
+        void serveHeld(this.clock, `host ${req.method ?? ""} ${req.url ?? ""}`, req, res, () =>
           handleRequest(router, req, res).catch(() => {
             res.destroy();
           }),

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../clock/clock.js";
+import { heldRequestHeaders } from "../clock/held-request.js";
 import type { Records } from "./records.js";
 import { mulberry32 } from "./seeded-random.js";
 import { SpillLog } from "./spill-log.js";
@@ -219,6 +220,8 @@ export class EventGridDelivery {
         "aeg-event-type": "Notification",
         "aeg-delivery-count": String(attempt - 1),
         "aeg-subscription-name": "RINGMASTER",
+        // The host answers for this delivery's hold while it handles it (held-request.ts).
+        ...heldRequestHeaders(this.o.clock),
       })
         .then((res) => res.status)
         .catch(() => 0)

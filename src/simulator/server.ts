@@ -79,7 +79,7 @@ export class Simulator {
     options.prepare?.(sim.world);
     // A request that dies mid-body (a reset socket) is that request's problem, never the simulator's.
     const listener = (req: IncomingMessage, res: ServerResponse) =>
-      void serveHeld(sim.world.clock, `simulator ${req.method ?? ""} ${req.url ?? ""}`, res, () =>
+      void serveHeld(sim.world.clock, `simulator ${req.method ?? ""} ${req.url ?? ""}`, req, res, () =>
         sim.handle(req, res).catch(() => {
           if (!res.headersSent)
             write(res, armError(400, "InvalidRequestContent", "The request was not received."));
