@@ -211,7 +211,10 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   const saveHook = records.onLog;
   records.onLog = (entry) => {
     saveHook?.(entry);
-    if (entry.kind === "email" && entry.what.startsWith("sent")) void approveWaiting();
+    // Held: on a discrete clock time must not move while on-call reads the email and answers (it did, so
+    // two runs of the same fleet approved at different instants and did different work).
+    if (entry.kind === "email" && entry.what.startsWith("sent"))
+      void run.clock.held("on-call answering an email", approveWaiting, { detached: true });
   };
   let peakRss = 0;
   // On the discrete clock time stops exactly at `until` (held there while the figures are read); on the
@@ -221,7 +224,7 @@ async function childRun({ clusters, days, clock, speed, seed }) {
   while (end ? !reached : run.clock.now() < until) {
     await new Promise((r) => setTimeout(r, 250));
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    await approveWaiting().catch(() => {});
+    await run.clock.held("on-call looking at the rollouts", approveWaiting).catch(() => {});
   }
   const endHold = await end;
   const wallMs = performance.now() - t0;
