@@ -152,22 +152,83 @@ export class Registry {
   }
 }
 
-let installed: Registry | undefined;
-
 /**
- * Routes `require("@azure/functions-core")` to this registry. Installed once per process: the library
- * caches the module it finds, so a second host in one process would be invisible to it anyway.
+ * The seam of this process. The library caches the `@azure/functions-core` module it finds on its first
+ * `app.*` call, so whatever it got then is what it calls for the rest of the process: the module it gets
+ * forwards to the registry of the host loading an app now. One host at a time; a later host (after the
+ * first stopped) gets the programming model the library set only once. Kept on `globalThis`, not in this
+ * module: a second copy of this module (test/safety loads a fresh copy of the app per scenario) must find
+ * the seam the library already holds.
  */
-export function installCoreApi(registry: Registry): void {
-  if (installed)
-    throw new Error("Devhost: the @azure/functions-core shim is already installed in this process");
-  installed = registry;
-  const api = registry.coreApi();
+interface Seam {
+  current: Registry | undefined;
+  programmingModel: ProgrammingModel | undefined;
+  /** Some host has already loaded an app through this seam (ESM entry files then are cached). */
+  served: boolean;
+}
+
+const SEAM = Symbol.for("ringmaster.devhost.functions-core");
+
+function processSeam(): Seam {
+  const holder = globalThis as { [SEAM]?: Seam };
+  const existing = holder[SEAM];
+  if (existing) return existing;
+  const seam: Seam = { current: undefined, programmingModel: undefined, served: false };
+  const live = () => {
+    if (!seam.current) throw new Error("Devhost: no host is loading an app in this process");
+    return seam.current.coreApi();
+  };
+  const api: ReturnType<Registry["coreApi"]> = {
+    version: "4.0.0-ringmaster-devhost",
+    get hostVersion() {
+      return "4.1000.0";
+    },
+    setProgrammingModel: (model: ProgrammingModel) => {
+      seam.programmingModel = model;
+      live().setProgrammingModel(model);
+    },
+    getProgrammingModel: () => seam.programmingModel,
+    registerFunction: (metadata: FunctionMetadata, callback: FunctionCallback) =>
+      live().registerFunction(metadata, callback),
+    registerHook: (name: string, callback: HookCallback) => live().registerHook(name, callback),
+    log: (level: LogLevel, category: string, message: string) =>
+      seam.current?.coreApi().log(level, category, message),
+    Disposable,
+  };
   const proto = Module.prototype as unknown as { require: (id: string) => unknown };
   const original = proto.require;
   proto.require = function (this: unknown, id: string) {
     if (id === "@azure/functions-core") return api;
     // eslint-disable-next-line prefer-rest-params
     return original.apply(this, arguments as unknown as [string]);
+  };
+  holder[SEAM] = seam;
+  return seam;
+}
+
+export interface InstalledCoreApi {
+  /** Some earlier host in this process loaded an app already. */
+  readonly earlier: boolean;
+  /** Frees the seam for a later host (when this host stops). */
+  release(): void;
+}
+
+/**
+ * Routes `require("@azure/functions-core")` to this registry until released. Before any entry file loads:
+ * the library caches the module on its first `app.*` call.
+ */
+export function installCoreApi(registry: Registry): InstalledCoreApi {
+  const seam = processSeam();
+  if (seam.current)
+    throw new Error("Devhost: the @azure/functions-core shim is already serving a host in this process");
+  const earlier = seam.served;
+  seam.current = registry;
+  seam.served = true;
+  if (seam.programmingModel) registry.programmingModel = seam.programmingModel;
+  return {
+    earlier,
+    release() {
+      if (seam.current === registry) seam.current = undefined;
+    },
   };
 }

@@ -12,7 +12,7 @@ import {
 } from "./app-config.js";
 import { realClock, type Clock } from "../clock/clock.js";
 import { serveHeld } from "../clock/held-request.js";
-import { installCoreApi, Registry } from "./core-api.js";
+import { installCoreApi, Registry, type InstalledCoreApi } from "./core-api.js";
 import { DurableEngine } from "./durable/engine.js";
 import { DurableLimits, PROVIDER_OVERRIDE_SETTING } from "./durable/limits.js";
 import { durableSyncFrom } from "./durable/durable-sync.js";
@@ -61,6 +61,7 @@ export class LocalHost {
   private config!: AppConfig;
   private ready = false;
   private releaseGuard: (() => void) | undefined;
+  private coreApi: InstalledCoreApi | undefined;
   private readonly clock: Clock;
   private readonly logger: HostLogger;
   private readonly stateDir: string;
@@ -85,6 +86,7 @@ export class LocalHost {
       await host.boot();
     } catch (error) {
       host.releaseGuard?.();
+      host.coreApi?.release();
       throw error;
     } finally {
       booting.release();
@@ -161,13 +163,18 @@ export class LocalHost {
     process.env.FUNCTIONS_WORKER_RUNTIME ??= "node";
 
     this.registry.systemLog = (level, message) => this.logger.system(level, message);
-    installCoreApi(this.registry);
+    this.coreApi = installCoreApi(this.registry);
     const files = (await glob(this.config.main, { cwd: this.appDir, absolute: true })).sort();
     if (files.length === 0)
       throw new Error(
         `Devhost: package.json "main" (${this.config.main}) matches no file in ${this.appDir}; build the app first`,
       );
     for (const file of files) await import(pathToFileURL(file).href);
+    // ES modules load once per process: a second host here gets nothing from the same entry files.
+    if (this.coreApi.earlier && this.registry.functions.size === 0)
+      throw new Error(
+        `Devhost: ${this.appDir}'s entry files were loaded by an earlier host in this process and registered nothing with this one; a second host in one process needs a fresh copy of the app's modules`,
+      );
     this.registry.lock();
     if (this.registry.programmingModel?.getCapabilities)
       await this.registry.programmingModel.getCapabilities({});
@@ -241,6 +248,7 @@ export class LocalHost {
     await this.invoker?.runHooks("appTerminate", { hookData: {}, appHookData: this.invoker.appHookData });
     this.store?.unlock();
     this.releaseGuard?.();
+    this.coreApi?.release();
   }
 
   /** Appends messages to a local hub and lets its triggers run; resolves when they have caught up. */

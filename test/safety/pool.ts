@@ -1,30 +1,18 @@
-import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { fleetYaml, policyYaml } from "./render.js";
 import type { ScenarioSpec } from "./scenario.js";
-import type { Violation } from "./oracle.js";
+import { REPO, WarmWorkers, type Outcome } from "./workers.js";
+
+export { REPO, WarmWorkers, type Outcome } from "./workers.js";
 
 /**
- * Runs scenarios in child processes, `workers` at a time: each child is a fresh Node process with the
- * simulated Azure and the Functions host in it (child.ts, bundled by esbuild into dist/safety so the app's
- * own compiled code and ours load as plain ESM). A child that does not finish in `timeoutMs` is killed
- * and its scenario counted as failed (a hang is a finding too).
+ * Runs scenarios in child processes, `workers` at a time, with the simulated Azure and the Functions host
+ * in each (workers.ts, child.ts; bundled by esbuild into dist/safety so the app's own compiled code and
+ * ours load as plain ESM).
  */
-export const REPO = resolve(import.meta.dirname, "..", "..");
-export const CHILD = join(REPO, "dist", "safety", "child.mjs");
-
-export interface Outcome {
-  readonly seed: number;
-  readonly dir: string;
-  readonly violations: readonly Violation[];
-  readonly error?: string;
-  readonly wallMs: number;
-  readonly cpuMs: number;
-  readonly operations: number;
-  readonly emails: number;
-}
 
 /** Compiles the app (as the test suite's global setup does) and bundles the child. */
 export async function build(): Promise<void> {
@@ -38,17 +26,20 @@ export async function build(): Promise<void> {
 }
 
 /**
- * Bundles child.ts with the test code only: every import of `src/` is left to the compiled app in
- * dist/src, the very modules the host loads. One copy of each module matters: the discrete clock tracks
- * which work holds time per module instance (an AsyncLocalStorage), so an app sleeping on one copy while
- * the host holds time through another would hold time forever.
+ * Bundles the worker with the test code only: every import of `src/` is left to the compiled app in
+ * dist/src, the very modules the host loads. One copy of each module per scenario matters (fresh-modules.ts
+ * gives a scenario's imports one generation): the discrete clock tracks which work holds time per module
+ * instance (an AsyncLocalStorage), so an app sleeping on one copy while the host holds time through another
+ * would hold time forever.
  */
 export async function bundleChild(): Promise<void> {
   const esbuild = await import("esbuild");
   const src = join(REPO, "src") + "/";
   await esbuild.build({
-    entryPoints: [join(REPO, "test", "safety", "child.ts")],
-    outfile: CHILD,
+    // The worker, the module it imports afresh per scenario, and its loader hooks (child.ts says why).
+    entryPoints: ["child", "run-dir", "fresh-modules"].map((f) => join(REPO, "test", "safety", `${f}.ts`)),
+    outdir: join(REPO, "dist", "safety"),
+    outExtension: { ".js": ".mjs" },
     bundle: true,
     platform: "node",
     format: "esm",
@@ -79,54 +70,28 @@ export function writeScenario(dir: string, spec: ScenarioSpec): void {
   writeFileSync(join(dir, "policy.yaml"), policyYaml(spec));
 }
 
-export function runOne(
+/** Writes the scenario into `dir` and runs it on one of `workers`. */
+export function runOn(workers: WarmWorkers, spec: ScenarioSpec, dir: string): Promise<Outcome> {
+  writeScenario(dir, spec);
+  return workers.run(spec.seed, dir);
+}
+
+/** One scenario in a process of its own (the test suite's slice). */
+export async function runOne(
   spec: ScenarioSpec,
   dir: string,
   env: Record<string, string>,
   timeoutMs: number,
 ): Promise<Outcome> {
-  writeScenario(dir, spec);
-  const started = Date.now();
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [CHILD, dir], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      const file = join(dir, "result.json");
-      const base = { seed: spec.seed, dir, wallMs: Date.now() - started, cpuMs: 0, operations: 0, emails: 0 };
-      if (!existsSync(file))
-        return done({
-          ...base,
-          violations: [],
-          error: `the scenario's process ended (${signal ?? `exit ${code}`}) without a result${signal === "SIGKILL" ? ` after ${timeoutMs / 1000} s` : ""}: ${stderr.slice(-1500)}`,
-        });
-      const r = JSON.parse(readFileSync(file, "utf8")) as {
-        ok: boolean;
-        error?: string;
-        violations?: Violation[];
-        wallMs?: number;
-        cpuMs?: number;
-        operations?: number;
-        emails?: number;
-      };
-      done({
-        ...base,
-        violations: r.violations ?? [],
-        ...(r.ok ? {} : { error: r.error ?? "unknown error" }),
-        cpuMs: r.cpuMs ?? 0,
-        operations: r.operations ?? 0,
-        emails: r.emails ?? 0,
-      });
-    });
-  });
+  const workers = new WarmWorkers({ env, timeoutMs, recycleAfter: 1 });
+  try {
+    return await runOn(workers, spec, dir);
+  } finally {
+    workers.close();
+  }
 }
 
-/** Runs `jobs` with at most `workers` children at once, reporting each outcome as it ends; `true` stops. */
+/** Runs `jobs` with at most `workers` at once, reporting each outcome as it ends; `true` stops. */
 export async function runAll<T>(
   jobs: readonly T[],
   workers: number,

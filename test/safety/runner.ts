@@ -4,14 +4,14 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { TEST_BREAKS, TEST_BREAK_FLAG } from "../../src/domain/test-break.js";
 import { features } from "./coverage.js";
-import { build, runAll, runOne, writeScenario, type Outcome } from "./pool.js";
+import { build, runAll, runOn, WarmWorkers, writeScenario, type Outcome } from "./pool.js";
 import { generateScenario, scenarioSize, type ScenarioSpec } from "./scenario.js";
 import { smaller } from "./shrink.js";
 
 /**
  * The safety net (issue 15): `npm run safety -- --runs N [--seed S] [--workers W]` generates N scenarios
- * from seeds S, S+1, …, runs each against the whole stack on the discrete clock in parallel child
- * processes, judges each with the oracle, prints every violation with its reproducer (the seed and the
+ * from seeds S, S+1, …, runs each against the whole stack on the discrete clock in parallel worker
+ * processes (each runs `--recycle` scenarios, with a fresh copy of the app's modules for each), judges each with the oracle, prints every violation with its reproducer (the seed and the
  * scenario's files in a directory), shrinks a failing scenario to a small one, and ends with
  * `N passed, M failed`. `--break window|soak|budget|cap` runs with that safety rule switched off on
  * purpose (src/domain/test-break.ts), to prove the net catches it; `--replay <scenario.json>` runs one
@@ -37,7 +37,13 @@ const program = new Command("safety")
   .option("--no-shrink", "report failures as generated")
   .option("--no-build", "use dist/ as it is")
   .option("--replay <file>", "run the scenario in this scenario.json once")
-  .option("--timeout <seconds>", "wall seconds one scenario may take", positive("--timeout"), 900);
+  .option("--timeout <seconds>", "wall seconds one scenario may take", positive("--timeout"), 900)
+  .option(
+    "--recycle <n>",
+    "scenarios a worker process runs before a new one takes over",
+    positive("--recycle"),
+    25,
+  );
 program.parse();
 const o = program.opts<{
   runs: number;
@@ -51,6 +57,7 @@ const o = program.opts<{
   build: boolean;
   replay?: string;
   timeout: number;
+  recycle: number;
 }>();
 if (o.break && !(TEST_BREAKS as readonly string[]).includes(o.break))
   program.error(`--break: expected one of ${TEST_BREAKS.join(", ")}`);
@@ -63,6 +70,7 @@ const env: Record<string, string> = o.break
   ? { RINGMASTER_TEST_BREAK: o.break, RINGMASTER_TEST_FLAG: TEST_BREAK_FLAG }
   : { RINGMASTER_TEST_BREAK: "" };
 const timeoutMs = o.timeout * 1000;
+const workers = new WarmWorkers({ env, timeoutMs, recycleAfter: Math.max(1, o.recycle) });
 
 /** The rules a deliberate break must trip (the run that first trips one is where it was caught). */
 const CAUGHT_BY: Record<string, readonly string[]> = {
@@ -93,7 +101,7 @@ async function shrink(spec: ScenarioSpec, first: Outcome): Promise<{ spec: Scena
     improved = false;
     for (const c of smaller(best.spec)) {
       if (budget-- <= 0) break;
-      const x = await runOne(c.spec, join(out, `seed-${spec.seed}-try`), env, timeoutMs);
+      const x = await runOn(workers, c.spec, join(out, `seed-${spec.seed}-try`));
       const same = [...rulesOf(x)].some((r) => rulesOf(best.outcome).has(r));
       if (failed(x) && same) {
         best = { spec: c.spec, outcome: { ...x, dir } };
@@ -133,7 +141,7 @@ async function main(): Promise<void> {
   const outcomes = await runAll(
     specs,
     o.workers,
-    (spec) => runOne(spec, join(out, `seed-${spec.seed}`), env, timeoutMs),
+    (spec) => runOn(workers, spec, join(out, `seed-${spec.seed}`)),
     (x, i) => {
       done++;
       const size = scenarioSize(specs[i]!);
@@ -161,9 +169,12 @@ async function main(): Promise<void> {
     );
   }
 
+  workers.close();
+
   // Figures: time per scenario, sizes, features covered.
   const wall = outcomes.map((x) => x.wallMs);
   const cpu = outcomes.map((x) => x.cpuMs);
+  const processCpu = outcomes.map((x) => x.processCpuMs);
   const sizes = specs.slice(0, outcomes.length).map(scenarioSize);
   const covered = new Map<string, number>();
   for (const s of specs.slice(0, outcomes.length))
@@ -189,7 +200,14 @@ async function main(): Promise<void> {
         p95: quantile(cpu, 0.95),
         max: Math.max(0, ...cpu),
       },
+      processCpuMs: {
+        mean: processCpu.reduce((a, b) => a + b, 0) / (processCpu.length || 1),
+        p50: quantile(processCpu, 0.5),
+        p95: quantile(processCpu, 0.95),
+        max: Math.max(0, ...processCpu),
+      },
     },
+    workerProcesses: workers.started,
     sizes: {
       clusters: {
         min: Math.min(...sizes.map((s) => s.clusters)),
@@ -217,7 +235,7 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(out, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
   console.log(
-    `wall ${summary.wallSeconds.toFixed(0)} s; per scenario ${(summary.perScenario.wallMs.mean / 1000).toFixed(1)} s wall (p95 ${(summary.perScenario.wallMs.p95 / 1000).toFixed(1)}), ${(summary.perScenario.cpuMs.mean / 1000).toFixed(2)} s CPU in the child; clusters ${summary.sizes.clusters.min}–${summary.sizes.clusters.max} (median ${summary.sizes.clusters.p50}); ${covered.size} features covered; ${summary.sizes.operations} operations judged; summary in ${join(out, "summary.json")}`,
+    `wall ${summary.wallSeconds.toFixed(0)} s; per scenario ${(summary.perScenario.wallMs.mean / 1000).toFixed(1)} s wall (p95 ${(summary.perScenario.wallMs.p95 / 1000).toFixed(1)}), ${(summary.perScenario.cpuMs.mean / 1000).toFixed(2)} s CPU in the run, ${(summary.perScenario.processCpuMs.mean / 1000).toFixed(2)} s CPU in its worker (${summary.workerProcesses} worker processes); clusters ${summary.sizes.clusters.min}–${summary.sizes.clusters.max} (median ${summary.sizes.clusters.p50}); ${covered.size} features covered; ${summary.sizes.operations} operations judged; summary in ${join(out, "summary.json")}`,
   );
   if (firstFailureAt !== undefined) console.log(`first failure at run ${firstFailureAt}`);
   if (o.break)
