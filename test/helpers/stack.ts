@@ -208,6 +208,15 @@ export async function rollout(stack: Stack, id: string): Promise<RolloutView | u
   };
 }
 
+/**
+ * The rollout alone (state, phase, rings, status; no clusters) in one request, or undefined while the app
+ * does not know it (or cannot answer): for a probe asked at every instant that needs no cluster.
+ */
+export async function rolloutDetail(stack: Stack, id: string): Promise<RolloutDetail | undefined> {
+  const r = await stack.api<RolloutDetail>(`/api/rollouts/${encodeURIComponent(id)}`).catch(() => undefined);
+  return r?.status === 200 ? r.body : undefined;
+}
+
 /** Every cluster of a rollout, page after page of `GET /api/rollouts/{id}/clusters`. */
 export async function rolloutClusters(stack: Stack, id: string, query = ""): Promise<RolloutClusterItem[]> {
   const all: RolloutClusterItem[] = [];
