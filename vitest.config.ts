@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+import LongestFirstSequencer from "./test/support/longest-first-sequencer.js";
 
 // Node keeps the compiled code of what it loads (node_modules, dist/) between processes: every local host a
 // journey starts, and every CLI child, skips compiling zod, the Azure SDKs and the app again (Node ≥ 22.1;
@@ -32,6 +33,8 @@ export default defineConfig({
     // state being fresh (src/ keeps its per-process caches keyed, e.g. clock.ts's clock per setting).
     isolate: false,
     setupFiles: ["test/support/file-hygiene.ts", "test/support/file-cost.ts"],
+    // The longest files first, also in a fresh clone with no durations recorded (see the sequencer).
+    sequence: { sequencer: LongestFirstSequencer },
     // Vitest keeps transformed TypeScript between runs (fsModuleCache, on by default): here in the
     // checkout, not in node_modules, which every worktree of this repository shares through a symlink.
     fsModuleCachePath: ".vitest-cache",

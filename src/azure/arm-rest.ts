@@ -14,6 +14,8 @@ export interface ArmRestOptions {
   readonly httpClient?: HttpClient;
   /** Extra pipeline policies (the shared throttling retry, retry.ts). */
   readonly additionalPolicies?: ServiceClientOptions["additionalPolicies"];
+  /** The SDK's own retry of failed requests (5xx, network), as the SDK clients get it (compose.ts). */
+  readonly retryOptions?: ServiceClientOptions["retryOptions"];
 }
 
 export class ArmRestClient {
@@ -35,6 +37,7 @@ export class ArmRestClient {
           credentialScopes: ["https://management.azure.com/.default"],
           ...(o.httpClient ? { httpClient: o.httpClient } : {}),
           ...(o.additionalPolicies ? { additionalPolicies: o.additionalPolicies } : {}),
+          ...(o.retryOptions ? { retryOptions: o.retryOptions } : {}),
         }),
     );
     return this.client;

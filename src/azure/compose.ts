@@ -58,11 +58,13 @@ export function composeAdapters(settings: Settings): Adapters {
     // Against the simulator the waits are its time (on a discrete clock real time would never refill a bucket).
     ...(simulated ? { clock } : {}),
   });
+  // The SDK's own retry waits in real time; against the simulator's fast clock a second is hours. The REST
+  // client gets the same, or a 500 from the simulator cost its retries' 1 s, 2 s, 4 s of real time.
+  const sdkRetry = simulated ? { retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 } } : {};
   const clientOptions = {
     ...arm,
     ...throttleRetry,
-    // The SDK's own retry waits in real time; against the simulator's fast clock a second is hours.
-    ...(simulated ? { retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 } } : {}),
+    ...sdkRetry,
     credentials: { scopes: ["https://management.azure.com/.default"] },
   };
   const aksClient = perKey(
@@ -84,7 +86,7 @@ export function composeAdapters(settings: Settings): Adapters {
   const graphClient = once(
     async () => new (await import("@azure/arm-resourcegraph")).ResourceGraphClient(credential, clientOptions),
   );
-  const rest = new ArmRestClient({ credential, ...arm, ...throttleRetry });
+  const rest = new ArmRestClient({ credential, ...arm, ...throttleRetry, ...sdkRetry });
   const email = simulated
     ? new EmailAdapter(
         { connectionString: settings.RINGMASTER_ACS_CONNECTION_STRING, allowInsecure: true },

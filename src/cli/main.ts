@@ -1,12 +1,22 @@
 import { Command, CommanderError } from "commander";
-import { registerEventsCommand } from "./commands/events.js";
-import { registerHostCommand } from "./commands/host.js";
-import { registerPackageCommand } from "./commands/package.js";
-import { registerPlanCommand } from "./commands/plan.js";
-import { registerPolicyCommand } from "./commands/policy.js";
-import { registerSimulateCommand } from "./commands/simulate.js";
-import { registerStartCommand } from "./commands/start.js";
-import { registerWindowsCommand } from "./commands/windows.js";
+
+type Register = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: one command's dependencies (the simulator,
+ * the packager, the planner's renderers) cost every other command nothing, and `host start` — which every
+ * local host and end-to-end test starts — loads the host alone. In `--help`'s order.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  events: async () => (await import("./commands/events.js")).registerEventsCommand,
+  policy: async () => (await import("./commands/policy.js")).registerPolicyCommand,
+  windows: async () => (await import("./commands/windows.js")).registerWindowsCommand,
+  plan: async () => (await import("./commands/plan.js")).registerPlanCommand,
+  host: async () => (await import("./commands/host.js")).registerHostCommand,
+  simulate: async () => (await import("./commands/simulate.js")).registerSimulateCommand,
+  start: async () => (await import("./commands/start.js")).registerStartCommand,
+  package: async () => (await import("./commands/package.js")).registerPackageCommand,
+};
 
 /**
  * `ringmaster` entry point. Returns the exit code instead of exiting, so tests run commands in-process;
@@ -21,14 +31,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const setExit = (code: number) => {
     exitCode = code;
   };
-  registerEventsCommand(program, io, setExit);
-  registerPolicyCommand(program, io, setExit);
-  registerWindowsCommand(program, io, setExit);
-  registerPlanCommand(program, io, setExit);
-  registerHostCommand(program, io, setExit);
-  registerSimulateCommand(program, io, setExit);
-  registerStartCommand(program, io, setExit);
-  registerPackageCommand(program, io, setExit);
+  // The command named first, alone; anything else (help, a typo, an option first) sees them all.
+  const named = argv[2];
+  const names = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+  for (const register of await Promise.all(names.map((n) => COMMANDS[n]!()))) register(program, io, setExit);
   try {
     await program.parseAsync([...argv]);
     return exitCode;

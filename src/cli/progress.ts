@@ -31,8 +31,9 @@ export class ProgressReporter {
     const stamp = new Date(this.run.clock.now()).toISOString().slice(0, 16).replace("T", " ");
     const small = this.run.sim.world.clusters.length <= DETAIL_UP_TO;
     // A large fleet's thousands of cluster and lane workflows are not read on every poll: rollouts only.
+    // The view reads statuses and outputs, never inputs (a rollout's holds its whole plan).
     const res = await fetch(
-      `${this.run.host.baseUrl}/runtime/webhooks/durabletask/instances/${small ? "" : "?instanceIdPrefix=rollout:"}`,
+      `${this.run.host.baseUrl}/runtime/webhooks/durabletask/instances/?showInput=false${small ? "" : "&instanceIdPrefix=rollout:"}`,
     );
     const instances = (await res.json()) as InstanceView[];
     // Each cluster workflow's own phase: waiting for its window (and when), preflight, upgrading a pool, retrying.

@@ -75,15 +75,21 @@ describe("browser: dashboard and one-click approval", () => {
       speed: 3600,
       keys: true,
     });
-    browser = await launchChromium();
+    // Chromium starts (in its own processes) while the rollout runs to prod's approval.
+    const launching = launchChromium();
+    try {
+      await rolloutReaches(
+        stack,
+        PATCH,
+        (r) => r.state === "waiting-approval" && r.ring === "prod",
+        "prod waiting for approval",
+        240_000,
+      );
+    } finally {
+      // Kept even when the rollout failed, so afterAll closes it.
+      browser = await launching;
+    }
     page = await browser.context.newPage();
-    await rolloutReaches(
-      stack,
-      PATCH,
-      (r) => r.state === "waiting-approval" && r.ring === "prod",
-      "prod waiting for approval",
-      240_000,
-    );
     // The request goes out with the next urgent digest, a simulated minute later.
     await stack.until("the prod approval email", () =>
       stack.emails().find((e) => PROD_APPROVAL.test(e.subject) || PROD_APPROVAL.test(e.text)),

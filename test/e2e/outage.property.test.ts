@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { DiscreteClock, type Clock, type Hold } from "../../src/clock/clock.js";
-import { rollout, startStack } from "../helpers/stack.js";
+import { rolloutDetail, startStack } from "../helpers/stack.js";
 import { judge, type Violation } from "../helpers/window-oracle.js";
 import { generateScenario, type Scenario } from "./outage-scenarios.js";
 
@@ -61,7 +61,7 @@ async function runScenario(s: Scenario): Promise<Run> {
     // Outages are meant for a rollout whose clusters wait for their windows: let the first ring start.
     await stack
       .until("the first ring to start", async () => {
-        const r = await rollout(stack, s.rolloutId).catch(() => undefined);
+        const r = await rolloutDetail(stack, s.rolloutId);
         return r && r.state !== "planned" && r.state !== null ? r : undefined;
       })
       .then((r) => log.push(`rollout in phase "${r.phase}" at ${stack.now()}`))
@@ -84,7 +84,7 @@ async function runScenario(s: Scenario): Promise<Run> {
     const over = await stack.until(
       "the rollout to end or the span to pass",
       async () => {
-        const r = await rollout(stack, s.rolloutId).catch(() => undefined);
+        const r = await rolloutDetail(stack, s.rolloutId);
         if (r && ["Completed", "Failed", "Terminated", "Canceled"].includes(r.runtimeStatus)) return r;
         return stack.clock.now() >= s.end ? null : undefined;
       },

@@ -28,7 +28,7 @@ function fleetYaml(startIso: string, releaseIso: string): string {
   return `apiVersion: ringmaster/v1
 kind: SimulatedAzure
 clock: { start: "${startIso}", speed: 1 }
-timing: { controlPlaneMinutes: 0.05, perNodeMinutes: 0.05 }
+timing: { controlPlaneMinutes: 0.02, perNodeMinutes: 0.02 }
 subscriptions:
   - id: ${SUB}
     name: packaged
@@ -126,7 +126,8 @@ describe("e2e: the packaged zip in azure mode", () => {
 
     const now = Date.now();
     windowOpen = now - (now % 3_600_000);
-    const fleet = parseFleetYaml(fleetYaml(new Date(now).toISOString(), new Date(now + 3000).toISOString()));
+    // The release a second in: deliveries wait for the host's webhook, so the host need not be up by then.
+    const fleet = parseFleetYaml(fleetYaml(new Date(now).toISOString(), new Date(now + 1000).toISOString()));
     sim = await Simulator.start({
       fleet,
       clock: virtualClock({ virtualStart: now, speed: 1, realStart: now }),

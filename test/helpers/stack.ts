@@ -208,6 +208,15 @@ export async function rollout(stack: Stack, id: string): Promise<RolloutView | u
   };
 }
 
+/**
+ * The rollout alone (state, phase, rings, status; no clusters) in one request, or undefined while the app
+ * does not know it (or cannot answer): for a probe asked at every instant that needs no cluster.
+ */
+export async function rolloutDetail(stack: Stack, id: string): Promise<RolloutDetail | undefined> {
+  const r = await stack.api<RolloutDetail>(`/api/rollouts/${encodeURIComponent(id)}`).catch(() => undefined);
+  return r?.status === 200 ? r.body : undefined;
+}
+
 /** Every cluster of a rollout, page after page of `GET /api/rollouts/{id}/clusters`. */
 export async function rolloutClusters(stack: Stack, id: string, query = ""): Promise<RolloutClusterItem[]> {
   const all: RolloutClusterItem[] = [];
@@ -227,7 +236,32 @@ export async function rolloutClusters(stack: Stack, id: string, query = ""): Pro
   throw new Error(`GET clusters of ${id}: more than 1000 pages`);
 }
 
-/** Waits until the rollout's state (or runtime status) matches. */
+/** A test of a rollout's view read the clusters, which a view of the rollout alone does not hold. */
+class ClustersNotRead extends Error {}
+
+/**
+ * The rollout's view without its clusters (one request instead of one per page of clusters): a test that
+ * reads a ring's clusters throws ClustersNotRead, and is then asked again with the whole view.
+ */
+function withoutClusters(detail: RolloutDetail): RolloutView {
+  return {
+    ...detail,
+    rings: detail.rings.map((ring) =>
+      Object.defineProperty({ ...ring }, "clusters", {
+        enumerable: true,
+        get() {
+          throw new ClustersNotRead();
+        },
+      }),
+    ) as RolloutView["rings"],
+  };
+}
+
+/**
+ * Waits until the rollout's state (or runtime status) matches. The probe runs at every instant something
+ * happened, so it reads the rollout alone and its clusters only where the test passes (or reads them):
+ * `test` always sees, and the caller gets, the whole view at that same instant.
+ */
 export async function rolloutReaches(
   stack: Stack,
   id: string,
@@ -235,13 +269,26 @@ export async function rolloutReaches(
   what: string,
   timeoutMs = 60_000,
 ): Promise<RolloutView> {
-  let last: RolloutView | undefined;
+  /** What the probe saw last, for the error message. */
+  let last: RolloutDetail | RolloutView | undefined;
+  const passes = (detail: RolloutDetail): boolean => {
+    try {
+      return test(withoutClusters(detail));
+    } catch (error) {
+      if (error instanceof ClustersNotRead) return true;
+      throw error;
+    }
+  };
   try {
     return await stack.until(
       `${id}: ${what}`,
       async () => {
-        last = await rollout(stack, id);
-        return last && test(last) ? last : undefined;
+        const r = await stack.api<RolloutDetail>(`/api/rollouts/${encodeURIComponent(id)}`);
+        if (r.status === 200) last = r.body;
+        if (r.status !== 200 || !passes(r.body)) return undefined;
+        const whole = await rollout(stack, id);
+        last = whole ?? last;
+        return whole && test(whole) ? whole : undefined;
       },
       timeoutMs,
     );
