@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -197,7 +197,14 @@ describe("e2e: simulate --state resumes the world and clock after kill -9", () =
       (await simNow(one)) > Date.parse("2026-11-23T01:00:00Z") ? true : undefined,
     );
     const before = await simNow(one);
-    await new Promise((r) => setTimeout(r, 200));
+    // A write is saved within a moment, not before its answer (saves are spaced to ten times the last
+    // one's duration): the kill comes once the state on disk holds it, however loaded the machine is.
+    await waitFor("the tag saved in the state directory", () => {
+      const saved = existsSync(join(state, "world.json"))
+        ? readFileSync(join(state, "world.json"), "utf8")
+        : "";
+      return Promise.resolve(saved.includes('"resumed"') ? true : undefined);
+    });
     await kill9(one);
     const two = await launch();
     try {
