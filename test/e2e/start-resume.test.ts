@@ -198,12 +198,14 @@ describe("e2e: simulate --state resumes the world and clock after kill -9", () =
     );
     const before = await simNow(one);
     // A write is saved within a moment, not before its answer (saves are spaced to ten times the last
-    // one's duration): the kill comes once the state on disk holds it, however loaded the machine is.
-    await waitFor("the tag saved in the state directory", () => {
-      const saved = existsSync(join(state, "world.json"))
-        ? readFileSync(join(state, "world.json"), "utf8")
-        : "";
-      return Promise.resolve(saved.includes('"resumed"') ? true : undefined);
+    // one's duration), and the clock every 50 ms: the kill comes once the state on disk holds both the tag
+    // and an instant past \`before\`, however loaded the machine is.
+    const saved = (file: string) =>
+      existsSync(join(state, file)) ? readFileSync(join(state, file), "utf8") : "";
+    await waitFor("the tag and the clock saved in the state directory", () => {
+      const clock = saved("clock.json");
+      const now = clock ? ((JSON.parse(clock) as { now?: number }).now ?? 0) : 0;
+      return Promise.resolve(saved("world.json").includes('"resumed"') && now >= before ? true : undefined);
     });
     await kill9(one);
     const two = await launch();
