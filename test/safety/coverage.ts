@@ -36,11 +36,12 @@ export function features(s: ScenarioSpec): string[] {
       else if (!s.manageWindows) f.add("window from a maintenance assignment");
     }
   }
-  const r0 = s.rings[s.rings.length - 1]?.name;
+  const lastRing = s.rings[s.rings.length - 1]?.name;
   for (const a of s.alerts ?? []) {
     const blocks = s.alertGate && GATE_SEVERITIES.includes(a.severity);
     const ring = s.clusters.find((c) => c.name === a.cluster)?.ring;
-    if (blocks && a.minutes >= s.spanHours * 60 && ring !== r0) f.add("health gate fails (alert stays fired)");
+    if (blocks && a.minutes >= s.spanHours * 60 && ring !== lastRing)
+      f.add("health gate fails (alert stays fired)");
     else if (blocks) f.add("alert the gate watches, short");
     else f.add(s.alertGate ? "alert below the gate's severities" : "alert without an alert gate");
   }

@@ -90,7 +90,8 @@ export function drawFaults(
   // A bad day in one ring: several of its clusters fail their drains on both attempts (the ring's retry
   // included), so failure budgets and halts are exercised, not only single failures.
   if (chance(0.3)) {
-    const ring = pick(rings).name;
+    // The first ring most often: a later one runs only once the rings before it are through.
+    const ring = chance(0.6) ? rings[0]!.name : pick(rings).name;
     const members = clusters.filter((c) => c.ring === ring);
     for (const c of members.slice(0, int(1, 3)))
       faults.push({
@@ -128,7 +129,8 @@ export function drawAlerts(
       (c.nodeOSUpgradeChannel ?? "None") === "None",
   );
   if (candidates.length && chance(0.8)) {
-    const c = pick(candidates);
+    const first = candidates.filter((c) => c.ring === rings[0]!.name);
+    const c = pick(first.length && chance(0.6) ? first : candidates);
     alerts.push({
       cluster: c.name,
       severity: pick(["Sev0", "Sev1"] as const),
@@ -170,11 +172,14 @@ export function drawActions(
   }
   if (asksRollout && chance(0.7))
     actions.push({ kind: "approve", ring: "rollout", atMinute: int(30, spanHours * 30) });
-  // Someone answers halts: once, a few times (a rollout may halt again), or never. Halts come when the
-  // run makes them, so the answers are spread over the span; one finds nothing halted is fine.
-  if (rings.length > 1 && chance(0.6))
-    for (let k = 0, n = int(1, 3); k < n; k++)
-      actions.push({ kind: "resume", atMinute: int(60, spanHours * 60 - 60) });
+  // Someone answers halts, or nobody ever does. Halts come when the run makes them, so the person looks
+  // now and then — from some minute, every few hours — and resumes whatever is halted then (a rollout may
+  // halt again later); a look that finds nothing halted does nothing.
+  if (rings.length > 1 && chance(0.6)) {
+    const every = int(2, 8) * 60;
+    for (let at = int(30, 600); at < spanHours * 60 - 30; at += every)
+      actions.push({ kind: "resume", atMinute: at });
+  }
   // A host kill -9 is costly (a child-process host): in few scenarios, and only small ones.
   if (size <= 12 && chance(0.04))
     actions.push({ kind: "kill", atMinute: int(120, spanHours * 60 - 240), downMinutes: int(10, 240) });
