@@ -77,6 +77,7 @@ export function features(s: ScenarioSpec): string[] {
     else if (x.event) f.add(`event ${x.event}${x.eventType ? ` ${x.eventType}` : ""}`);
   }
   const byRing = new Map<string, number>();
+  if (s.probe) f.add(s.probe.status === 200 ? "probe gate passes" : "probe gate fails");
   const halts = s.rings.length > 1;
   if (halts && s.actions.some((a) => a.kind === "resume")) f.add("resume after halt");
   else if (halts) f.add("resume never");

@@ -66,14 +66,14 @@ function judgeHalts(
       ups.filter((u) => rolloutOf(u) === t),
       end,
     )) {
-      if ((!run.overBudget && !run.gateAlert) || !over(s, run)) continue;
+      if ((!run.overBudget && !run.gateFails) || !over(s, run)) continue;
       const name = run.ring.name;
       if (run.overBudget && run.lastEnd <= end - GRACE && !told(run.lastEnd, name, false))
         out.push({
           rule: "halt-not-told",
           detail: `ring ${name} spent its failure budget (${run.failed} > ${run.ring.failureBudget}) on ${t} by ${iso(run.lastEnd)}; no halt email to ${ONCALL_EMAIL} by ${iso(end)}`,
         });
-      if (!run.gateAlert) continue;
+      if (!run.gateFails) continue;
       // The gate is read after the soak, which follows the budget's resume when the budget halted first.
       const { budgetResume } = answeredHalts(run, resumes, end);
       if (run.overBudget && budgetResume === undefined) continue;
@@ -81,7 +81,7 @@ function judgeHalts(
       if (readAt <= end - GRACE && !told(readAt, name, true))
         out.push({
           rule: "gate-halt-not-told",
-          detail: `ring ${name}'s gates must have failed on ${t} from ${iso(readAt)} (${run.gateAlert.severity} alert on ${run.gateAlert.cluster}); no halt email naming a gate to ${ONCALL_EMAIL} by ${iso(end)}`,
+          detail: `ring ${name}'s gates must have failed on ${t} from ${iso(readAt)} (${run.gateFails}); no halt email naming a gate to ${ONCALL_EMAIL} by ${iso(end)}`,
         });
     }
   }

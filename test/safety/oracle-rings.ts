@@ -10,13 +10,7 @@ import {
   type Upgrade,
   type Violation,
 } from "./oracle-upgrades.js";
-import {
-  CLOCK_START,
-  GATE_SEVERITIES,
-  type AlertSpec,
-  type RingSpec,
-  type ScenarioSpec,
-} from "./scenario.js";
+import { CLOCK_START, GATE_SEVERITIES, type RingSpec, type ScenarioSpec } from "./scenario.js";
 
 /**
  * The oracle's ring rules (oracle.ts lists them all), per rollout target: approvals, the soak, and halts.
@@ -25,7 +19,8 @@ import {
  * the rollout (POST …/resume, accepted by the API after the halt came). The gate failures judged are the
  * ones the scenario makes certain: a Sev0/Sev1 alert, watched by the policy's `azureMonitorAlerts` gate,
  * that fired on a cluster the ring upgraded no later than the earliest moment the gate can be read (the
- * ring's last upgrade end plus its soak) and stays fired past the end of the run.
+ * ring's last upgrade end plus its soak) and stays fired past the end of the run; or an `httpProbe` gate
+ * whose URL the simulator answers with an error.
  */
 export interface RingRun {
   readonly ring: RingSpec;
@@ -36,7 +31,8 @@ export interface RingRun {
   /** Clusters that failed for good (their last upgrade of the target failed). */
   readonly failed: number;
   readonly overBudget: boolean;
-  readonly gateAlert: AlertSpec | undefined;
+  /** Why a gate of this ring must fail (an alert that stays fired, a probe that fails), if one must. */
+  readonly gateFails: string | undefined;
 }
 
 /** Each ring's upgrades of one target, in ring order (rings without any left out). */
@@ -49,16 +45,13 @@ export function ringRuns(s: ScenarioSpec, mine: readonly Upgrade[], runEnd: numb
     const soakMs = durationMs(ring.soak);
     const last = lastOfEach(list);
     const failed = last.filter((u) => u.result === "Failed").length;
-    const upgraded = new Set(
-      last
-        .filter(
-          (u) =>
-            u.result === "Succeeded" &&
-            (u.cluster.upgradeChannel ?? "none") === "none" &&
-            (u.cluster.nodeOSUpgradeChannel ?? "None") === "None",
-        )
-        .map((u) => u.cluster.name),
+    // Upgrades of clusters on no AKS auto-upgrade channel: Ringmaster's own, which its lanes report.
+    const ours = last.filter(
+      (u) =>
+        (u.cluster.upgradeChannel ?? "none") === "none" &&
+        (u.cluster.nodeOSUpgradeChannel ?? "None") === "None",
     );
+    const upgraded = new Set(ours.filter((u) => u.result === "Succeeded").map((u) => u.cluster.name));
     const start = Date.parse(CLOCK_START);
     const gateAlert =
       s.alertGate && index < s.rings.length - 1
@@ -70,6 +63,12 @@ export function ringRuns(s: ScenarioSpec, mine: readonly Upgrade[], runEnd: numb
               start + (a.atMinute + a.minutes) * MINUTE > runEnd,
           )
         : undefined;
+    // A probe gate is read after every ring that touched a cluster but the last, whatever it touched.
+    const probeFails =
+      s.probe !== undefined &&
+      s.probe.status !== 200 &&
+      index < s.rings.length - 1 &&
+      ours.some((u) => u.result === "Succeeded" || u.result === "Failed");
     out.push({
       ring,
       index,
@@ -78,7 +77,11 @@ export function ringRuns(s: ScenarioSpec, mine: readonly Upgrade[], runEnd: numb
       soakMs,
       failed,
       overBudget: failed > ring.failureBudget,
-      gateAlert,
+      gateFails: gateAlert
+        ? `a ${gateAlert.severity} alert on ${gateAlert.cluster} fired from minute ${gateAlert.atMinute}, never resolved`
+        : probeFails
+          ? `its probe answers ${s.probe.status}`
+          : undefined,
     });
   });
   return out;
@@ -109,7 +112,7 @@ export function answeredHalts(
     if (i >= resumes.length || resumes[i]! > until) return { missing: "budget" };
     budgetResume = from = resumes[i++]!;
   }
-  if (prev.gateAlert) {
+  if (prev.gateFails) {
     while (i < resumes.length && resumes[i]! < from + prev.soakMs) i++;
     if (i >= resumes.length || resumes[i]! > until)
       return { missing: "gates", ...(budgetResume !== undefined ? { budgetResume } : {}) };
@@ -161,7 +164,7 @@ export function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade
         else if (missing === "gates")
           out.push({
             rule: "after-gates",
-            detail: `${t}: ring ${ring.name} started ${iso(first)} although ring ${previous.ring.name}'s gate must have failed (${previous.gateAlert!.severity} alert on ${previous.gateAlert!.cluster} fired from minute ${previous.gateAlert!.atMinute}, never resolved) and no resume was accepted after its soak (${answered})`,
+            detail: `${t}: ring ${ring.name} started ${iso(first)} although ring ${previous.ring.name}'s gate must have failed (${previous.gateFails}) and no resume was accepted after its soak (${answered})`,
           });
         if (first < previous.lastEnd + previous.soakMs)
           out.push({

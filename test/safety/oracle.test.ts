@@ -180,7 +180,7 @@ describe("safety oracle", () => {
     ).not.toContain("after-budget");
   });
 
-  it("holds the next ring after a gate that must fail (a Sev0/Sev1 alert still fired) until a resume after the soak", () => {
+  it("holds the next ring after a gate that must fail (an alert still fired, a failing probe) until a resume after the soak", () => {
     const alerted = (alert: Partial<AlertSpec> = {}, s: ScenarioSpec = base): ScenarioSpec => ({
       ...s,
       alertGate: true,
@@ -204,6 +204,10 @@ describe("safety oracle", () => {
       { ...alerted(), alertGate: false },
     ])
       expect(judge(s, ran())).toEqual([]);
+    // A probe gate whose URL answers 503 fails after every ring; one answered 200 passes.
+    expect(rules({ ...base, probe: { status: 503 } }, ran())).toEqual(["after-gates"]);
+    expect(judge({ ...base, probe: { status: 503 } }, ran(resume("2026-10-19T11:40:00.000Z")))).toEqual([]);
+    expect(judge({ ...base, probe: { status: 200 } }, ran())).toEqual([]);
     // Over budget and a failing gate: two halts, two resumes, the second after the soak from the first.
     const both = (...times: string[]) =>
       rules(
@@ -320,9 +324,12 @@ describe("safety oracle", () => {
       features(s).forEach((f) => seen.add(f));
     }
     // The generator reaches the legacy windows, the gates and the resumes at all.
-    for (const f of ["window from a maintenance assignment", "health gate fails (alert stays fired)"])
+    for (const f of [
+      "window from a maintenance assignment",
+      "health gate fails (alert stays fired)",
+      "resume after halt",
+    ])
       expect(seen).toContain(f);
-    expect(seen).toContain("resume after halt");
   });
 
   it("refuses a deliberate break unless the test flag is set, and never in Azure mode", () => {

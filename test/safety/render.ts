@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { CLOCK_START, GATE_SEVERITIES, type ScenarioSpec, type WindowSpec } from "./scenario.js";
+import { CLOCK_START, GATE_SEVERITIES, PROBE_URL, type ScenarioSpec, type WindowSpec } from "./scenario.js";
 
 /**
  * A scenario as the two files the app is given: the simulated Azure's fleet file (fleet-schema.ts) and the
@@ -104,6 +104,7 @@ export function fleetYaml(s: ScenarioSpec): string {
       at: at(a.atMinute),
       minutes: a.minutes,
     })),
+    probes: s.probe ? [{ url: PROBE_URL, status: s.probe.status }] : [],
     email: s.email,
   });
 }
@@ -128,6 +129,7 @@ export function policyYaml(s: ScenarioSpec): string {
           "provisioningState",
           "nodePoolEvents",
           ...(s.alertGate ? [{ azureMonitorAlerts: { severities: GATE_SEVERITIES, lookback: "PT2H" } }] : []),
+          ...(s.probe ? [{ httpProbe: { url: PROBE_URL, expectStatus: 200 } }] : []),
         ],
         retries: { attempts: 1, delay: "PT10M" },
       },

@@ -137,4 +137,8 @@ export interface ScenarioSpec {
   /** Whether the policy's gates include `azureMonitorAlerts` (GATE_SEVERITIES); absent in older reproducers. */
   readonly alertGate?: boolean;
   readonly alerts?: readonly AlertSpec[];
+  /** The policy's `httpProbe` gate of PROBE_URL, and what the simulator answers it; absent: no such gate. */
+  readonly probe?: { readonly status: number };
 }
+
+export const PROBE_URL = "https://health.safety.example/ready";

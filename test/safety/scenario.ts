@@ -180,6 +180,8 @@ export function generateScenario(seed: number): ScenarioSpec {
     email: chance(0.2) ? { perMinute: int(2, 5), perHour: int(5, 20) } : { perMinute: 30, perHour: 100 },
     alertGate: alerts.length > 0 && chance(0.85),
     alerts,
+    // Now and then a probe gate, which fails after every ring when its URL answers 503.
+    ...(ringCount > 1 && chance(0.12) ? { probe: { status: chance(0.6) ? 503 : 200 } } : {}),
   };
 }
 
