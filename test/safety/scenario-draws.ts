@@ -89,7 +89,7 @@ export function drawFaults(
   }
   // A bad day in one ring: several of its clusters fail their drains on both attempts (the ring's retry
   // included), so failure budgets and halts are exercised, not only single failures.
-  if (chance(0.3)) {
+  if (chance(0.45)) {
     // The first ring most often: a later one runs only once the rings before it are through.
     const ring = chance(0.6) ? rings[0]!.name : pick(rings).name;
     const members = clusters.filter((c) => c.ring === ring);
@@ -175,7 +175,7 @@ export function drawActions(
   // Someone answers halts, or nobody ever does. Halts come when the run makes them, so the person looks
   // now and then — from some minute, every few hours — and resumes whatever is halted then (a rollout may
   // halt again later); a look that finds nothing halted does nothing.
-  if (rings.length > 1 && chance(0.6)) {
+  if (rings.length > 1 && chance(0.75)) {
     const every = int(2, 8) * 60;
     for (let at = int(30, 600); at < spanHours * 60 - 30; at += every)
       actions.push({ kind: "resume", atMinute: at });
