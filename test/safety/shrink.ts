@@ -58,7 +58,7 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
   );
   s.actions.forEach((a, i) =>
     out.push({
-      what: `without action ${a.kind} ${a.ring ?? ""}`,
+      what: `without action ${a.kind}${a.ring ? ` ${a.ring}` : ""} at minute ${a.atMinute}`,
       spec: { ...s, actions: s.actions.filter((__, j) => j !== i) },
     }),
   );
