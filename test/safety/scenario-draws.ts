@@ -87,13 +87,13 @@ export function drawFaults(
         times: int(1, 4),
       });
   }
-  // A bad day in one ring: several of its clusters fail their drains on both attempts (the ring's retry
-  // included), so failure budgets and halts are exercised, not only single failures.
+  // A bad day in one ring: more of its clusters than its budget allows, mostly, fail their drains on both
+  // attempts (the ring's retry included), so budgets, halts and resumes are exercised, not only single
+  // failures. The first ring most often: a later one runs only once the rings before it are through.
   if (chance(0.45)) {
-    // The first ring most often: a later one runs only once the rings before it are through.
-    const ring = chance(0.6) ? rings[0]!.name : pick(rings).name;
-    const members = clusters.filter((c) => c.ring === ring);
-    for (const c of members.slice(0, int(1, 3)))
+    const ring = chance(0.6) ? rings[0]! : pick(rings);
+    const members = clusters.filter((c) => c.ring === ring.name);
+    for (const c of members.slice(0, ring.failureBudget + int(chance(0.8) ? 1 : 0, 2)))
       faults.push({
         cluster: c.name,
         pool: pick(c.pools).name,
