@@ -1,5 +1,5 @@
 import { freezeSpan } from "./oracle-windows.js";
-import type { ScenarioSpec, WindowSpec } from "./scenario.js";
+import { GATE_SEVERITIES, type ScenarioSpec, type WindowSpec } from "./scenario.js";
 
 /**
  * What a scenario exercises, as feature names counted over a run (the spread the report gives): window
@@ -30,6 +30,20 @@ export function features(s: ScenarioSpec): string[] {
     if (c.nodeOSUpgradeChannel) f.add(`nodeOSUpgradeChannel ${c.nodeOSUpgradeChannel}`);
     if (c.stopped) f.add("stopped cluster");
     if (c.version.startsWith("1.29")) f.add("cluster a minor behind");
+    if (c.assignment) {
+      f.add(`maintenance assignment ${c.assignment.includes("weekday") ? "weekday" : "weekend"}`);
+      if (c.autoUpgradeWindow) f.add("maintenance assignment under a native window");
+      else if (!s.manageWindows) f.add("window from a maintenance assignment");
+    }
+  }
+  const lastRing = s.rings[s.rings.length - 1]?.name;
+  for (const a of s.alerts ?? []) {
+    const blocks = s.alertGate && GATE_SEVERITIES.includes(a.severity);
+    const ring = s.clusters.find((c) => c.name === a.cluster)?.ring;
+    if (blocks && a.minutes >= s.spanHours * 60 && ring !== lastRing)
+      f.add("health gate fails (alert stays fired)");
+    else if (blocks) f.add("alert the gate watches, short");
+    else f.add(s.alertGate ? "alert below the gate's severities" : "alert without an alert gate");
   }
   for (const r of s.rings) {
     if (r.window) windowFeatures(r.window, "ring").forEach((x) => f.add(x));
@@ -63,8 +77,13 @@ export function features(s: ScenarioSpec): string[] {
     else if (x.event) f.add(`event ${x.event}${x.eventType ? ` ${x.eventType}` : ""}`);
   }
   const byRing = new Map<string, number>();
+  if (s.probe) f.add(s.probe.status === 200 ? "probe gate passes" : "probe gate fails");
+  const halts = s.rings.length > 1;
+  if (halts && s.actions.some((a) => a.kind === "resume")) f.add("resume after halt");
+  else if (halts) f.add("resume never");
   for (const a of s.actions) {
     if (a.kind === "kill") f.add("kill -9 of the host");
+    else if (a.kind === "resume") continue;
     else f.add(`${a.kind} ${a.ring === "rollout" ? "rollout" : "ring"}`);
     if (a.ring) byRing.set(a.ring, (byRing.get(a.ring) ?? 0) + 1);
     if (a.kind === "approve" && a.atMinute <= 60 && a.ring !== "rollout") f.add("approval early");

@@ -13,11 +13,12 @@ import { CLOCK_START, type ScenarioSpec } from "./scenario.js";
  * the simulated Azure and the Functions host in this process (startLocalRun: a boot costs no simulated
  * time and no second process), or — for a scenario that kills the host — the host as a child process
  * (test/helpers/stack.ts), so kill -9 is real. People's actions (approvals, rejections) go through the
- * app's HTTP API at their planned simulated instants; what the API answered is recorded with them.
+ * app's HTTP API at their planned simulated instants (a resume goes to each rollout halted then, with the
+ * ring it halted in); what the API answered is recorded with them.
  */
 export interface ActionRecord {
   readonly time: string;
-  readonly kind: "approve" | "reject" | "kill" | "restart";
+  readonly kind: "approve" | "reject" | "resume" | "kill" | "restart";
   readonly ring?: string;
   readonly rollout?: string;
   readonly status?: number;
@@ -120,6 +121,17 @@ async function activeRollouts(clock: Clock, base: string): Promise<string[]> {
     .map((x) => x.id);
 }
 
+/** Rollouts halted now (a ring over its budget or a failed gate), with the ring they halted in. */
+async function haltedRollouts(clock: Clock, base: string): Promise<{ id: string; ring?: string }[]> {
+  const r = await call(clock, `${base}/api/rollouts`);
+  const list =
+    (r.body as { rollouts?: { id: string; state?: string | null; ring?: string | null }[] } | undefined)
+      ?.rollouts ?? [];
+  return list
+    .filter((x) => x.state === "halted")
+    .map((x) => ({ id: x.id, ...(x.ring ? { ring: x.ring } : {}) }));
+}
+
 /** Real seconds simulated time may stand still, held by the same work, before the run counts as stuck. */
 const STUCK_SECONDS = Number(process.env.SAFETY_STUCK_SECONDS ?? 90);
 
@@ -189,6 +201,21 @@ export async function executeScenario(
             actions.push({ time: now(), kind: a.kind, ring: a.ring!, rollout: id, status: r.status });
           }
         }
+        if (a.kind === "resume")
+          for (const { id, ring } of await haltedRollouts(d.clock, d.url())) {
+            const r = await call(d.clock, `${d.url()}/api/rollouts/${encodeURIComponent(id)}/resume`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: "{}",
+            });
+            actions.push({
+              time: now(),
+              kind: "resume",
+              ...(ring ? { ring } : {}),
+              rollout: id,
+              status: r.status,
+            });
+          }
       } finally {
         hold.release();
       }

@@ -1,5 +1,6 @@
-import type { RunRecords } from "./execute.js";
-import type { ClusterSpec, ScenarioSpec, WindowSpec } from "./scenario.js";
+import type { ActionRecord, RunRecords } from "./execute.js";
+import type { Governing } from "./oracle-windows.js";
+import type { ClusterSpec, ScenarioSpec } from "./scenario.js";
 
 /**
  * The oracle's reading of the simulator's records (oracle.ts judges them): each upgrade as one record with
@@ -16,6 +17,30 @@ export const cmpVersion = (a: string, b: string) => {
   for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 };
+
+export interface Violation {
+  readonly rule: string;
+  readonly detail: string;
+}
+
+/** Whether the API accepted a person's action (2xx). */
+export const accepted = (a: ActionRecord) => a.status !== undefined && a.status >= 200 && a.status < 300;
+
+/**
+ * Whether an action went to the rollout of target `t` ("k8s:1.30.5", "k8s:1.30.5:minor", "image:…"), by
+ * the rollout's id (`rollout:<policy>:<kind>:<target>[:minor]`, a later generation adding `:g<n>`).
+ */
+export const forTarget = (a: ActionRecord, t: string) => {
+  const id = (a.rollout ?? "").replace(/:g\d+$/, "");
+  return t.startsWith("k8s:") ? id.endsWith(`:kubernetes:${t.slice(4)}`) : id.includes(":nodeImage:");
+};
+
+/** A cluster's last upgrade of each rollout target, in `ups` (its last word on that target). */
+export function lastOfEach(ups: readonly Upgrade[]): Upgrade[] {
+  const last = new Map<string, Upgrade>();
+  for (const u of ups) last.set(`${rolloutOf(u)}|${u.cluster.name}`, u);
+  return [...last.values()];
+}
 
 export interface Upgrade {
   readonly id: string;
@@ -75,12 +100,19 @@ export function upgradesOf(s: ScenarioSpec, r: RunRecords): Upgrade[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** The window that governs a cluster's upgrade of this kind (README "Which window governs"). */
-export function governing(s: ScenarioSpec, c: ClusterSpec, nodeImage: boolean): WindowSpec | undefined {
+/**
+ * The window that governs a cluster's upgrade of this kind (README "Which window governs"): the ring's
+ * when Ringmaster manages windows; else the cluster's own AKS configuration (node images: the node-OS one
+ * first), else its Microsoft.Maintenance assignment (honoured only where AKS holds no native auto-upgrade
+ * window), else the ring's.
+ */
+export function governing(s: ScenarioSpec, c: ClusterSpec, nodeImage: boolean): Governing | undefined {
   const ring = s.rings.find((r) => r.name === c.ring)?.window;
   const own = nodeImage ? (c.nodeOSWindow ?? c.autoUpgradeWindow) : c.autoUpgradeWindow;
-  if (s.manageWindows && ring) return ring;
-  return own ?? ring;
+  if (s.manageWindows && ring) return { kind: "aks", spec: ring };
+  if (own) return { kind: "aks", spec: own };
+  if (c.assignment) return { kind: "assignment", configuration: c.assignment };
+  return ring ? { kind: "aks", spec: ring } : undefined;
 }
 
 export function predictedMs(s: ScenarioSpec, u: Upgrade): number {

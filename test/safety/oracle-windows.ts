@@ -12,7 +12,9 @@ import { WEEKDAYS, type WindowSpec } from "./scenario.js";
  *   `dayOfWeek` on or after it; monthly: from its month), or from 1970-01-01 when there is none;
  * - `absoluteMonthly` on a day the month lacks opens nothing that month; relativeMonthly `Last` is the
  *   last such weekday of the month;
- * - `notAllowedDates` block whole local days, both ends included.
+ * - `notAllowedDates` block whole local days, both ends included;
+ * - a Microsoft.Maintenance assignment to an AKS public configuration opens the nights its name says
+ *   (`assignmentOccurrences`, below), a night belonging to the day it starts on.
  */
 export interface Span {
   readonly start: number;
@@ -101,3 +103,46 @@ export function freezeSpan(f: { timeZone: string; start: string; end: string }):
     end: DateTime.fromISO(f.end, { zone: f.timeZone }).toMillis(),
   };
 }
+
+/**
+ * A Microsoft.Maintenance assignment's window, read from the AKS public configuration's name as AKS
+ * documents them (research/aks-apis.md §5): `weekday` nights start Monday–Thursday, `weekend` nights
+ * Friday–Sunday, each 22:00 local for 8 hours at the name's fixed offset (`_utc` alone is UTC+0), so the
+ * weekend's Sunday night ends Monday 06:00 local. Undefined for a name that is not one of them.
+ */
+export function assignmentNights(
+  configuration: string,
+): { weekdays: number[]; offsetHours: number } | undefined {
+  const m = /^aks-mrp-cfg-(weekday|weekend)_utc(-?\d{1,2})?$/.exec(configuration);
+  if (!m) return undefined;
+  return { weekdays: m[1] === "weekday" ? [1, 2, 3, 4] : [5, 6, 7], offsetHours: Number(m[2] ?? 0) };
+}
+
+/** Nights of an assignment open at some point in [from, until). */
+export function assignmentOccurrences(configuration: string, from: number, until: number): Span[] {
+  const nights = assignmentNights(configuration);
+  if (!nights) throw new Error(`oracle: ${configuration} is not an AKS public configuration it reads`);
+  const h = nights.offsetHours;
+  const zone = h === 0 ? "UTC" : `UTC${h > 0 ? "+" : ""}${h}`;
+  const out: Span[] = [];
+  for (let day = DateTime.fromMillis(from - DAY, { zone }).startOf("day"); day.toMillis() < until;) {
+    if (nights.weekdays.includes(day.weekday)) {
+      const start = day.set({ hour: 22 }).toMillis();
+      const span = { start, end: start + 8 * HOUR };
+      if (span.end > from && span.start < until) out.push(span);
+    }
+    day = day.plus({ days: 1 });
+  }
+  return out;
+}
+
+/** The window that governs an upgrade: AKS-shaped (a cluster's or a ring's), or an assignment's. */
+export type Governing =
+  | { readonly kind: "aks"; readonly spec: WindowSpec }
+  | { readonly kind: "assignment"; readonly configuration: string };
+
+export const openings = (g: Governing, from: number, until: number): Span[] =>
+  g.kind === "aks" ? occurrences(g.spec, from, until) : assignmentOccurrences(g.configuration, from, until);
+
+/** Blocked days of the governing window (an assignment has none; freezes are the policy's, apart). */
+export const blockedOf = (g: Governing): Span[] => (g.kind === "aks" ? blockedDays(g.spec) : []);

@@ -3,10 +3,13 @@ import { readTestBreak, TEST_BREAK_FLAG } from "../../src/domain/test-break.js";
 import { fleetYaml, policyYaml } from "./render.js";
 import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
-import type { RunRecords } from "./execute.js";
+import type { EmailRecord } from "../../src/simulator/records.js";
+import type { ActionRecord } from "./execute.js";
+import { base, cluster, email, records, resume, rules, upgrade } from "./oracle-fixtures.js";
 import { judge } from "./oracle.js";
-import { occurrences } from "./oracle-windows.js";
-import { generateScenario, type ClusterSpec, type ScenarioSpec } from "./scenario.js";
+import { assignmentOccurrences, occurrences } from "./oracle-windows.js";
+import { features } from "./coverage.js";
+import { generateScenario, type AlertSpec, type ClusterSpec, type ScenarioSpec } from "./scenario.js";
 import { smaller } from "./shrink.js";
 
 /**
@@ -15,116 +18,6 @@ import { smaller } from "./shrink.js";
  * arithmetic reads AKS's shapes, the generator's files parse, the shrinker only shrinks, and the test-only
  * break switch refuses to run outside a test.
  */
-const cluster = (name: string, ring: string, extra: Partial<ClusterSpec> = {}): ClusterSpec => ({
-  name,
-  subscription: 0,
-  region: "westeurope",
-  version: "1.30.4",
-  ring,
-  pools: [{ name: "system", mode: "System", count: 2, image: "img" }],
-  ...extra,
-});
-
-/** Two rings with a daily 10:00–16:00 UTC window, a 1-hour soak, budget 0, cap 1; r2 needs approval. */
-const base: ScenarioSpec = {
-  seed: 0,
-  spanHours: 48,
-  subscriptions: 1,
-  clusters: [cluster("a", "r1"), cluster("b", "r1"), cluster("c", "r2")],
-  rings: [
-    {
-      name: "r1",
-      window: {
-        schedule: { daily: { intervalDays: 1 } },
-        startTime: "10:00",
-        durationHours: 6,
-        timeZone: "UTC",
-      },
-      soak: "PT1H",
-      failureBudget: 0,
-      cap: 1,
-    },
-    {
-      name: "r2",
-      window: {
-        schedule: { daily: { intervalDays: 1 } },
-        startTime: "10:00",
-        durationHours: 6,
-        timeZone: "UTC",
-      },
-      soak: "PT1H",
-      failureBudget: 0,
-      cap: 1,
-      approval: { timeout: "PT24H", onTimeout: "reject" },
-    },
-  ],
-  manageWindows: false,
-  versions: { patch: "auto", minor: "approval", deny: ["1.30.6"] },
-  freezes: [{ name: "hold", timeZone: "UTC", start: "2026-10-20T13:00", end: "2026-10-20T14:00" }],
-  kubernetes: [{ version: "1.30.5", regions: ["westeurope"], atMinute: 10 }],
-  nodeImages: [],
-  endOfSupport: [],
-  faults: [],
-  actions: [],
-  estimates: { controlPlaneMinutes: 10, perNodeMinutes: 10 },
-  email: { perMinute: 30, perHour: 100 },
-};
-
-let n = 0;
-/** One Kubernetes upgrade (control plane, then the pool) as the simulator records it. */
-function upgrade(
-  c: string,
-  start: string,
-  minutes = 30,
-  result: "Succeeded" | "Failed" = "Succeeded",
-  target = "1.30.5",
-) {
-  const id = `op-${++n}`;
-  const t0 = Date.parse(start);
-  const mid = new Date(t0 + 10 * 60_000).toISOString();
-  return [
-    {
-      id,
-      cluster: c,
-      pool: null,
-      kind: "controlPlaneUpgrade" as const,
-      target,
-      start,
-      end: mid,
-      result: "Succeeded" as const,
-    },
-    {
-      id,
-      cluster: c,
-      pool: "system",
-      kind: "poolUpgrade" as const,
-      target,
-      start: mid,
-      end: new Date(t0 + minutes * 60_000).toISOString(),
-      result,
-    },
-  ];
-}
-
-const records = (ops: ReturnType<typeof upgrade>[], extra: Partial<RunRecords> = {}): RunRecords => ({
-  operations: ops.flat(),
-  emails: [],
-  actions: [
-    {
-      time: "2026-10-19T09:00:00.000Z",
-      kind: "approve",
-      ring: "r2",
-      rollout: "rollout:safety:kubernetes:1.30.5",
-      status: 202,
-    },
-  ],
-  emailRefusals: 0,
-  end: "2026-10-21T00:00:00.000Z",
-  rollouts: [],
-  ...extra,
-});
-const rules = (s: ScenarioSpec, r: RunRecords) => [...new Set(judge(s, r).map((v) => v.rule))].sort();
-
 describe("safety oracle", () => {
   it("passes a rollout that keeps every promise", () => {
     const ok = records([
@@ -221,6 +114,157 @@ describe("safety oracle", () => {
     expect(rules(solo, failed)).toEqual(["failure-not-told", "halt-not-told"]);
   });
 
+  it("judges a Microsoft.Maintenance assignment's nights as the window of a cluster without a native one", () => {
+    // weekday_utc8: Monday 22:00 +08:00 = 14:00–22:00 UTC; weekend_utc-5: Sunday 22:00 −05:00 = Monday 03:00–11:00 UTC.
+    const legacy = (assignment: string, extra: Partial<ClusterSpec> = {}) => ({
+      ...base,
+      clusters: [cluster("a", "r1", { assignment, ...extra }), cluster("c", "r2")],
+    });
+    const weekday = legacy("aks-mrp-cfg-weekday_utc8");
+    expect(judge(weekday, records([upgrade("a", "2026-10-19T15:00:00.000Z")]))).toEqual([]);
+    // Inside the ring's 10:00–16:00 window, but the assignment governs.
+    expect(rules(weekday, records([upgrade("a", "2026-10-19T10:30:00.000Z")]))).toEqual(["outside-window"]);
+    expect(rules(weekday, records([upgrade("a", "2026-10-19T21:45:00.000Z")]))).toEqual(["does-not-fit"]);
+    const weekend = legacy("aks-mrp-cfg-weekend_utc-5");
+    expect(judge(weekend, records([upgrade("a", "2026-10-19T04:00:00.000Z")]))).toEqual([]);
+    expect(rules(weekend, records([upgrade("a", "2026-10-20T04:00:00.000Z")]))).toEqual(["outside-window"]);
+    // A native window wins over the assignment; with manageWindows the ring's does.
+    const native = legacy("aks-mrp-cfg-weekday_utc8", {
+      autoUpgradeWindow: {
+        ...base.rings[0]!.window!,
+        startTime: "00:00",
+        timeZone: undefined,
+        utcOffset: "+00:00",
+      },
+    });
+    expect(rules(native, records([upgrade("a", "2026-10-19T15:00:00.000Z")]))).toEqual(["outside-window"]);
+    expect(
+      judge({ ...weekday, manageWindows: true }, records([upgrade("a", "2026-10-19T10:30:00.000Z")])),
+    ).toEqual([]);
+    const nights = (name: string) =>
+      assignmentOccurrences(name, Date.parse("2026-10-19T00:00:00Z"), Date.parse("2026-10-26T00:00:00Z")).map(
+        (o) => new Date(o.start).toISOString().slice(0, 13),
+      );
+    expect(nights("aks-mrp-cfg-weekend_utc-5")).toEqual(["2026-10-19T03", "2026-10-24T03", "2026-10-25T03"]);
+    expect(nights("aks-mrp-cfg-weekday_utc")).toEqual([
+      "2026-10-19T22",
+      "2026-10-20T22",
+      "2026-10-21T22",
+      "2026-10-22T22",
+    ]);
+  });
+
+  it("lets a ring follow a halted one only after a resume accepted once the halt came", () => {
+    const failedThenNext = (...actions: ActionRecord[]) =>
+      rules(
+        base,
+        records(
+          [upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Failed"), upgrade("c", "2026-10-19T12:00:00.000Z")],
+          {
+            actions: [...records([]).actions, ...actions],
+          },
+        ),
+      );
+    expect(failedThenNext()).toContain("after-budget");
+    expect(failedThenNext(resume("2026-10-19T11:00:00.000Z"))).not.toContain("after-budget");
+    // Before the ring was over, refused by the API, for another rollout, or after the next ring started.
+    expect(failedThenNext(resume("2026-10-19T10:15:00.000Z"))).toContain("after-budget");
+    expect(failedThenNext(resume("2026-10-19T11:00:00.000Z", 409))).toContain("after-budget");
+    expect(
+      failedThenNext(resume("2026-10-19T11:00:00.000Z", 202, "rollout:safety:nodeImage:AKSUbuntu")),
+    ).toContain("after-budget");
+    expect(failedThenNext(resume("2026-10-19T12:30:00.000Z"))).toContain("after-budget");
+    // A later generation of the same rollout counts.
+    expect(
+      failedThenNext(resume("2026-10-19T11:00:00.000Z", 202, "rollout:safety:kubernetes:1.30.5:g2")),
+    ).not.toContain("after-budget");
+  });
+
+  it("holds the next ring after a gate that must fail (an alert still fired, a failing probe) until a resume after the soak", () => {
+    const alerted = (alert: Partial<AlertSpec> = {}, s: ScenarioSpec = base): ScenarioSpec => ({
+      ...s,
+      alertGate: true,
+      alerts: [{ cluster: "a", severity: "Sev1", atMinute: 0, minutes: 5000, ...alert }],
+    });
+    const ran = (...actions: ActionRecord[]) =>
+      records([upgrade("a", "2026-10-19T10:00:00.000Z"), upgrade("c", "2026-10-19T12:00:00.000Z")], {
+        actions: [...records([]).actions, ...actions],
+      });
+    expect(rules(alerted(), ran())).toEqual(["after-gates"]);
+    expect(judge(alerted(), ran(resume("2026-10-19T11:40:00.000Z")))).toEqual([]);
+    // A resume during the soak answers no gate (it had not been read yet).
+    expect(rules(alerted(), ran(resume("2026-10-19T11:00:00.000Z")))).toEqual(["after-gates"]);
+    // Not certain to fail: a severity the gate ignores, resolved before the end, fired after the gate was
+    // read, on a cluster the ring did not upgrade, or no alert gate in the policy.
+    for (const s of [
+      alerted({ severity: "Sev2" }),
+      alerted({ minutes: 60 }),
+      alerted({ atMinute: 12 * 60 }),
+      alerted({ cluster: "b" }),
+      { ...alerted(), alertGate: false },
+    ])
+      expect(judge(s, ran())).toEqual([]);
+    // A probe gate whose URL answers 503 fails after every ring; one answered 200 passes.
+    expect(rules({ ...base, probe: { status: 503 } }, ran())).toEqual(["after-gates"]);
+    expect(judge({ ...base, probe: { status: 503 } }, ran(resume("2026-10-19T11:40:00.000Z")))).toEqual([]);
+    expect(judge({ ...base, probe: { status: 200 } }, ran())).toEqual([]);
+    // Over budget and a failing gate: two halts, two resumes, the second after the soak from the first.
+    const both = (...times: string[]) =>
+      rules(
+        alerted(),
+        records(
+          [
+            upgrade("a", "2026-10-19T10:00:00.000Z"),
+            upgrade("b", "2026-10-19T10:30:00.000Z", 30, "Failed"),
+            upgrade("c", "2026-10-19T14:00:00.000Z"),
+          ],
+          { actions: [...records([]).actions, ...times.map((t) => resume(t))] },
+        ),
+      );
+    expect(both("2026-10-19T11:10:00.000Z")).toContain("after-gates");
+    expect(both("2026-10-19T11:10:00.000Z", "2026-10-19T11:30:00.000Z")).toContain("after-gates");
+    expect(both("2026-10-19T11:10:00.000Z", "2026-10-19T12:30:00.000Z")).not.toContain("after-gates");
+    expect(both()).toContain("after-budget");
+  });
+
+  it("wants every failure and halt told to on-call's address, and the outbox within ACS's quota", () => {
+    const failed = (...emails: EmailRecord[]) =>
+      rules(base, records([upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Failed")], { emails }));
+    expect(failed(email("2026-10-19T11:00:00.000Z", "Upgrade failed: a"))).not.toContain("failure-not-told");
+    expect(
+      failed(email("2026-10-19T11:00:00.000Z", "Upgrade failed: a", "", "someone@else.example")),
+    ).toContain("failure-not-told");
+    // A gate that must have failed after ring r1 (the only cluster upgraded, r2 never started): a halt
+    // naming a gate is owed from the end of the soak.
+    const solo: ScenarioSpec = {
+      ...base,
+      clusters: [cluster("a", "r1"), cluster("c", "r2")],
+      alertGate: true,
+      alerts: [{ cluster: "a", severity: "Sev0", atMinute: 0, minutes: 5000 }],
+    };
+    const gated = (...emails: EmailRecord[]) =>
+      rules(solo, records([upgrade("a", "2026-10-19T10:00:00.000Z")], { emails }));
+    expect(gated()).toEqual(["gate-halt-not-told"]);
+    const halt =
+      "Rollout halted: Kubernetes 1.30.5 — health gate(s) failed after ring r1: azureMonitorAlerts";
+    expect(gated(email("2026-10-19T11:31:00.000Z", halt))).toEqual([]);
+    expect(gated(email("2026-10-19T11:31:00.000Z", halt, "", "someone@else.example"))).toEqual([
+      "gate-halt-not-told",
+    ]);
+    expect(
+      gated(email("2026-10-19T11:31:00.000Z", "Rollout halted: 1 cluster(s) failed in ring r1")),
+    ).toEqual(["gate-halt-not-told"]);
+    // Three sends in one minute over a quota of two; refusals at the ordinary quota.
+    const burst = ["00", "20", "40"].map((sec) => email(`2026-10-19T11:00:${sec}.000Z`, "digest"));
+    expect(rules({ ...base, email: { perMinute: 2, perHour: 10 } }, records([], { emails: burst }))).toEqual([
+      "email-quota",
+    ]);
+    expect(rules(base, records([], { emailRefusals: 3 }))).toEqual(["email-refused"]);
+    expect(
+      judge({ ...base, email: { perMinute: 2, perHour: 10 } }, records([], { emailRefusals: 3 })),
+    ).toEqual([]);
+  });
+
   it("reads AKS's schedules: intervals from startDate, relative and absolute months, DST in named zones", () => {
     const day = (w: Parameters<typeof occurrences>[0]) =>
       occurrences(w, Date.parse("2026-10-19T00:00:00Z"), Date.parse("2026-11-30T00:00:00Z")).map((o) =>
@@ -266,34 +310,26 @@ describe("safety oracle", () => {
   });
 
   it("generates scenarios whose files the schemas accept, and shrinks only to smaller ones", () => {
-    for (let seed = 1; seed <= 15; seed++) {
+    const size = (x: ScenarioSpec) =>
+      [x.clusters, x.faults, x.actions, x.rings, x.freezes, x.nodeImages, x.kubernetes, x.endOfSupport]
+        .map((xs) => xs.length)
+        .reduce((a, b) => a + b, x.spanHours + (x.alerts?.length ?? 0));
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 20; seed++) {
       const s = generateScenario(seed);
       expect(() => parseFleetYaml(fleetYaml(s), "fleet.yaml")).not.toThrow();
       expect(() => parsePolicyYaml(policyYaml(s), "policy.yaml")).not.toThrow();
       expect(generateScenario(seed)).toEqual(s);
-      for (const c of smaller(s))
-        expect(
-          c.spec.clusters.length +
-            c.spec.faults.length +
-            c.spec.actions.length +
-            c.spec.rings.length +
-            c.spec.spanHours +
-            c.spec.freezes.length +
-            c.spec.nodeImages.length +
-            c.spec.kubernetes.length +
-            c.spec.endOfSupport.length,
-        ).toBeLessThan(
-          s.clusters.length +
-            s.faults.length +
-            s.actions.length +
-            s.rings.length +
-            s.spanHours +
-            s.freezes.length +
-            s.nodeImages.length +
-            s.kubernetes.length +
-            s.endOfSupport.length,
-        );
+      for (const c of smaller(s)) expect(size(c.spec)).toBeLessThan(size(s));
+      features(s).forEach((f) => seen.add(f));
     }
+    // The generator reaches the legacy windows, the gates and the resumes at all.
+    for (const f of [
+      "window from a maintenance assignment",
+      "health gate fails (alert stays fired)",
+      "resume after halt",
+    ])
+      expect(seen).toContain(f);
   });
 
   it("refuses a deliberate break unless the test flag is set, and never in Azure mode", () => {

@@ -1,9 +1,9 @@
-import type { ActionRecord, RunRecords } from "./execute.js";
-import { blockedDays, freezeSpan, occurrences, type Span } from "./oracle-windows.js";
-import { CLOCK_START, type ScenarioSpec } from "./scenario.js";
+import type { RunRecords } from "./execute.js";
+import { judgeOnCall } from "./oracle-oncall.js";
+import { judgeRings } from "./oracle-rings.js";
 import {
+  accepted,
   cmpVersion,
-  durationMs,
   governing,
   HOUR,
   iso,
@@ -13,31 +13,34 @@ import {
   rolloutOf,
   upgradesOf,
   type Upgrade,
+  type Violation,
 } from "./oracle-upgrades.js";
+import { blockedOf, freezeSpan, openings, type Span } from "./oracle-windows.js";
+import type { ScenarioSpec } from "./scenario.js";
+
+export type { Violation } from "./oracle-upgrades.js";
 
 /**
  * The safety oracle (issue 15): judges what the simulated Azure recorded — operations, the outbox, and
  * what the API answered to people's actions — against the scenario as written, with its own window
  * arithmetic (oracle-windows.ts) and no code of src/domain. One violation per broken promise:
  *
- * window / fit / freeze — an upgrade starts only inside its cluster's governing window, outside blocked
- *   days and freezes, with room for its predicted duration (the policy's estimates) before the window
- *   closes or a freeze or blocked day begins; nothing on a stopped cluster; nothing without a window;
+ * window / fit / freeze — an upgrade starts only inside its cluster's governing window (AKS-native, the
+ *   ring's, or a Microsoft.Maintenance assignment's nights), outside blocked days and freezes, with room
+ *   for its predicted duration (the policy's estimates) before the window closes or a freeze or blocked
+ *   day begins; nothing on a stopped cluster; nothing without a window;
  * versions — no minor skipped, control plane before pools, pools within 3 minors, no denied version, no
  *   new minor when minors are `never`;
  * one-at-a-time — never two operations on one cluster; at most `cap` clusters of a ring per
  *   subscription-region at once;
- * rings — no ring starts before the previous ring's last upgrade ended plus its soak, none after a ring
- *   spent its failure budget (scenarios never resume), none that needs approval without one (accepted by
- *   the API before it started, or the timeout passed with `onTimeout: approve`);
- * on-call — every cluster that failed for good and every halt reaches on-call by email; the outbox stays
- *   within ACS's quota.
+ * rings (oracle-rings.ts) — no ring starts before the previous ring's last upgrade ended plus its soak,
+ *   none after a ring spent its failure budget or failed a health gate until a person's resume was
+ *   accepted after that halt, none that needs approval without one (accepted by the API before it
+ *   started, or the timeout passed with `onTimeout: approve`);
+ * on-call (oracle-oncall.ts) — every cluster that failed for good and every halt, budget or gate,
+ *   reaches on-call's address by email; the outbox stays within ACS's quota, and is never refused at the
+ *   ordinary quota.
  */
-export interface Violation {
-  readonly rule: string;
-  readonly detail: string;
-}
-
 function judgeWindows(s: ScenarioSpec, ups: readonly Upgrade[], out: Violation[]): void {
   const freezes = s.freezes.map((f) => ({ name: f.name, ...freezeSpan(f) }));
   for (const u of ups) {
@@ -48,14 +51,14 @@ function judgeWindows(s: ScenarioSpec, ups: readonly Upgrade[], out: Violation[]
       out.push({ rule: "no-window", detail: `${what}, but the cluster has no window at all` });
       continue;
     }
-    const open = occurrences(w, u.start, u.start + 1).find((o) => o.start <= u.start && u.start < o.end);
+    const open = openings(w, u.start, u.start + 1).find((o) => o.start <= u.start && u.start < o.end);
     if (!open) {
-      const near = occurrences(w, u.start - 2 * 24 * HOUR, u.start + 2 * 24 * HOUR)
+      const near = openings(w, u.start - 2 * 24 * HOUR, u.start + 2 * 24 * HOUR)
         .map((o) => `${iso(o.start)}–${iso(o.end)}`)
         .join(", ");
       out.push({
         rule: "outside-window",
-        detail: `${what}, outside every occurrence (nearby: ${near || "none"})`,
+        detail: `${what}, outside every occurrence of ${w.kind === "aks" ? "its window" : `assignment ${w.configuration}`} (nearby: ${near || "none"})`,
       });
       continue;
     }
@@ -68,7 +71,7 @@ function judgeWindows(s: ScenarioSpec, ups: readonly Upgrade[], out: Violation[]
       });
     const stops: (Span & { name: string })[] = [
       ...freezes,
-      ...blockedDays(w).map((b) => ({ name: "notAllowedDates", ...b })),
+      ...blockedOf(w).map((b) => ({ name: "notAllowedDates", ...b })),
     ];
     for (const f of stops) {
       if (f.start <= u.start && u.start < f.end)
@@ -171,152 +174,6 @@ function judgeConcurrency(s: ScenarioSpec, ups: readonly Upgrade[], out: Violati
   }
 }
 
-/** Whether an answer went to the rollout of target `t` ("k8s:1.30.5", "image:…"), by the rollout's id. */
-const forTarget = (a: ActionRecord, t: string) =>
-  t.startsWith("k8s:")
-    ? (a.rollout ?? "").endsWith(`:kubernetes:${t.slice(4)}`)
-    : (a.rollout ?? "").includes(":nodeImage:");
-const accepted = (a: ActionRecord) => a.status !== undefined && a.status >= 200 && a.status < 300;
-
-function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out: Violation[]): void {
-  const start = Date.parse(CLOCK_START);
-  const targets = new Set(ups.map(rolloutOf));
-  for (const t of targets) {
-    const mine = ups.filter((u) => rolloutOf(u) === t);
-    const release =
-      s.kubernetes.find((k) => `k8s:${k.version}` === t.replace(/:minor$/, "")) ??
-      s.nodeImages.find((k) => `image:${k.version}` === t);
-    const releasedAt = start + (release?.atMinute ?? 0) * MINUTE;
-    // A target the policy sends through approval needs the rollout's own question answered first.
-    const firstOfTarget = mine[0]!;
-    const { minor } = firstOfTarget;
-    const mode = firstOfTarget.nodeImage ? "auto" : minor ? s.versions.minor : s.versions.patch;
-    if (
-      mode === "approval" &&
-      !r.actions.some(
-        (a) =>
-          a.ring === "rollout" &&
-          a.kind === "approve" &&
-          forTarget(a, t) &&
-          accepted(a) &&
-          Date.parse(a.time) <= firstOfTarget.start,
-      )
-    )
-      out.push({
-        rule: "no-approval",
-        detail: `${t}: started ${iso(firstOfTarget.start)} (${firstOfTarget.cluster.name}) without the rollout's approval (${minor ? "minor" : "patch"}: approval)`,
-      });
-    let previous: { name: string; lastEnd: number; soakMs: number; halted: boolean } | undefined;
-    for (const ring of s.rings) {
-      const inRing = mine.filter((u) => u.cluster.ring === ring.name);
-      if (inRing.length === 0) continue;
-      const first = inRing[0]!.start;
-      if (previous?.halted)
-        out.push({
-          rule: "after-budget",
-          detail: `${t}: ring ${ring.name} started ${iso(first)} after ring ${previous.name} spent its failure budget`,
-        });
-      else if (previous && first < previous.lastEnd + previous.soakMs)
-        out.push({
-          rule: "before-soak",
-          detail: `${t}: ring ${ring.name} started ${iso(first)}, before ring ${previous.name}'s last upgrade ended (${previous.lastEnd === Infinity ? "still running" : iso(previous.lastEnd)}) plus its soak (${previous.soakMs / MINUTE} min)`,
-        });
-      if (ring.approval) {
-        const answers = r.actions.filter(
-          (a) => a.ring === ring.name && forTarget(a, t) && accepted(a) && Date.parse(a.time) <= first,
-        );
-        const approved = answers.some((a) => a.kind === "approve");
-        const timedOut =
-          ring.approval.onTimeout === "approve" && first >= releasedAt + durationMs(ring.approval.timeout);
-        if (!approved && !timedOut)
-          out.push({
-            rule: "no-approval",
-            detail: `${t}: ring ${ring.name} started ${iso(first)} with no approval accepted before it (answers: ${JSON.stringify(r.actions.filter((a) => a.ring === ring.name))})`,
-          });
-        if (!approved && answers.some((a) => a.kind === "reject"))
-          out.push({
-            rule: "rejected",
-            detail: `${t}: ring ${ring.name} started ${iso(first)} after a rejection`,
-          });
-      }
-      // Each cluster's last word on this target: failed for good, or not.
-      const last = new Map<string, Upgrade>();
-      for (const u of inRing) last.set(u.cluster.name, u);
-      const failed = [...last.values()].filter((u) => u.result === "Failed").length;
-      previous = {
-        name: ring.name,
-        lastEnd: Math.max(...inRing.map((u) => u.end)),
-        soakMs: durationMs(ring.soak),
-        halted: failed > ring.failureBudget,
-      };
-    }
-  }
-}
-
-function judgeOnCall(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out: Violation[]): void {
-  const end = Date.parse(r.end);
-  // Long enough for a digest, retries and a tight ACS quota to deliver.
-  const due = (t: number) => t <= end - 6 * HOUR;
-  const mails = r.emails.map((e) => ({ t: Date.parse(e.time), text: `${e.subject}\n${e.text}` }));
-  const last = new Map<string, Upgrade>();
-  for (const u of ups) last.set(`${u.nodeImage}|${u.target}|${u.cluster.name}`, u);
-  for (const u of last.values()) {
-    if (u.result !== "Failed" || !due(u.end)) continue;
-    if (!mails.some((m) => m.t >= u.end && m.text.includes(u.cluster.name)))
-      out.push({
-        rule: "failure-not-told",
-        detail: `${u.cluster.name}'s upgrade to ${u.target} failed ${iso(u.end)}; no email names it by ${iso(end)}`,
-      });
-  }
-  // The outbox within ACS's quota: any minute and any hour.
-  const times = mails.map((m) => m.t).sort((a, b) => a - b);
-  for (let i = 0; i < times.length; i++) {
-    const perMinute = times.filter((t) => t >= times[i]! && t < times[i]! + MINUTE).length;
-    const perHour = times.filter((t) => t >= times[i]! && t < times[i]! + HOUR).length;
-    if (perMinute > s.email.perMinute || perHour > s.email.perHour) {
-      out.push({
-        rule: "email-quota",
-        detail: `${perMinute} emails in the minute and ${perHour} in the hour from ${iso(times[i]!)} (quota ${s.email.perMinute}/min, ${s.email.perHour}/h)`,
-      });
-      break;
-    }
-  }
-}
-
-/** Halts (a ring over its budget) must reach on-call too: an email saying the rollout halted. */
-function judgeHalts(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade[], out: Violation[]): void {
-  const end = Date.parse(r.end);
-  for (const ring of s.rings) {
-    const last = new Map<string, Upgrade>();
-    for (const u of ups.filter((x) => x.cluster.ring === ring.name))
-      last.set(`${u.nodeImage}|${u.target}|${u.cluster.name}`, u);
-    const byTarget = new Map<string, Upgrade[]>();
-    for (const u of last.values()) byTarget.set(u.target, [...(byTarget.get(u.target) ?? []), u]);
-    for (const [target, list] of byTarget) {
-      const failed = list.filter((u) => u.result === "Failed");
-      if (failed.length <= ring.failureBudget || list.some((u) => u.end === Infinity)) continue;
-      // The halt comes when the ring is over: only judged when every cluster of it is provably done
-      // (upgraded or failed for this target, or never eligible: stopped or on an AKS auto-upgrade channel).
-      const done = new Set(list.map((u) => u.cluster.name));
-      const over = s.clusters
-        .filter((c) => c.ring === ring.name)
-        .every((c) => done.has(c.name) || c.stopped || (c.upgradeChannel ?? "none") !== "none");
-      if (!over) continue;
-      const at = Math.max(...list.map((u) => u.end));
-      if (at > end - 6 * HOUR) continue;
-      const told = r.emails.some(
-        (e) =>
-          Date.parse(e.time) >= at && /halt/i.test(`${e.subject}\n${e.text}`) && e.text.includes(ring.name),
-      );
-      if (!told)
-        out.push({
-          rule: "halt-not-told",
-          detail: `ring ${ring.name} spent its failure budget (${failed.length} > ${ring.failureBudget}) on ${target} by ${iso(at)}; no halt email by ${iso(end)}`,
-        });
-    }
-  }
-}
-
 export function judge(s: ScenarioSpec, r: RunRecords): Violation[] {
   const out: Violation[] = [];
   const ups = upgradesOf(s, r);
@@ -325,6 +182,5 @@ export function judge(s: ScenarioSpec, r: RunRecords): Violation[] {
   judgeConcurrency(s, ups, out);
   judgeRings(s, r, ups, out);
   judgeOnCall(s, r, ups, out);
-  judgeHalts(s, r, ups, out);
   return out;
 }

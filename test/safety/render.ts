@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { CLOCK_START, type ScenarioSpec, type WindowSpec } from "./scenario.js";
+import { CLOCK_START, GATE_SEVERITIES, PROBE_URL, type ScenarioSpec, type WindowSpec } from "./scenario.js";
 
 /**
  * A scenario as the two files the app is given: the simulated Azure's fleet file (fleet-schema.ts) and the
@@ -7,6 +7,8 @@ import { CLOCK_START, type ScenarioSpec, type WindowSpec } from "./scenario.js";
  * makes is one the schemas parse (a scenario that does not parse is a generator bug, reported as such).
  */
 export const POLICY_NAME = "safety";
+/** Where the policy sends on-call's email (the oracle looks for failures and halts there). */
+export const ONCALL_EMAIL = "oncall@safety.example";
 const MINUTE = 60_000;
 const at = (minute: number) => new Date(Date.parse(CLOCK_START) + minute * MINUTE).toISOString();
 
@@ -67,6 +69,9 @@ export function fleetYaml(s: ScenarioSpec): string {
               },
             }
           : {}),
+        ...(c.assignment
+          ? { maintenanceAssignments: [{ name: "legacy", configuration: c.assignment }] }
+          : {}),
         ...(c.stopped ? { powerState: "Stopped" } : {}),
         nodePools: c.pools.map((p) => ({
           name: p.name,
@@ -92,6 +97,14 @@ export function fleetYaml(s: ScenarioSpec): string {
     },
     faults: s.faults,
     endOfSupport: s.endOfSupport.map((e) => ({ minor: e.minor, at: at(e.atMinute) })),
+    alerts: (s.alerts ?? []).map((a, i) => ({
+      cluster: a.cluster,
+      rule: `safety-${a.severity.toLowerCase()}-${i + 1}`,
+      severity: a.severity,
+      at: at(a.atMinute),
+      minutes: a.minutes,
+    })),
+    probes: s.probe ? [{ url: PROBE_URL, status: s.probe.status }] : [],
     email: s.email,
   });
 }
@@ -111,7 +124,15 @@ export function policyYaml(s: ScenarioSpec): string {
       manageWindows: s.manageWindows,
       estimates: s.estimates,
       freezes: s.freezes,
-      defaults: { gates: ["provisioningState", "nodePoolEvents"], retries: { attempts: 1, delay: "PT10M" } },
+      defaults: {
+        gates: [
+          "provisioningState",
+          "nodePoolEvents",
+          ...(s.alertGate ? [{ azureMonitorAlerts: { severities: GATE_SEVERITIES, lookback: "PT2H" } }] : []),
+          ...(s.probe ? [{ httpProbe: { url: PROBE_URL, expectStatus: 200 } }] : []),
+        ],
+        retries: { attempts: 1, delay: "PT10M" },
+      },
       rings: s.rings.map((r) => ({
         name: r.name,
         selector: { tags: { ring: r.name } },
@@ -121,7 +142,7 @@ export function policyYaml(s: ScenarioSpec): string {
         maxConcurrentPerSubscriptionRegion: r.cap,
         ...(r.approval ? { approval: r.approval } : {}),
       })),
-      onCall: { platform: { email: ["oncall@safety.example"] } },
+      onCall: { platform: { email: [ONCALL_EMAIL] } },
       notifications: { from: "ringmaster@safety.example", digest: "PT30M" },
     },
   });

@@ -1,124 +1,24 @@
-import { mulberry32 } from "../../src/simulator/seeded-random.js";
+import { drawActions, drawAlerts, drawFaults, draws } from "./scenario-draws.js";
+import {
+  CLOCK_START,
+  WEEKDAYS,
+  type ClusterSpec,
+  type FreezeSpec,
+  type PoolSpec,
+  type ReleaseSpec,
+  type RingSpec,
+  type ScenarioSpec,
+  type Schedule,
+  type WindowSpec,
+} from "./scenario-spec.js";
+
+export * from "./scenario-spec.js";
 
 /**
- * A safety-net scenario as plain data (issue 15): a fleet, a policy, releases, faults and what people do
- * (approvals, host kills), all placed in minutes after the clock's start. Plain JSON so the shrinker can
- * take it apart and a reproducer can be written to disk and read back; `render.ts` turns it into the
- * fleet file and policy file the app is given. The same seed always gives the same scenario.
+ * Draws a safety-net scenario (issue 15) from a seed: the fleet, its windows (AKS-native, policy rings,
+ * Microsoft.Maintenance assignments), the policy, releases and freezes here; faults, alerts and people's
+ * actions in scenario-draws.ts. The same seed always gives the same scenario (scenario-spec.ts: its shape).
  */
-export const CLOCK_START = "2026-10-19T00:00:00Z"; // a Monday, a week before Europe leaves summer time
-export const WEEKDAYS = [
-  "Sunday",
-  "Monday",
-  "Tuesday",
-  "Wednesday",
-  "Thursday",
-  "Friday",
-  "Saturday",
-] as const;
-export type WeekDay = (typeof WEEKDAYS)[number];
-export const WEEK_INDEXES = ["First", "Second", "Third", "Fourth", "Last"] as const;
-
-export type Schedule =
-  | { daily: { intervalDays: number } }
-  | { weekly: { intervalWeeks: number; dayOfWeek: WeekDay } }
-  | { absoluteMonthly: { intervalMonths: number; dayOfMonth: number } }
-  | {
-      relativeMonthly: {
-        intervalMonths: number;
-        weekIndex: (typeof WEEK_INDEXES)[number];
-        dayOfWeek: WeekDay;
-      };
-    };
-
-/** A window: AKS's shape (`utcOffset`) on clusters, the policy's (`timeZone` or `utcOffset`) on rings. */
-export interface WindowSpec {
-  readonly schedule: Schedule;
-  readonly startTime: string;
-  readonly durationHours: number;
-  readonly utcOffset?: string;
-  readonly timeZone?: string;
-  readonly startDate?: string;
-  readonly notAllowedDates?: readonly { start: string; end: string }[];
-}
-
-export interface PoolSpec {
-  readonly name: string;
-  readonly mode: "System" | "User";
-  readonly count: number;
-  readonly image: string;
-}
-
-export interface ClusterSpec {
-  readonly name: string;
-  readonly subscription: number;
-  readonly region: string;
-  readonly version: string;
-  readonly ring: string;
-  readonly pools: readonly PoolSpec[];
-  readonly autoUpgradeWindow?: WindowSpec;
-  readonly nodeOSWindow?: WindowSpec;
-  readonly upgradeChannel?: string;
-  readonly nodeOSUpgradeChannel?: string;
-  readonly stopped?: boolean;
-}
-
-export interface RingSpec {
-  readonly name: string;
-  readonly window?: WindowSpec;
-  readonly soak: string;
-  readonly failureBudget: number;
-  readonly cap: number;
-  readonly approval?: { readonly timeout: string; readonly onTimeout: "approve" | "reject" };
-}
-
-export interface FreezeSpec {
-  readonly name: string;
-  readonly timeZone: string;
-  readonly start: string;
-  readonly end: string;
-}
-
-export interface ReleaseSpec {
-  readonly version: string;
-  readonly regions: readonly string[];
-  readonly atMinute: number;
-}
-
-/** A fault entry of the fleet file (src/simulator/fleet-schema.ts FaultSchema), as written there. */
-export type FaultSpec = Readonly<Record<string, string | number>>;
-
-export interface ActionSpec {
-  readonly atMinute: number;
-  /** Approve or reject every active rollout's `ring` (the API's answer is recorded either way). */
-  readonly kind: "approve" | "reject" | "kill";
-  readonly ring?: string;
-  /** kill: minutes the host stays down. */
-  readonly downMinutes?: number;
-}
-
-export interface ScenarioSpec {
-  readonly seed: number;
-  readonly spanHours: number;
-  readonly subscriptions: number;
-  readonly clusters: readonly ClusterSpec[];
-  readonly rings: readonly RingSpec[];
-  readonly manageWindows: boolean;
-  readonly versions: {
-    readonly patch: "auto" | "approval";
-    readonly minor: "auto" | "approval" | "never";
-    readonly deny: readonly string[];
-  };
-  readonly freezes: readonly FreezeSpec[];
-  readonly kubernetes: readonly ReleaseSpec[];
-  readonly nodeImages: readonly ReleaseSpec[];
-  readonly endOfSupport: readonly { minor: string; atMinute: number }[];
-  readonly faults: readonly FaultSpec[];
-  readonly actions: readonly ActionSpec[];
-  readonly estimates: { readonly controlPlaneMinutes: number; readonly perNodeMinutes: number };
-  readonly email: { readonly perMinute: number; readonly perHour: number };
-}
-
 const REGIONS = ["westeurope", "northeurope", "eastus", "westus2"];
 const ZONES = [
   "UTC",
@@ -128,30 +28,17 @@ const ZONES = [
   "Australia/Sydney",
   "Asia/Kolkata",
 ];
+/** Whole-hour offsets of the AKS public configurations drawn (−12 to 12 exist). */
+const ASSIGNMENT_OFFSETS = [-12, -8, -5, -3, 0, 1, 2, 5, 8, 10, 12];
 const OFFSETS = ["+00:00", "+01:00", "+02:00", "-05:00", "+05:30", "-08:00"];
 const IMAGE_OLD = "AKSUbuntu-2204gen2containerd-202610.05.0";
 const IMAGE_NEW = "AKSUbuntu-2204gen2containerd-202610.19.0";
-const APIS = [
-  "managedClusters.get",
-  "managedClusters.createOrUpdate",
-  "agentPools.get",
-  "agentPools.createOrUpdate",
-  "maintenanceConfigurations.listByManagedCluster",
-  "maintenanceConfigurations.createOrUpdate",
-  "managedClusters.getUpgradeProfile",
-  "managedClusters.listKubernetesVersions",
-  "operations.get",
-  "resourceGraph.resources",
-  "emails.send",
-];
 const pad = (n: number) => String(n).padStart(2, "0");
 const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 export function generateScenario(seed: number): ScenarioSpec {
-  const rnd = mulberry32(seed);
-  const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const chance = (p: number) => rnd() < p;
+  const d = draws(seed);
+  const { rnd, int, pick, chance } = d;
   const start = Date.parse(CLOCK_START);
   const spanHours = int(24, 48);
   const cp = int(5, 15);
@@ -189,6 +76,11 @@ export function generateScenario(seed: number): ScenarioSpec {
     };
   };
 
+  const assignmentName = () => {
+    const hours = pick(ASSIGNMENT_OFFSETS);
+    return `aks-mrp-cfg-${chance(0.7) ? "weekday" : "weekend"}_utc${hours === 0 ? "" : hours}`;
+  };
+
   // Sizes skewed small (three in four scenarios 3–12 clusters), a few up to 200: cost grows with size.
   const size = chance(0.03) ? int(60, 200) : chance(0.2) ? int(13, 40) : int(3, 12);
   const subscriptions = int(1, Math.min(3, size));
@@ -211,6 +103,10 @@ export function generateScenario(seed: number): ScenarioSpec {
   }));
   const manageWindows = chance(0.3);
   const minorShare = chance(0.3);
+  // Legacy windows in some fleets: a Microsoft.Maintenance assignment (weekday nights Monday–Thursday, or
+  // weekend nights whose Sunday night runs into Monday) is the window of a cluster without a native one,
+  // and now and then sits under a native window that wins.
+  const legacy = chance(0.3);
   const clusters: ClusterSpec[] = Array.from({ length: size }, (_, i) => {
     const pools: PoolSpec[] = Array.from({ length: int(1, 3) }, (_, p) => ({
       name: p === 0 ? "system" : `user${p}`,
@@ -225,6 +121,7 @@ export function generateScenario(seed: number): ScenarioSpec {
       version: minorShare && chance(0.5) ? "1.29.9" : "1.30.4",
       ring: i < ringCount ? `r${i + 1}` : `r${int(1, ringCount)}`,
       pools,
+      ...(legacy && chance(0.5) ? { assignment: assignmentName() } : {}),
       ...(chance(0.35) ? { autoUpgradeWindow: window("aks") } : {}),
       ...(chance(0.15) ? { nodeOSWindow: window("aks") } : {}),
       ...(chance(0.1) ? { upgradeChannel: pick(["none", "patch", "stable"]) } : {}),
@@ -255,89 +152,11 @@ export function generateScenario(seed: number): ScenarioSpec {
     });
   }
 
-  const faults: FaultSpec[] = [];
-  const someCluster = () => pick(clusters);
-  for (let k = 0, n = int(0, 6); k < n; k++) {
-    const what = rnd();
-    const c = someCluster();
-    if (what < 0.2)
-      faults.push({
-        api: pick(APIS),
-        status: 429,
-        ...(chance(0.5) ? { retryAfterSeconds: int(1, 30) } : {}),
-        times: int(1, 5),
-      });
-    else if (what < 0.35) faults.push({ api: pick(APIS), status: pick([500, 502, 503]), times: int(1, 3) });
-    else if (what < 0.55)
-      faults.push({
-        cluster: c.name,
-        pool: pick(c.pools).name,
-        on: "upgrade",
-        error: "PodDrainFailure",
-        times: int(1, 3),
-      });
-    else if (what < 0.65)
-      faults.push({ cluster: c.name, on: "controlPlane", error: "UpgradeFailed", times: 1 });
-    else if (what < 0.8)
-      faults.push({
-        cluster: c.name,
-        on: pick(["upgrade", "controlPlane", "nodeImageUpgrade"]),
-        slowMinutes: int(10, 180),
-        times: 1,
-      });
-    else
-      faults.push({
-        event: pick(["lost", "duplicate"]),
-        ...(chance(0.5)
-          ? {
-              eventType: pick([
-                "NewKubernetesVersionAvailable",
-                "NodePoolRollingSucceeded",
-                "ClusterSupportEnding",
-              ]),
-            }
-          : {}),
-        times: int(1, 4),
-      });
-  }
-
   const patch = chance(0.9) ? ("auto" as const) : ("approval" as const);
   const minor = pick(["auto", "approval", "never"] as const);
-  // A bad day in one ring: several of its clusters fail their drains on both attempts (the ring's retry
-  // included), so failure budgets and halts are exercised, not only single failures.
-  if (chance(0.3)) {
-    const ring = pick(rings).name;
-    const members = clusters.filter((c) => c.ring === ring);
-    for (const c of members.slice(0, int(1, 3)))
-      faults.push({
-        cluster: c.name,
-        pool: pick(c.pools).name,
-        on: "upgrade",
-        error: "PodDrainFailure",
-        times: 2,
-      });
-  }
-
-  const actions: ActionSpec[] = [];
-  for (const r of rings.filter((x) => x.approval)) {
-    const when = rnd();
-    // Early (before the ring asks), late, twice, a rejection, or never.
-    if (when < 0.25) actions.push({ kind: "approve", ring: r.name, atMinute: int(5, 60) });
-    else if (when < 0.55) actions.push({ kind: "approve", ring: r.name, atMinute: int(120, spanHours * 60) });
-    else if (when < 0.7) {
-      const at = int(60, spanHours * 60);
-      actions.push(
-        { kind: "approve", ring: r.name, atMinute: at },
-        { kind: "approve", ring: r.name, atMinute: at + int(0, 90) },
-      );
-    } else if (when < 0.8) actions.push({ kind: "reject", ring: r.name, atMinute: int(60, spanHours * 60) });
-  }
-  if ((patch === "approval" || minor === "approval") && chance(0.7))
-    actions.push({ kind: "approve", ring: "rollout", atMinute: int(30, spanHours * 30) });
-  // A host kill -9 is costly (a child-process host): in few scenarios, and only small ones.
-  if (size <= 12 && chance(0.04))
-    actions.push({ kind: "kill", atMinute: int(120, spanHours * 60 - 240), downMinutes: int(10, 240) });
-  actions.sort((a, b) => a.atMinute - b.atMinute);
+  const faults = drawFaults(d, clusters, rings);
+  const alerts = drawAlerts(d, clusters, rings, spanHours);
+  const actions = drawActions(d, rings, spanHours, patch === "approval" || minor === "approval", size);
 
   return {
     seed,
@@ -359,6 +178,10 @@ export function generateScenario(seed: number): ScenarioSpec {
     actions,
     estimates: { controlPlaneMinutes: cp, perNodeMinutes: perNode },
     email: chance(0.2) ? { perMinute: int(2, 5), perHour: int(5, 20) } : { perMinute: 30, perHour: 100 },
+    alertGate: alerts.length > 0 && chance(0.85),
+    alerts,
+    // Now and then a probe gate, which fails after every ring when its URL answers 503.
+    ...(ringCount > 1 && chance(0.12) ? { probe: { status: chance(0.6) ? 503 : 200 } } : {}),
   };
 }
 

@@ -2,8 +2,8 @@ import type { ScenarioSpec } from "./scenario.js";
 
 /**
  * Smaller versions of a failing scenario, biggest cuts first: half the clusters, one ring, one cluster,
- * one fault, one action, the freezes, the node images, a shorter span. The runner keeps the first one
- * that still fails the same way and starts again from it (greedy), so a reproducer ends up small.
+ * one fault, one alert, one action, the freezes, the node images, a shorter span. The runner keeps the
+ * first one that still fails the same way and starts again from it (greedy), so a reproducer ends up small.
  */
 export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[] {
   const out: { what: string; spec: ScenarioSpec }[] = [];
@@ -15,6 +15,7 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
         ...s,
         clusters,
         faults: s.faults.filter((f) => f.cluster === undefined || names.has(String(f.cluster))),
+        alerts: (s.alerts ?? []).filter((a) => names.has(a.cluster)),
       },
     });
   };
@@ -36,6 +37,7 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
           clusters,
           actions: s.actions.filter((a) => a.ring !== ring.name),
           faults: s.faults.filter((f) => f.cluster === undefined || names.has(String(f.cluster))),
+          alerts: (s.alerts ?? []).filter((a) => names.has(a.cluster)),
         },
       });
     }
@@ -48,9 +50,15 @@ export function smaller(s: ScenarioSpec): { what: string; spec: ScenarioSpec }[]
   s.faults.forEach((_, i) =>
     out.push({ what: `without fault ${i + 1}`, spec: { ...s, faults: s.faults.filter((__, j) => j !== i) } }),
   );
+  (s.alerts ?? []).forEach((a, i) =>
+    out.push({
+      what: `without alert ${i + 1} (${a.severity} on ${a.cluster})`,
+      spec: { ...s, alerts: (s.alerts ?? []).filter((__, j) => j !== i) },
+    }),
+  );
   s.actions.forEach((a, i) =>
     out.push({
-      what: `without action ${a.kind} ${a.ring ?? ""}`,
+      what: `without action ${a.kind}${a.ring ? ` ${a.ring}` : ""} at minute ${a.atMinute}`,
       spec: { ...s, actions: s.actions.filter((__, j) => j !== i) },
     }),
   );
