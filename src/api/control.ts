@@ -22,6 +22,7 @@ const AnswerView = RolloutStatusSchema.pick({
   phase: true,
   approval: true,
   answers: true,
+  halted: true,
 })
   .partial()
   .extend({ rings: z.array(RingStateSchema.pick({ name: true, status: true })).optional() });
@@ -145,11 +146,17 @@ export async function control(
   if (!actor.ok) return actor.response;
   const found = await activeRollout(deps, param.id);
   if (!found.ok) return found.response;
+  const state = found.custom.state;
+  if (action === "resume" && state !== RolloutStates.halted && state !== RolloutStates.paused)
+    return json(409, {
+      error: `${param.id} is ${state ?? "in an unknown state"}, not halted or paused: nothing to resume`,
+    });
   const data = {
     action,
     by: actor.actor.name,
     actor: actor.actor,
     ...(body.data?.reason ? { reason: body.data.reason } : {}),
+    ...(action === "resume" && found.custom.halted ? { halted: found.custom.halted.since } : {}),
   };
   await deps.port.raise(param.id, RolloutEvents.control, data);
   return json(202, { id: param.id, event: RolloutEvents.control, data });

@@ -73,7 +73,8 @@ export async function coordinateClock(clock: DiscreteClock): Promise<ClockCoordi
     send(socket, clock.now(), clock.step);
     readLines(socket, (line) => {
       const parsed = FromParticipant.safeParse(JSON.parse(line));
-      if (!parsed.success) return socket.destroy();
+      // A malformed lend is ignored (its client's hold just stays busy); only a bad state ends the link.
+      if (!parsed.success) return /"t":"(un)?lend"/.test(line) ? undefined : socket.destroy();
       const m = parsed.data;
       if (m.t === "lend") return void lent.set(m.id, clock.lendWait(m.holds));
       if (m.t === "unlend") {

@@ -7,6 +7,7 @@ import type { Clock } from "./clock.js";
  * throttled call's Retry-After) lets time move instead of standing still, held by a client waiting for it.
  */
 export const CLOCK_HOLDS_HEADER = "x-ringmaster-clock-holds";
+const HOLD_ID = /^\d{1,10}\.\d{1,15}$/;
 
 /** Headers for an outgoing request made by held work on `clock` (none when it holds nothing). */
 export function heldRequestHeaders(clock: Clock): Record<string, string> {
@@ -31,7 +32,15 @@ export function serveHeld(
     else res.once("close", () => ok());
   });
   const named = req.headers[CLOCK_HOLDS_HEADER];
-  const holds = typeof named === "string" && named.length <= 1024 ? named.split(",").slice(0, 16) : [];
+  // Only what looks like a hold id (HoldToken.id: pid.counter) is passed on: the clock link refuses more.
+  const holds =
+    typeof named === "string" && named.length <= 1024
+      ? named
+          .split(",")
+          .map((id) => id.trim())
+          .filter((id) => HOLD_ID.test(id))
+          .slice(0, 16)
+      : [];
   return clock.held(
     what,
     async () => {

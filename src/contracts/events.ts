@@ -43,6 +43,12 @@ export type ApprovalEvent = z.infer<typeof ApprovalEventSchema>;
 export const ControlEventSchema = z.object({
   action: z.enum(["pause", "resume", "cancel"]),
   by: z.string().default("api"),
+  /**
+   * The halt a resume answers (its `halted.since`, as the status showed it when asked). Events nobody waits
+   * for are kept, so a resume sent while the rollout was not halted (or a second click on one halt) would
+   * otherwise lift the next halt the moment it began, before anyone saw it.
+   */
+  halted: z.string().max(40).optional(),
   /** Who acted, as authenticated (src/api/actor.ts Actor). */
   actor: ActorSchema.optional(),
 });

@@ -15,15 +15,18 @@ export function* halt(
   message: MessageInput,
 ): Generator<df.Task, "resume" | "cancel", unknown> {
   enter(status, "halted", `halted: ${message.summary}`, ring);
-  status.halted = { since: iso(nowMs(ctx)), reason: message.summary };
+  const since = iso(nowMs(ctx));
+  status.halted = { since, reason: message.summary };
   publish(ctx, status);
   yield* audit(ctx, "rollout.halted", ctx.df.instanceId, { reason: message.summary });
   yield* notify(ctx, { ...message, teams: [...teams] });
   for (;;) {
     const event = ControlEventSchema.safeParse(yield ctx.df.waitForExternalEvent(RolloutEvents.control));
-    if (event.success && (event.data.action === "resume" || event.data.action === "cancel")) {
+    if (!event.success) continue;
+    const { action, by, actor, halted } = event.data;
+    // Only a resume of this halt (one asked while the status showed it) lifts it; an older one is stale.
+    if (action === "cancel" || (action === "resume" && halted === since)) {
       status.halted = undefined;
-      const { action, by, actor } = event.data;
       if (action === "resume")
         yield* audit(ctx, "rollout.resumed", ctx.df.instanceId, { by, ...(actor ? { actor } : {}) });
       return action;

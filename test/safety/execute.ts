@@ -78,6 +78,8 @@ async function startDriver(s: ScenarioSpec, dir: string): Promise<Driver> {
     fleetFile,
     policyFile,
     discrete: true,
+    // A scenario is never restarted on its directory: the world need not be saved as it changes.
+    resumable: false,
     stateDir: join(dir, "state"),
     verbose: Boolean(process.env.SAFETY_DEBUG),
   });

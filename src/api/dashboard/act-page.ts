@@ -231,7 +231,13 @@ export async function actPost(req: HttpRequest, deps: ApiDeps): Promise<HttpResp
       ...(p.g === "rollout" ? {} : { ring: p.g }),
       ...(comment ? { comment } : {}),
     });
-  else await deps.port.raise(p.r, RolloutEvents.control, { action: p.a, by: actor.name, actor });
+  else
+    await deps.port.raise(p.r, RolloutEvents.control, {
+      action: p.a,
+      by: actor.name,
+      actor,
+      ...(p.a === "resume" && status?.halted ? { halted: status.halted.since } : {}),
+    });
   const verb = VERB[p.a];
   return page(req, {
     title: `${verb.done}: ${about(p)}`,

@@ -72,6 +72,21 @@ describe("API: control accepts only rollout ids", () => {
     expect((await control(post({ id: ID }), deps(durable), "cancel")).status).toBe(409);
   });
 
+  it("resumes only a halted or paused rollout, naming the halt it answers (a stale resume lifts nothing later)", async () => {
+    const soaking = running({ state: "soaking", ring: "dev" });
+    const refused = await control(post({ id: ID }), deps(soaking), "resume");
+    expect(refused.status).toBe(409);
+    expect(errorOf(refused)).toMatch(/is soaking, not halted or paused: nothing to resume/);
+    expect(soaking.instances.get(ID)!.events).toEqual([]);
+    const since = "2026-11-25T10:00:00.000Z";
+    const halted = running({ state: "halted", ring: "dev", halted: { since, reason: "budget spent" } });
+    const ok = await control(post({ id: ID }), deps(halted), "resume");
+    expect(ok.status).toBe(202);
+    expect(halted.instances.get(ID)!.events).toMatchObject([
+      { name: "Control", data: { action: "resume", halted: since } },
+    ]);
+  });
+
   it("refuses an invalid pause/resume body with 400 naming the field, instead of acting as 'api'", async () => {
     const durable = running();
     for (const [body, field] of [

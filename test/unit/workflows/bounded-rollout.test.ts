@@ -177,7 +177,12 @@ function simulate(n: number, clusterDays: number) {
             at: now,
           });
         if (input.kind === "halt")
-          rolloutQueue.push({ name: "Control", data: { action: "resume", by: "bob" }, at: now });
+          rolloutQueue.push({
+            name: "Control",
+            // The halt it answers, as the status showed it (the halt began this instant).
+            data: { action: "resume", by: "bob", halted: new Date(now).toISOString() },
+            at: now,
+          });
         return { digest: "d" };
       }
       if (name === "evaluateGates") {
