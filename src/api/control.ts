@@ -4,7 +4,7 @@ import { fleetGateInstanceId } from "../contracts/instance-ids.js";
 import { WorkflowName } from "../contracts/workflow-names.js";
 import { isActive } from "../contracts/durable-port.js";
 import { checkGate } from "../dispatch/verify.js";
-import { RolloutEvents } from "../contracts/events.js";
+import { haltAnswered, resumable, RolloutEvents } from "../contracts/events.js";
 import { RingStateSchema, RolloutStates, RolloutStatusSchema } from "../contracts/rollout-status.js";
 import type { ApiDeps } from "./deps.js";
 import { resolveActor } from "./actor.js";
@@ -147,7 +147,7 @@ export async function control(
   const found = await activeRollout(deps, param.id);
   if (!found.ok) return found.response;
   const state = found.custom.state;
-  if (action === "resume" && state !== RolloutStates.halted && state !== RolloutStates.paused)
+  if (action === "resume" && !resumable(state))
     return json(409, {
       error: `${param.id} is ${state ?? "in an unknown state"}, not halted or paused: nothing to resume`,
     });
@@ -156,7 +156,7 @@ export async function control(
     by: actor.actor.name,
     actor: actor.actor,
     ...(body.data?.reason ? { reason: body.data.reason } : {}),
-    ...(action === "resume" && found.custom.halted ? { halted: found.custom.halted.since } : {}),
+    ...(action === "resume" ? haltAnswered(found.custom.halted) : {}),
   };
   await deps.port.raise(param.id, RolloutEvents.control, data);
   return json(202, { id: param.id, event: RolloutEvents.control, data });

@@ -72,9 +72,13 @@ export async function coordinateClock(clock: DiscreteClock): Promise<ClockCoordi
     const lent = new Map<number, () => void>();
     send(socket, clock.now(), clock.step);
     readLines(socket, (line) => {
-      const parsed = FromParticipant.safeParse(JSON.parse(line));
+      const raw: unknown = JSON.parse(line);
+      const parsed = FromParticipant.safeParse(raw);
       // A malformed lend is ignored (its client's hold just stays busy); only a bad state ends the link.
-      if (!parsed.success) return /"t":"(un)?lend"/.test(line) ? undefined : socket.destroy();
+      if (!parsed.success) {
+        const t = (raw as { t?: unknown } | null)?.t;
+        return t === "lend" || t === "unlend" ? undefined : socket.destroy();
+      }
       const m = parsed.data;
       if (m.t === "lend") return void lent.set(m.id, clock.lendWait(m.holds));
       if (m.t === "unlend") {

@@ -54,6 +54,13 @@ export const ControlEventSchema = z.object({
 });
 export type ControlEvent = z.infer<typeof ControlEventSchema>;
 
+/** Only a halted or paused rollout has anything to resume (the API and the dashboard's link both ask). */
+export const resumable = (state: string | undefined): boolean => state === "halted" || state === "paused";
+
+/** What a resume carries to name the halt it answers (`halted.since` as the status shows it), if any. */
+export const haltAnswered = (halted: { since: string } | undefined): { halted?: string } =>
+  halted ? { halted: halted.since } : {};
+
 /** What a cluster workflow tells the rollout that launched it when it ends. */
 export const ClusterResultEventSchema = z.object({ runId: z.string(), result: ClusterResultSchema });
 export type ClusterResultEvent = z.infer<typeof ClusterResultEventSchema>;

@@ -18,39 +18,22 @@ export const cluster = (name: string, ring: string, extra: Partial<ClusterSpec> 
   ...extra,
 });
 
+/** A ring with a daily 10:00–16:00 UTC window, a 1-hour soak, budget 0 and cap 1. */
+const ring = (name: string): ScenarioSpec["rings"][number] => ({
+  name,
+  window: { schedule: { daily: { intervalDays: 1 } }, startTime: "10:00", durationHours: 6, timeZone: "UTC" },
+  soak: "PT1H",
+  failureBudget: 0,
+  cap: 1,
+});
+
 /** Two rings with a daily 10:00–16:00 UTC window, a 1-hour soak, budget 0, cap 1; r2 needs approval. */
 export const base: ScenarioSpec = {
   seed: 0,
   spanHours: 48,
   subscriptions: 1,
   clusters: [cluster("a", "r1"), cluster("b", "r1"), cluster("c", "r2")],
-  rings: [
-    {
-      name: "r1",
-      window: {
-        schedule: { daily: { intervalDays: 1 } },
-        startTime: "10:00",
-        durationHours: 6,
-        timeZone: "UTC",
-      },
-      soak: "PT1H",
-      failureBudget: 0,
-      cap: 1,
-    },
-    {
-      name: "r2",
-      window: {
-        schedule: { daily: { intervalDays: 1 } },
-        startTime: "10:00",
-        durationHours: 6,
-        timeZone: "UTC",
-      },
-      soak: "PT1H",
-      failureBudget: 0,
-      cap: 1,
-      approval: { timeout: "PT24H", onTimeout: "reject" },
-    },
-  ],
+  rings: [ring("r1"), { ...ring("r2"), approval: { timeout: "PT24H", onTimeout: "reject" } }],
   manageWindows: false,
   versions: { patch: "auto", minor: "approval", deny: ["1.30.6"] },
   freezes: [{ name: "hold", timeZone: "UTC", start: "2026-10-20T13:00", end: "2026-10-20T14:00" }],

@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
 import { isActive } from "../../contracts/durable-port.js";
-import { RolloutEvents } from "../../contracts/events.js";
+import { haltAnswered, resumable, RolloutEvents } from "../../contracts/events.js";
 import { readRolloutStatus, type RolloutStatus } from "../../contracts/rollout-status.js";
 import { WorkflowName } from "../../contracts/workflow-names.js";
 import {
@@ -153,7 +153,7 @@ function applies(p: ActionLinkPayload, s: RolloutStatus | undefined): string | u
       return `The rollout is not waiting for an answer about ${about(p)} (it is ${s?.phase ?? "in an unknown state"}${a?.result ? `; ${a.ring}: ${a.result}` : ""}).`;
     return undefined;
   }
-  if (p.a === "resume" && s?.state !== "halted" && s?.state !== "paused")
+  if (p.a === "resume" && !resumable(s?.state))
     return `The rollout is not halted or paused (it is ${s?.phase ?? "in an unknown state"}), so there is nothing to resume.`;
   return undefined;
 }
@@ -236,7 +236,7 @@ export async function actPost(req: HttpRequest, deps: ApiDeps): Promise<HttpResp
       action: p.a,
       by: actor.name,
       actor,
-      ...(p.a === "resume" && status?.halted ? { halted: status.halted.since } : {}),
+      ...(p.a === "resume" ? haltAnswered(status?.halted) : {}),
     });
   const verb = VERB[p.a];
   return page(req, {
