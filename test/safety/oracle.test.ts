@@ -91,6 +91,23 @@ describe("safety oracle", () => {
     expect(judge(base, otherRejected)).toEqual([]);
   });
 
+  it("counts a minor's approval given to a later generation of its rollout", () => {
+    const behind = { ...base, clusters: [cluster("a", "r1", { version: "1.29.9" })] };
+    const approve = (rollout: string) => ({
+      time: "2026-10-19T09:00:00.000Z",
+      kind: "approve" as const,
+      ring: "rollout",
+      rollout,
+      status: 202,
+    });
+    // Safety seed 100775: the minor's first rollout was rejected, its second generation (:g2) approved.
+    const g2 = records([upgrade("a", "2026-10-19T10:00:00.000Z")], {
+      actions: [approve("rollout:safety:kubernetes:1.30.5:minor:g2")],
+    });
+    expect(rules(behind, g2)).not.toContain("minor-without-approval");
+    expect(rules(behind, g2)).not.toContain("no-approval");
+  });
+
   it("catches a denied version, a skipped minor, a pool before its control plane, and a failure nobody was told of", () => {
     expect(
       rules(base, records([upgrade("a", "2026-10-19T10:00:00.000Z", 30, "Succeeded", "1.30.6")])),

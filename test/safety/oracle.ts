@@ -3,6 +3,7 @@ import { judgeOnCall } from "./oracle-oncall.js";
 import { judgeRings } from "./oracle-rings.js";
 import {
   accepted,
+  forTarget,
   cmpVersion,
   governing,
   HOUR,
@@ -112,7 +113,7 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
           a.ring === "rollout" &&
           a.kind === "approve" &&
           accepted(a) &&
-          (a.rollout ?? "").endsWith(`:${op.target}:minor`) &&
+          forTarget(a, `k8s:${op.target}:minor`) &&
           Date.parse(a.time) <= Date.parse(op.start),
       )
     )
