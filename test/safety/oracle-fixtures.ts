@@ -82,18 +82,18 @@ export function upgrade(
   ];
 }
 
+/** A person's approval of a ring of the 1.30.5 patch rollout, or of `rollout` itself (ring "rollout"). */
+export const approval = (
+  time: string,
+  ring: string,
+  rollout = "rollout:safety:kubernetes:1.30.5",
+  status = 202,
+): ActionRecord => ({ time, kind: "approve", ring, rollout, status });
+
 export const records = (ops: ReturnType<typeof upgrade>[], extra: Partial<RunRecords> = {}): RunRecords => ({
   operations: ops.flat(),
   emails: [],
-  actions: [
-    {
-      time: "2026-10-19T09:00:00.000Z",
-      kind: "approve",
-      ring: "r2",
-      rollout: "rollout:safety:kubernetes:1.30.5",
-      status: 202,
-    },
-  ],
+  actions: [approval("2026-10-19T09:00:00.000Z", "r2")],
   emailRefusals: 0,
   end: "2026-10-21T00:00:00.000Z",
   rollouts: [],

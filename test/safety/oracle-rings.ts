@@ -6,6 +6,7 @@ import {
   iso,
   lastOfEach,
   MINUTE,
+  rolloutApprovedBy,
   rolloutOf,
   type Upgrade,
   type Violation,
@@ -133,17 +134,7 @@ export function judgeRings(s: ScenarioSpec, r: RunRecords, ups: readonly Upgrade
     const firstOfTarget = mine[0]!;
     const { minor } = firstOfTarget;
     const mode = firstOfTarget.nodeImage ? "auto" : minor ? s.versions.minor : s.versions.patch;
-    if (
-      mode === "approval" &&
-      !r.actions.some(
-        (a) =>
-          a.ring === "rollout" &&
-          a.kind === "approve" &&
-          forTarget(a, t) &&
-          accepted(a) &&
-          Date.parse(a.time) <= firstOfTarget.start,
-      )
-    )
+    if (mode === "approval" && !rolloutApprovedBy(r, t, firstOfTarget.start))
       out.push({
         rule: "no-approval",
         detail: `${t}: started ${iso(firstOfTarget.start)} (${firstOfTarget.cluster.name}) without the rollout's approval (${minor ? "minor" : "patch"}: approval)`,

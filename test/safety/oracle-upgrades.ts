@@ -35,6 +35,17 @@ export const forTarget = (a: ActionRecord, t: string) => {
   return t.startsWith("k8s:") ? id.endsWith(`:kubernetes:${t.slice(4)}`) : id.includes(":nodeImage:");
 };
 
+/** Whether someone approved target `t`'s rollout itself (not one of its rings) and the API accepted it by `at`. */
+export const rolloutApprovedBy = (r: RunRecords, t: string, at: number) =>
+  r.actions.some(
+    (a) =>
+      a.ring === "rollout" &&
+      a.kind === "approve" &&
+      accepted(a) &&
+      forTarget(a, t) &&
+      Date.parse(a.time) <= at,
+  );
+
 /** A cluster's last upgrade of each rollout target, in `ups` (its last word on that target). */
 export function lastOfEach(ups: readonly Upgrade[]): Upgrade[] {
   const last = new Map<string, Upgrade>();

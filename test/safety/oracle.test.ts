@@ -5,7 +5,7 @@ import { parseFleetYaml } from "../../src/simulator/load-fleet.js";
 import { parsePolicyYaml } from "../../src/config/policy.js";
 import type { EmailRecord } from "../../src/simulator/records.js";
 import type { ActionRecord } from "./execute.js";
-import { base, cluster, email, records, resume, rules, upgrade } from "./oracle-fixtures.js";
+import { approval, base, cluster, email, records, resume, rules, upgrade } from "./oracle-fixtures.js";
 import { judge } from "./oracle.js";
 import { assignmentOccurrences, occurrences } from "./oracle-windows.js";
 import { features } from "./coverage.js";
@@ -78,13 +78,7 @@ describe("safety oracle", () => {
             rollout: "rollout:safety:nodeImage:2026-10-19",
             status: 202,
           },
-          {
-            time: "2026-10-19T09:00:00.000Z",
-            kind: "approve",
-            ring: "r2",
-            rollout: "rollout:safety:kubernetes:1.30.5",
-            status: 202,
-          },
+          approval("2026-10-19T09:00:00.000Z", "r2"),
         ],
       },
     );
@@ -93,16 +87,9 @@ describe("safety oracle", () => {
 
   it("counts a minor's approval given to a later generation of its rollout", () => {
     const behind = { ...base, clusters: [cluster("a", "r1", { version: "1.29.9" })] };
-    const approve = (rollout: string) => ({
-      time: "2026-10-19T09:00:00.000Z",
-      kind: "approve" as const,
-      ring: "rollout",
-      rollout,
-      status: 202,
-    });
     // Safety seed 100775: the minor's first rollout was rejected, its second generation (:g2) approved.
     const g2 = records([upgrade("a", "2026-10-19T10:00:00.000Z")], {
-      actions: [approve("rollout:safety:kubernetes:1.30.5:minor:g2")],
+      actions: [approval("2026-10-19T09:00:00.000Z", "rollout", "rollout:safety:kubernetes:1.30.5:minor:g2")],
     });
     expect(rules(behind, g2)).not.toContain("minor-without-approval");
     expect(rules(behind, g2)).not.toContain("no-approval");

@@ -2,8 +2,6 @@ import type { RunRecords } from "./execute.js";
 import { judgeOnCall } from "./oracle-oncall.js";
 import { judgeRings } from "./oracle-rings.js";
 import {
-  accepted,
-  forTarget,
   cmpVersion,
   governing,
   HOUR,
@@ -11,6 +9,7 @@ import {
   MINUTE,
   minorOf,
   predictedMs,
+  rolloutApprovedBy,
   rolloutOf,
   upgradesOf,
   type Upgrade,
@@ -108,14 +107,7 @@ function judgeVersions(s: ScenarioSpec, r: RunRecords, out: Violation[]): void {
       s.versions.minor === "approval" &&
       minorOf(op.target) > minorOf(current) &&
       op.kind === "controlPlaneUpgrade" &&
-      !r.actions.some(
-        (a) =>
-          a.ring === "rollout" &&
-          a.kind === "approve" &&
-          accepted(a) &&
-          forTarget(a, `k8s:${op.target}:minor`) &&
-          Date.parse(a.time) <= Date.parse(op.start),
-      )
+      !rolloutApprovedBy(r, `k8s:${op.target}:minor`, Date.parse(op.start))
     )
       out.push({
         rule: "minor-without-approval",
